@@ -1,0 +1,135 @@
+#include <gtest/gtest.h>
+
+#include "common/crypto.h"
+#include "common/csv.h"
+#include "common/date.h"
+#include "common/decimal.h"
+#include "common/format_da.h"
+#include "common/money.h"
+
+namespace almen {
+namespace {
+
+TEST(Money, ArithmeticIsExact) {
+  Money a = Money::FromOre(17288);
+  EXPECT_EQ((a * 3).ore(), 51864);
+  EXPECT_EQ((a - Money::FromOre(88)).ore(), 17200);
+}
+
+TEST(Decimal, RoundsHalfAwayFromZero) {
+  EXPECT_EQ(RoundDiv(5, 2), 3);
+  EXPECT_EQ(RoundDiv(-5, 2), -3);
+  EXPECT_EQ(RoundDiv(4, 3), 1);
+  EXPECT_EQ(Scale(Money::FromOre(10000), Ppm{1'027'700}).ore(), 10277);
+  EXPECT_EQ(ScaleRatio(Money::FromOre(214534), 1, 12).ore(), 17878);  // 2.145,34 / 12 = 178,778
+}
+
+TEST(Decimal, ParsesBothDecimalMarks) {
+  EXPECT_EQ(ParsePpm("1.0277")->value, 1'027'700);
+  EXPECT_EQ(ParsePpm("0,6")->value, 600'000);
+  EXPECT_EQ(ParsePpm("-0.5")->value, -500'000);
+  EXPECT_FALSE(ParsePpm("1.0000001"));
+  EXPECT_FALSE(ParsePpm("abc"));
+  EXPECT_EQ(FormatPpm(Ppm{1'027'700}), "1.027700");
+}
+
+TEST(Date, ParsesStrictIso) {
+  auto d = Date::Parse("2025-03-31");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->year(), 2025);
+  EXPECT_EQ(d->month(), 3u);
+  EXPECT_EQ(d->day(), 31u);
+  EXPECT_EQ(d->ToIso(), "2025-03-31");
+  EXPECT_FALSE(Date::Parse("2025-02-30"));
+  EXPECT_FALSE(Date::Parse("2025-13-01"));
+  EXPECT_FALSE(Date::Parse("25-01-01"));
+  EXPECT_FALSE(Date::Parse("2025/01/01"));
+  EXPECT_EQ(Date::FromYmd(2025, 1, 1).iso_weekday(), 3u);  // Wednesday
+}
+
+TEST(Date, Months) {
+  Month m = *Month::Parse("2025-12");
+  EXPECT_EQ((m + 1).ToString(), "2026-01");
+  EXPECT_EQ(m.days(), 31);
+  EXPECT_EQ(Month::FromYm(2024, 2).days(), 29);
+}
+
+TEST(FormatDa, DanishStyle) {
+  EXPECT_EQ(FormatKroner(Money::FromOre(211172)), "2.111,72 kr.");
+  EXPECT_EQ(FormatKroner(Money::FromOre(-5)), "-0,05 kr.");
+  EXPECT_EQ(FormatKroner(Money::FromOre(999'470'000'000)), "9.994.700.000,00 kr.");
+  EXPECT_EQ(FormatMioKr(Money::FromOre(999'470'000'000), 1), "9.994,7 mio. kr.");
+  EXPECT_EQ(FormatDateDa(Date::FromYmd(2025, 1, 1)), "1. januar 2025");
+}
+
+TEST(Csv, CommaAndSemicolonAndBom) {
+  std::string text = "\xEF\xBB\xBF" "a;b;c\r\n1;\"x;y\";\"say \"\"hi\"\"\"\r\n\r\n2;;3\n";
+  auto r = CsvReader::Open("t.csv", text);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->header().delimiter, ';');
+  EXPECT_EQ(r->Column("c"), 2);
+  ASSERT_TRUE(*r->Next());
+  EXPECT_EQ(r->field(1), "x;y");
+  EXPECT_EQ(r->field(2), "say \"hi\"");
+  EXPECT_EQ(r->line(), 2);
+  ASSERT_TRUE(*r->Next());
+  EXPECT_EQ(r->field(0), "2");
+  EXPECT_EQ(r->field(1), "");
+  EXPECT_EQ(r->line(), 4);
+  EXPECT_FALSE(*r->Next());
+}
+
+TEST(Csv, QuotedLineBreakCountsLines) {
+  std::string text = "a,b\n\"x\ny\",1\n2,3\n";
+  auto r = CsvReader::Open("t.csv", text);
+  ASSERT_TRUE(*r->Next());
+  EXPECT_EQ(r->field(0), "x\ny");
+  ASSERT_TRUE(*r->Next());
+  EXPECT_EQ(r->line(), 4);
+}
+
+TEST(Csv, ErrorsNameFileLineColumn) {
+  {
+    auto r = CsvReader::Open("t.csv", "a,b\n1,\"2\n");
+    auto more = r->Next();
+    ASSERT_FALSE(more.ok());
+    EXPECT_NE(more.status().message().find("t.csv:2:2 (b)"), std::string::npos) << more.status().message();
+  }
+  {
+    auto r = CsvReader::Open("t.csv", "a,b\n1,2\n1,\xff\n");
+    ASSERT_TRUE(*r->Next());
+    auto more = r->Next();
+    ASSERT_FALSE(more.ok());
+    EXPECT_NE(more.status().message().find("t.csv:3:2 (b)"), std::string::npos) << more.status().message();
+    EXPECT_NE(more.status().message().find("UTF-8"), std::string::npos);
+  }
+  {
+    auto r = CsvReader::Open("t.csv", "");
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.status().message().find("empty"), std::string::npos);
+  }
+  {
+    auto r = CsvReader::Open("t.csv", "a,b\n1,2,3\n");
+    EXPECT_FALSE(r->Next().ok());
+  }
+}
+
+TEST(Csv, WritesQuotedFields) {
+  std::string out;
+  AppendCsvField(out, "plain");
+  out += ',';
+  AppendCsvField(out, "Konsultation, \"almindelig\"");
+  EXPECT_EQ(out, "plain,\"Konsultation, \"\"almindelig\"\"\"");
+}
+
+TEST(Crypto, PseudonymIsKeyedAndStable) {
+  Pseudonymizer a("key-a"), b("key-b");
+  EXPECT_EQ(a.Of("0101801234"), a.Of("0101801234"));
+  EXPECT_NE(a.Of("0101801234"), b.Of("0101801234"));
+  EXPECT_NE(a.Of("0101801234"), a.Of("0101801235"));
+  EXPECT_EQ(a.Of("0101801234").ToHex().size(), 32u);
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+}  // namespace
+}  // namespace almen

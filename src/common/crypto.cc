@@ -1,0 +1,93 @@
+#include "common/crypto.h"
+
+#include <sodium.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "common/file.h"
+
+namespace almen {
+
+namespace {
+void InitSodium() {
+  static const int ok = sodium_init();
+  (void)ok;
+}
+const char kHex[] = "0123456789abcdef";
+}  // namespace
+
+static_assert(sizeof(crypto_hash_sha256_state) <= 512);
+
+Sha256::Sha256() {
+  InitSodium();
+  crypto_hash_sha256_init(reinterpret_cast<crypto_hash_sha256_state*>(state_));
+}
+void Sha256::Update(std::string_view d) {
+  crypto_hash_sha256_update(reinterpret_cast<crypto_hash_sha256_state*>(state_),
+                            reinterpret_cast<const unsigned char*>(d.data()), d.size());
+}
+std::string Sha256::FinishHex() {
+  unsigned char out[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(reinterpret_cast<crypto_hash_sha256_state*>(state_), out);
+  std::string hex;
+  for (unsigned char c : out) {
+    hex.push_back(kHex[c >> 4]);
+    hex.push_back(kHex[c & 15]);
+  }
+  return hex;
+}
+
+std::string Sha256Hex(std::string_view data) {
+  Sha256 h;
+  h.Update(data);
+  return h.FinishHex();
+}
+
+std::string Pseudonym::ToHex() const {
+  std::string s(32, '0');
+  for (int i = 0; i < 16; ++i) {
+    s[static_cast<size_t>(15 - i)] = kHex[(hi >> (4 * i)) & 15];
+    s[static_cast<size_t>(31 - i)] = kHex[(lo >> (4 * i)) & 15];
+  }
+  return s;
+}
+
+Pseudonymizer::Pseudonymizer(std::string_view key) {
+  InitSodium();
+  // Derive the 128-bit SipHash key from the configured secret of any length.
+  unsigned char digest[crypto_generichash_BYTES];
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(key.data()), key.size(),
+                     reinterpret_cast<const unsigned char*>("almen-cpr-v1"), 12);
+  std::memcpy(key_.data(), digest, key_.size());
+  demo_ = key == kDemoKey;
+}
+
+StatusOr<Pseudonymizer> Pseudonymizer::FromEnvironment() {
+  if (const char* k = std::getenv("ALMEN_PSEUDONYM_KEY"); k && *k) return Pseudonymizer(k);
+  if (const char* f = std::getenv("ALMEN_PSEUDONYM_KEY_FILE"); f && *f) {
+    auto content = ReadFile(f);
+    if (!content.ok()) return InvalidInput("ALMEN_PSEUDONYM_KEY_FILE: " + content.status().message());
+    std::string key = *content;
+    while (!key.empty() && (key.back() == '\n' || key.back() == '\r' || key.back() == ' ')) key.pop_back();
+    if (key.empty()) return InvalidInput("ALMEN_PSEUDONYM_KEY_FILE: the key file is empty");
+    return Pseudonymizer(key);
+  }
+  if (const char* p = std::getenv("ALMEN_PRODUCTION"); p && std::strcmp(p, "1") == 0)
+    return InvalidInput(
+        "no CPR pseudonymisation key: set ALMEN_PSEUDONYM_KEY or ALMEN_PSEUDONYM_KEY_FILE (required when "
+        "ALMEN_PRODUCTION=1)");
+  return Pseudonymizer(kDemoKey);
+}
+
+Pseudonym Pseudonymizer::Of(std::string_view digits) const {
+  unsigned char out[crypto_shorthash_siphashx24_BYTES];
+  crypto_shorthash_siphashx24(out, reinterpret_cast<const unsigned char*>(digits.data()), digits.size(),
+                              key_.data());
+  Pseudonym p;
+  std::memcpy(&p.hi, out, 8);
+  std::memcpy(&p.lo, out + 8, 8);
+  return p;
+}
+
+}  // namespace almen

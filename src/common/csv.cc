@@ -1,0 +1,229 @@
+#include "common/csv.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace almen {
+
+namespace {
+std::string Trim(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
+  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
+  return std::string(s.substr(b, e - b));
+}
+}  // namespace
+
+size_t FindInvalidUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t n = s.size(), i = 0;
+  while (i < n) {
+    unsigned char c = p[i];
+    if (c < 0x80) { ++i; continue; }
+    size_t len;
+    uint32_t cp;
+    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
+    else return i;
+    if (i + len > n) return i;
+    for (size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+      return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+int CsvHeader::Column(std::string_view name) const {
+  for (size_t i = 0; i < names.size(); ++i)
+    if (names[i] == name) return static_cast<int>(i);
+  return -1;
+}
+
+StatusOr<CsvReader> CsvReader::Open(std::string file_label, std::string_view data) {
+  auto header = std::make_shared<CsvHeader>();
+  header->file_label = std::move(file_label);
+  CsvReader r;
+  r.data_ = data;
+  if (data.size() >= 3 && static_cast<unsigned char>(data[0]) == 0xEF &&
+      static_cast<unsigned char>(data[1]) == 0xBB && static_cast<unsigned char>(data[2]) == 0xBF)
+    r.pos_ = 3;
+  // Skip leading blank lines.
+  while (r.pos_ < data.size() && (data[r.pos_] == '\n' || data[r.pos_] == '\r')) {
+    if (data[r.pos_] == '\n') ++r.line_;
+    ++r.pos_;
+  }
+  if (r.pos_ >= data.size())
+    return InvalidInput(header->file_label + ":1:1: the file is empty; a header row is required");
+  // Delimiter: whichever of ',' and ';' occurs more often outside quotes in the header line.
+  size_t commas = 0, semis = 0;
+  bool q = false;
+  for (size_t i = r.pos_; i < data.size() && (q || data[i] != '\n'); ++i) {
+    if (data[i] == '"') q = !q;
+    else if (!q && data[i] == ',') ++commas;
+    else if (!q && data[i] == ';') ++semis;
+  }
+  header->delimiter = semis > commas ? ';' : ',';
+  r.header_ = header;
+  auto more = r.Next();
+  if (!more.ok()) return more.status();
+  for (size_t i = 0; i < r.fields_.size(); ++i) {
+    std::string name = Trim(r.fields_[i]);
+    for (char& c : name)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    header->names.push_back(std::move(name));
+  }
+  for (size_t i = 0; i < header->names.size(); ++i) {
+    if (header->names[i].empty()) continue;
+    for (size_t j = 0; j < i; ++j)
+      if (header->names[j] == header->names[i])
+        return InvalidInput(header->file_label + ":" + std::to_string(r.record_line_) + ":" + std::to_string(i + 1) +
+                            ": column '" + header->names[i] + "' appears twice in the header");
+  }
+  return r;
+}
+
+CsvReader CsvReader::ForSlice(std::shared_ptr<const CsvHeader> header, std::string_view slice, int64_t first_line) {
+  CsvReader r;
+  r.header_ = std::move(header);
+  r.data_ = slice;
+  r.line_ = first_line;
+  return r;
+}
+
+Status CsvReader::RequireColumns(std::initializer_list<std::string_view> names) const {
+  std::string missing;
+  for (auto n : names)
+    if (Column(n) < 0) missing += (missing.empty() ? "" : ", ") + std::string(n);
+  if (missing.empty()) return Status::Ok();
+  return InvalidInput(header_->file_label + ":1:1: required column(s) missing from the header: " + missing);
+}
+
+Status CsvReader::FieldError(int column, std::string_view message) const {
+  std::string name = column >= 0 && static_cast<size_t>(column) < header_->names.size()
+                         ? header_->names[static_cast<size_t>(column)]
+                         : std::string("?");
+  return InvalidInput(header_->file_label + ":" + std::to_string(record_line_) + ":" + std::to_string(column + 1) +
+                      " (" + name + "): " + std::string(message));
+}
+
+Status CsvReader::RecordError(std::string_view message) const {
+  return InvalidInput(header_->file_label + ":" + std::to_string(record_line_) + ":1: " + std::string(message));
+}
+
+Status CsvReader::ValidateUtf8() const {
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    if (FindInvalidUtf8(fields_[i]) != std::string_view::npos)
+      return FieldError(static_cast<int>(i), "the field contains bytes that are not valid UTF-8");
+  }
+  return Status::Ok();
+}
+
+StatusOr<bool> CsvReader::Next() {
+  fields_.clear();
+  scratch_used_ = 0;
+  const char delim = header_->delimiter;
+  const char* d = data_.data();
+  const size_t n = data_.size();
+  // Skip blank lines between records.
+  while (pos_ < n && (d[pos_] == '\n' || d[pos_] == '\r')) {
+    if (d[pos_] == '\n') ++line_;
+    ++pos_;
+  }
+  if (pos_ >= n) return false;
+  record_start_ = pos_;
+  record_line_ = line_;
+  unsigned char high = 0;
+  while (true) {
+    if (pos_ < n && d[pos_] == '"') {
+      // Quoted field.
+      size_t start = ++pos_;
+      bool has_escapes = false;
+      while (true) {
+        const void* qp = std::memchr(d + pos_, '"', n - pos_);
+        if (!qp) {
+          int col = static_cast<int>(fields_.size());
+          return FieldError(col, "a quoted field is not closed (missing '\"')");
+        }
+        size_t qi = static_cast<size_t>(static_cast<const char*>(qp) - d);
+        for (size_t k = pos_; k < qi; ++k) {
+          high |= static_cast<unsigned char>(d[k]);
+          if (d[k] == '\n') ++line_;
+        }
+        if (qi + 1 < n && d[qi + 1] == '"') {
+          has_escapes = true;
+          pos_ = qi + 2;
+          continue;
+        }
+        pos_ = qi + 1;
+        std::string_view raw(d + start, qi - start);
+        if (!has_escapes) {
+          fields_.push_back(raw);
+        } else {
+          if (scratch_used_ == scratch_.size()) scratch_.push_back(std::make_unique<std::string>());
+          std::string& s = *scratch_[scratch_used_++];
+          s.clear();
+          for (size_t k = 0; k < raw.size(); ++k) {
+            s.push_back(raw[k]);
+            if (raw[k] == '"') ++k;
+          }
+          fields_.push_back(s);
+        }
+        break;
+      }
+      // After a closing quote: delimiter, end of line or end of input.
+      if (pos_ < n && d[pos_] == '\r') ++pos_;
+      if (pos_ >= n || d[pos_] == '\n') {
+        if (pos_ < n) { ++pos_; ++line_; }
+        break;
+      }
+      if (d[pos_] == delim) { ++pos_; continue; }
+      return FieldError(static_cast<int>(fields_.size()) - 1,
+                        "unexpected character after a closing quote (quotes inside a field must be doubled)");
+    }
+    // Unquoted field.
+    size_t start = pos_;
+    while (pos_ < n) {
+      char c = d[pos_];
+      if (c == delim || c == '\n') break;
+      if (c == '"') {
+        return FieldError(static_cast<int>(fields_.size()),
+                          "a quote inside an unquoted field (quote the whole field and double inner quotes)");
+      }
+      high |= static_cast<unsigned char>(c);
+      ++pos_;
+    }
+    size_t end = pos_;
+    if (end > start && d[end - 1] == '\r' && (pos_ >= n || d[pos_] == '\n')) --end;
+    fields_.emplace_back(d + start, end - start);
+    if (pos_ >= n) break;
+    if (d[pos_] == '\n') { ++pos_; ++line_; break; }
+    ++pos_;  // delimiter
+    if (pos_ >= n) { fields_.emplace_back(); break; }
+  }
+  if (high & 0x80) ALMEN_RETURN_IF_ERROR(ValidateUtf8());
+  if (!header_->names.empty() && fields_.size() != header_->names.size()) {
+    return RecordError("expected " + std::to_string(header_->names.size()) + " fields as in the header, found " +
+                       std::to_string(fields_.size()));
+  }
+  return true;
+}
+
+void AppendCsvField(std::string& out, std::string_view f, char delimiter) {
+  bool need = f.find_first_of(std::string_view("\"\r\n", 3)) != std::string_view::npos ||
+              f.find(delimiter) != std::string_view::npos;
+  if (!need) { out.append(f); return; }
+  out.push_back('"');
+  for (char c : f) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+}  // namespace almen
