@@ -197,6 +197,8 @@ StatusOr<Agreement> Agreement::LoadFiles(std::map<std::string, std::string> file
         row.indexed = idx == "1";
         ALMEN_RETURN_IF_ERROR(rr.Period(&row.period));
         ALMEN_RETURN_IF_ERROR(rr.Prov(&row.provenance));
+        row.range_from = from;
+        row.range_to = to;
         for (int c = from; c <= to; ++c) {
           row.code = c;
           auto& v = a.fees_[static_cast<size_t>(c)];
@@ -258,7 +260,10 @@ StatusOr<Agreement> Agreement::LoadFiles(std::map<std::string, std::string> file
   st = RefuseOverlaps(a.chronic_, [](const ChronicRow& c) { return c.code * 2 + (c.lto ? 1 : 0); }, "chronic.csv");
   if (!st.ok()) return wrap(st);
 
-  st = ForEachRow(files, "parameters.csv", {"name", "value", "unit", "valid_from", "valid_to", "paragraph", "source"},
+  // Parameters may be split over several files: parameters.csv, parameters_economy.csv, …
+  for (const auto& [pname, pcontent] : files) {
+    if (pname.rfind("parameters", 0) != 0 || pname.size() < 4 || pname.substr(pname.size() - 4) != ".csv") continue;
+  st = ForEachRow(files, pname, {"name", "value", "unit", "valid_from", "valid_to", "paragraph", "source"},
                   [&](CsvReader& r) -> Status {
                     RowReader rr{r};
                     Parameter p;
@@ -285,7 +290,8 @@ StatusOr<Agreement> Agreement::LoadFiles(std::map<std::string, std::string> file
                     return Status::Ok();
                   });
   if (!st.ok()) return wrap(st);
-  st = RefuseOverlaps(a.params_, [](const Parameter& p) { return p.name; }, "parameters.csv");
+  }
+  st = RefuseOverlaps(a.params_, [](const Parameter& p) { return p.name; }, "parameters*.csv");
   if (!st.ok()) return wrap(st);
 
   st = ForEachRow(files, "rules.csv",
@@ -383,7 +389,8 @@ StatusOr<bool> Agreement::BoolParameter(std::string_view name, Date d) const {
 std::vector<const FeeRow*> Agreement::all_fee_rows() const {
   std::vector<const FeeRow*> out;
   for (const auto& v : fees_)
-    for (const auto& r : v) out.push_back(&r);
+    for (const auto& r : v)
+      if (r.code == r.range_from) out.push_back(&r);  // a range row once
   return out;
 }
 

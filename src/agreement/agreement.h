@@ -65,7 +65,9 @@ struct Provenance {
 };
 
 struct FeeRow {
-  int code = 0;  // 0..9999
+  int code = 0;       // 0..9999
+  int range_from = 0;  // the row as written: a single code or a range
+  int range_to = 0;
   std::string name;
   FeeCategory category = FeeCategory::kConsultation;
   Money amount;         // at the apr-24 level when indexed

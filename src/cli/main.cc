@@ -1,2 +1,137 @@
+// almen: one program for settlement, economy, demo data and the server.
+// The CLI is thin: it parses arguments (CLI11), loads the agreement and calls
+// the library. Exit status: 0 success, 1 bad input, 2 usage (interfaces.md).
 #include <cstdio>
-int main() { return 0; }
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "agreement/agreement.h"
+#include "cli/bench.h"
+#include "cli/commands.h"
+#include "common/status.h"
+
+using namespace almen;
+
+namespace {
+
+int Fail(const Status& s) {
+  std::fprintf(stderr, "almen: %s\n", s.message().c_str());
+  return ExitCode(s);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"almen: administration of the Danish GP agreement (Overenskomst om almen praksis, OK25)"};
+  app.require_subcommand(1);
+  std::string agreement_dir;
+  app.add_option("--agreement", agreement_dir, "Agreement data directory (default: the built-in agreement/ok25)");
+
+  // serve
+  ServeOptions serve;
+  bool no_demo = false;
+  auto* c_serve = app.add_subcommand("serve", "HTTP JSON API and Danish web UI");
+  c_serve->add_option("--db", serve.db, "Database: a SQLite file path (default almen.db) or postgresql://…");
+  c_serve->add_option("--host", serve.host, "Address to listen on");
+  c_serve->add_option("--port", serve.port, "Port to listen on");
+  c_serve->add_option("--demo-lines", serve.demo_lines, "Claim lines of demo data to load into an empty database");
+  c_serve->add_flag("--no-demo", no_demo, "Do not load demo data into an empty database");
+  c_serve->add_option("--config", serve.config_path, "Configuration file (JSON)");
+
+  // settle
+  SettleOptions settle;
+  std::string out_dir, price_level, period;
+  auto* c_settle = app.add_subcommand("settle", "Settle a claim file: lines.csv, statements.csv, summary.json");
+  c_settle->add_option("--claims", settle.claims_path, "claims.csv")->required();
+  c_settle->add_option("--out", out_dir, "Output directory")->required();
+  c_settle->add_option("--providers", settle.providers_path, "providers.csv");
+  c_settle->add_option("--listings", settle.listings_path, "listings.csv");
+  c_settle->add_option("--botilbud", settle.botilbud_path, "botilbud.csv");
+  c_settle->add_option("--attachments", settle.attachments_path, "attachments.csv");
+  c_settle->add_option("--sanctions", settle.sanctions_path, "sanctions.csv");
+  c_settle->add_option("--price-level", price_level, "apr-24: price at the agreement's stated level (no index)");
+  c_settle->add_option("--period", period, "Statement months YYYY-MM or YYYY-MM:YYYY-MM (default: from the claims)");
+  c_settle->add_option("--threads", settle.threads, "Worker threads (default: all cores)");
+
+  // generate
+  GenerateOptions gen;
+  auto* c_gen = app.add_subcommand("generate", "Write a synthetic national data set");
+  c_gen->add_option("--out", gen.out_dir, "Output directory")->required();
+  c_gen->add_option("--lines", gen.lines, "Claim lines")->required();
+  c_gen->add_option("--seed", gen.seed, "Random seed (same seed, same files)");
+  c_gen->add_option("--year", gen.year, "Service year");
+
+  // ramme
+  RammeOptions ramme;
+  std::string prev_overrun;
+  auto* c_ramme = app.add_subcommand("ramme", "The økonomisk ramme statement as JSON");
+  c_ramme->add_option("--year", ramme.year, "Year")->required();
+  c_ramme->add_option("--expenses", ramme.expenses_path, "expenses.csv");
+  c_ramme->add_option("--listed", ramme.listed_path, "listed_patients.csv");
+  c_ramme->add_option("--providers", ramme.providers_path, "providers.csv");
+  c_ramme->add_option("--previous-overrun-pct", prev_overrun, "Last year's overrun in percent, e.g. 0.5");
+  c_ramme->add_option("--offset-basis", ramme.offset_basis, "excess_over_tolerance | full_overrun");
+
+  // economy
+  std::vector<std::string> sets;
+  auto* c_eco = app.add_subcommand("economy", "The section 6 economy table as JSON (what-if with --set)");
+  c_eco->add_option("--set", sets, "ITEM=VALUE (mio. kr., e.g. \"Bostedslæger.y2025=8,0\")");
+
+  // agreement
+  auto* c_agr = app.add_subcommand("agreement", "Show or check the agreement data");
+  c_agr->require_subcommand(1);
+  bool show_json = false;
+  auto* c_agr_show = c_agr->add_subcommand("show", "Print the agreement version and its tables");
+  c_agr_show->add_flag("--json", show_json, "JSON instead of text");
+  auto* c_agr_check = c_agr->add_subcommand("check", "Load and validate the agreement data");
+
+  // bench
+  BenchOptions bench;
+  auto* c_bench = app.add_subcommand("bench", "Generate N claim lines and settle them; report time, lines/s, peak RSS");
+  c_bench->add_option("--lines", bench.lines, "Claim lines (default 10 000 000)");
+  c_bench->add_option("--dir", bench.dir, "Work directory (default: a temporary directory)");
+  c_bench->add_option("--report", bench.report_path, "Append the result as a Markdown row to this file");
+  c_bench->add_option("--threads", bench.threads, "Worker threads for settle");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+
+  StatusOr<Agreement> agreement =
+      agreement_dir.empty() ? Agreement::LoadBuiltin() : Agreement::LoadDirectory(agreement_dir);
+  if (!agreement.ok()) return Fail(agreement.status());
+
+  Status st;
+  if (c_serve->parsed()) {
+    serve.demo = !no_demo;
+    st = Serve(*agreement, serve);
+  } else if (c_settle->parsed()) {
+    st = RunSettle(*agreement, settle, out_dir, price_level, period);
+  } else if (c_gen->parsed()) {
+    st = RunGenerate(gen);
+  } else if (c_ramme->parsed()) {
+    if (!prev_overrun.empty()) ramme.previous_overrun_pct = prev_overrun;
+    st = RunJson(RammeStatement(*agreement, ramme));
+  } else if (c_eco->parsed()) {
+    st = RunJson(EconomyTable(*agreement, sets));
+  } else if (c_agr_show->parsed()) {
+    st = RunAgreementShow(*agreement, show_json);
+  } else if (c_agr_check->parsed()) {
+    st = RunAgreementCheck(*agreement);
+  } else if (c_bench->parsed()) {
+    st = RunBench(*agreement, bench);
+  }
+  if (!st.ok()) return Fail(st);
+  return 0;
+}

@@ -1,0 +1,103 @@
+#include "cli/commands.h"
+
+#include <cstdio>
+#include <iostream>
+
+#include "agreement/agreement_json.h"
+#include "common/crypto.h"
+#include "common/format_da.h"
+#include "settlement/rules.h"
+
+namespace almen {
+
+Status RunSettle(const Agreement& agreement, SettleOptions options, const std::string& out_dir,
+                 const std::string& price_level, const std::string& period) {
+  if (price_level == "apr-24") options.price_level_apr24 = true;
+  else if (!price_level.empty() && price_level != "regulated")
+    return UsageError("--price-level must be 'apr-24' or 'regulated'");
+  if (!period.empty()) {
+    auto colon = period.find(':');
+    auto from = Month::Parse(period.substr(0, colon));
+    auto to = colon == std::string::npos ? from : Month::Parse(period.substr(colon + 1));
+    if (!from || !to || *to < *from) return UsageError("--period must be YYYY-MM or YYYY-MM:YYYY-MM");
+    options.period_from = from;
+    options.period_to = to;
+  }
+  ALMEN_ASSIGN_OR_RETURN(Pseudonymizer pseudonymizer, Pseudonymizer::FromEnvironment());
+  if (pseudonymizer.used_demo_key())
+    std::fprintf(stderr,
+                 "almen: note: ALMEN_PSEUDONYM_KEY is not set; using the built-in demo key for CPR pseudonyms "
+                 "(not for real data)\n");
+  SettleSummary summary;
+  ALMEN_RETURN_IF_ERROR(Settle(agreement, pseudonymizer, options, out_dir, &summary));
+  std::fprintf(stderr, "almen: settled %lld lines: %lld accepted, %lld rejected, %lld review; %s paid on lines\n",
+               static_cast<long long>(summary.lines), static_cast<long long>(summary.accepted),
+               static_cast<long long>(summary.rejected), static_cast<long long>(summary.review),
+               FormatKroner(Money::FromOre(summary.amount_ore)).c_str());
+  return Status::Ok();
+}
+
+Status RunGenerate(const GenerateOptions& options) {
+  if (options.lines < 0) return UsageError("--lines must be ≥ 0");
+  GenerateSummary summary;
+  ALMEN_RETURN_IF_ERROR(Generate(options, &summary));
+  std::fprintf(stderr, "almen: wrote %lld claim lines, %lld providers, %lld listed patients, %lld botilbud rows, "
+               "%lld attachments to %s\n",
+               static_cast<long long>(summary.claim_lines), static_cast<long long>(summary.providers),
+               static_cast<long long>(summary.listed_patients), static_cast<long long>(summary.botilbud_rows),
+               static_cast<long long>(summary.attachments), options.out_dir.c_str());
+  return Status::Ok();
+}
+
+Status RunJson(const StatusOr<nlohmann::json>& result) {
+  if (!result.ok()) return result.status();
+  std::cout << result->dump(2) << "\n";
+  return Status::Ok();
+}
+
+Status RunAgreementShow(const Agreement& agreement, bool json) {
+  if (json) {
+    std::cout << AgreementToJson(agreement).dump(2) << "\n";
+    return Status::Ok();
+  }
+  std::cout << agreement.name() << "\n";
+  std::cout << "version " << agreement.version() << "\ncontent sha256 " << agreement.content_hash() << "\n\n";
+  std::cout << "Fees (kode, navn, takst apr-24, gyldighed, kilde, paragraf):\n";
+  for (const FeeRow* f : agreement.all_fee_rows()) {
+    char code[8];
+    std::snprintf(code, sizeof code, "%04d", f->code);
+    std::cout << "  " << code << "  " << f->name << "  " << FormatKroner(f->amount) << "  "
+              << f->period.from.ToIso() << " – " << (f->period.to.is_max() ? "" : f->period.to.ToIso()) << "  "
+              << SourceName(f->provenance.source) << "  " << f->provenance.paragraph << "\n";
+  }
+  std::cout << "\nRegulation index (§ 64):\n";
+  for (const auto& r : agreement.index_rows())
+    std::cout << "  " << r.period.from.ToIso() << " – " << r.period.to.ToIso() << "  " << FormatPpm(r.factor)
+              << "  " << SourceName(r.provenance.source) << "  " << r.note << "\n";
+  std::cout << "\nChronic fees (0130–0132, monthly, apr-24):\n";
+  for (const auto& r : agreement.chronic_rows())
+    std::cout << "  " << (r.code == 130 ? "0130" : r.code == 131 ? "0131" : "0132") << (r.lto ? " LTO" : "    ")
+              << "  " << FormatKroner(r.monthly) << " + " << FormatKroner(r.annual_raise) << "/år  "
+              << r.period.from.ToIso() << " – " << r.period.to.ToIso() << "  " << r.provenance.paragraph << "\n";
+  std::cout << "\nParameters:\n";
+  for (const auto& p : agreement.parameters())
+    std::cout << "  " << p.name << " = " << p.value << " (" << p.unit << ")  " << p.period.from.ToIso() << " – "
+              << p.period.to.ToIso() << "  " << SourceName(p.provenance.source) << "  " << p.provenance.paragraph
+              << "\n";
+  std::cout << "\nRules:\n";
+  for (const auto& r : agreement.rules())
+    std::cout << "  " << r.id << " [" << r.kind << "]  " << r.period.from.ToIso() << " – " << r.period.to.ToIso()
+              << "  " << r.provenance.paragraph << "\n";
+  return Status::Ok();
+}
+
+Status RunAgreementCheck(const Agreement& agreement) {
+  ALMEN_RETURN_IF_ERROR(CheckRules(agreement));
+  std::cout << "OK " << agreement.version() << " (sha256 " << agreement.content_hash() << "): "
+            << agreement.all_fee_rows().size() << " fee rows, " << agreement.index_rows().size() << " index rows, "
+            << agreement.chronic_rows().size() << " chronic rows, " << agreement.parameters().size()
+            << " parameters, " << agreement.rules().size() << " rules\n";
+  return Status::Ok();
+}
+
+}  // namespace almen

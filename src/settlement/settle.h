@@ -1,0 +1,58 @@
+// almen settle: prices and checks a claim file against the agreement and
+// writes lines.csv, statements.csv and summary.json (spec/interfaces.md).
+//
+// The engine streams: the claim file is memory-mapped and read twice. Pass 1
+// validates every line and collects the compact state the order-independent
+// rules need (claim ids per provider, contacts, and per patient only the
+// 0120 and chronic events); between the passes those rules are resolved per
+// patient in date order; pass 2 prices every line and writes the outputs.
+// Memory is bounded by claim ids, contacts and patients, not by line text.
+//
+// Bad input (a file that cannot be read as the contract says) stops the run
+// with a Status naming file, line and column, and no output file appears:
+// outputs are staged and moved into place only after success. Business
+// rejections are not errors: they are `rejected` lines with rule and reason.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "agreement/agreement.h"
+#include "common/crypto.h"
+#include "common/date.h"
+#include "common/status.h"
+
+namespace almen {
+
+struct SettleOptions {
+  std::string claims_path;
+  std::string providers_path;    // optional ("" = none)
+  std::string listings_path;     // optional
+  std::string botilbud_path;     // optional
+  std::string attachments_path;  // optional
+  std::string sanctions_path;    // optional
+  // true: price at the agreement's stated level (apr-24), no regulation index.
+  bool price_level_apr24 = false;
+  // Months for basishonorar (and the statement period). Default: the months
+  // spanned by the claim file's service dates.
+  std::optional<Month> period_from, period_to;
+  int threads = 0;  // 0 = hardware concurrency
+};
+
+struct SettleSummary {
+  int64_t lines = 0, accepted = 0, rejected = 0, review = 0;
+  int64_t amount_ore = 0;            // sum of lines.csv amount_ore
+  int64_t statement_amount_ore = 0;  // sum of statements.csv amount_ore
+  std::string agreement_version;     // "ok25@…"
+  std::string agreement_hash;        // SHA-256 of the agreement data set
+  std::string claims_sha256;         // content hash of the claim file
+  std::string price_level;           // "regulated" or "apr-24"
+  std::optional<Month> period_from, period_to;
+};
+
+// Settles `options.claims_path` and writes the outputs into `out_dir`.
+Status Settle(const Agreement& agreement, const Pseudonymizer& pseudonymizer, const SettleOptions& options,
+              const std::string& out_dir, SettleSummary* summary);
+
+}  // namespace almen
