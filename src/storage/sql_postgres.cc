@@ -1,0 +1,215 @@
+// PostgreSQL backend of SqlConnection (libpqxx 6). Statements outside an
+// explicit transaction run in a pqxx::nontransaction (autocommit); bulk
+// inserts are batched multi-row INSERTs with bound parameters.
+#include <pqxx/pqxx>
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+
+#include "storage/sql.h"
+
+namespace almen {
+
+namespace {
+
+class PostgresConnection final : public SqlConnection {
+ public:
+  explicit PostgresConnection(std::unique_ptr<pqxx::connection> c) : conn_(std::move(c)) {}
+  ~PostgresConnection() override {
+    try {
+      tx_.reset();
+      conn_.reset();
+    } catch (...) {
+    }
+  }
+  SqlDialect dialect() const override { return SqlDialect::kPostgres; }
+
+  Status ExecScript(std::string_view sql) override {
+    return Guard([&] {
+      if (tx_) {
+        tx_->exec(std::string(sql));
+      } else {
+        pqxx::nontransaction n(*conn_);
+        n.exec(std::string(sql));
+      }
+    });
+  }
+
+  Status Exec(std::string_view sql, const SqlParams& params) override {
+    return Guard([&] { RunParams(sql, params); });
+  }
+
+  StatusOr<std::vector<SqlRow>> Query(std::string_view sql, const SqlParams& params) override {
+    std::vector<SqlRow> rows;
+    Status s = Guard([&] {
+      pqxx::result r = RunParams(sql, params);
+      rows.reserve(r.size());
+      for (const auto& tuple : r) {
+        SqlRow row;
+        row.cols.reserve(tuple.size());
+        for (const auto& f : tuple) {
+          if (f.is_null()) row.cols.emplace_back(std::nullopt);
+          else row.cols.emplace_back(std::string(f.c_str(), f.size()));
+        }
+        rows.push_back(std::move(row));
+      }
+    });
+    if (!s.ok()) return s;
+    return rows;
+  }
+
+  Status Begin() override {
+    return Guard([&] { tx_ = std::make_unique<pqxx::work>(*conn_); });
+  }
+  Status Commit() override {
+    if (!tx_) return Internal("postgresql: commit outside a transaction");
+    Status s = Guard([&] { tx_->commit(); });
+    tx_.reset();
+    return s;
+  }
+  Status Rollback() override {
+    if (!tx_) return Status::Ok();
+    Status s = Guard([&] { tx_->abort(); });
+    tx_.reset();
+    return s;
+  }
+  bool in_transaction() const override { return tx_ != nullptr; }
+
+  Status BulkInsert(const std::string& table, const std::vector<std::string>& columns,
+                    const std::function<StatusOr<bool>(SqlParams&)>& next) override {
+    if (!tx_) return Internal("postgresql: BulkInsert outside a transaction");
+    // Multi-row INSERTs of up to kBatch rows, parameters bound (no quoting by hand).
+    constexpr size_t kBatch = 500;
+    Status result;
+    Status s = Guard([&] {
+      std::string head = "INSERT INTO " + table + " (";
+      for (size_t i = 0; i < columns.size(); ++i) head += (i ? "," : "") + columns[i];
+      head += ") VALUES ";
+      SqlParams row, batch;
+      size_t rows = 0;
+      auto flush = [&] {
+        if (rows == 0) return;
+        std::string sql = head;
+        size_t n = 0;
+        for (size_t r = 0; r < rows; ++r) {
+          sql += r ? ",(" : "(";
+          for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ",$" : "$") + std::to_string(++n);
+          sql += ")";
+        }
+        RunParams(sql, batch);
+        batch.clear();
+        rows = 0;
+      };
+      while (true) {
+        row.clear();
+        auto more = next(row);
+        if (!more.ok()) {
+          result = more.status();
+          return;
+        }
+        if (!*more) break;
+        for (auto& v : row) batch.push_back(std::move(v));
+        if (++rows == kBatch) flush();
+      }
+      flush();
+    });
+    if (!result.ok()) return result;
+    return s;
+  }
+
+ private:
+  static void ToText(const SqlParams& params, std::vector<std::string>& text, std::vector<const char*>& ptrs) {
+    text.assign(params.size(), std::string());
+    ptrs.assign(params.size(), nullptr);
+    for (size_t i = 0; i < params.size(); ++i) {
+      const SqlValue& v = params[i];
+      if (std::holds_alternative<std::nullptr_t>(v)) continue;
+      if (const auto* n = std::get_if<int64_t>(&v)) text[i] = std::to_string(*n);
+      else text[i] = std::get<std::string>(v);
+      ptrs[i] = text[i].c_str();
+    }
+  }
+
+  pqxx::result RunParams(std::string_view sql, const SqlParams& params) {
+    std::vector<std::string> text;
+    std::vector<const char*> ptrs;
+    ToText(params, text, ptrs);
+    if (tx_) return tx_->exec_params(std::string(sql), pqxx::prepare::make_dynamic_params(ptrs));
+    pqxx::nontransaction n(*conn_);
+    return n.exec_params(std::string(sql), pqxx::prepare::make_dynamic_params(ptrs));
+  }
+
+  template <typename F>
+  Status Guard(F&& f) {
+    try {
+      f();
+      return Status::Ok();
+    } catch (const pqxx::unique_violation& e) {
+      return Conflict(std::string("postgresql: ") + e.what());
+    } catch (const std::exception& e) {
+      return Internal(std::string("postgresql: ") + e.what());
+    }
+  }
+
+  std::unique_ptr<pqxx::connection> conn_;
+  std::unique_ptr<pqxx::work> tx_;
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<SqlConnection>> OpenPostgres(const std::string& url) {
+  try {
+    auto c = std::make_unique<pqxx::connection>(url);
+    pqxx::nontransaction n(*c);
+    n.exec("SET client_min_messages TO WARNING");
+    return std::unique_ptr<SqlConnection>(std::make_unique<PostgresConnection>(std::move(c)));
+  } catch (const std::exception& e) {
+    // The URL may hold a password: do not echo it.
+    return Internal(std::string("cannot connect to PostgreSQL: ") + e.what());
+  }
+}
+
+// ---- ConnectionPool (both backends) -------------------------------------
+
+struct ConnectionPool::Impl {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::unique_ptr<SqlConnection>> idle;
+};
+
+StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Open(const std::string& url, int size) {
+  std::unique_ptr<ConnectionPool> pool(new ConnectionPool());
+  pool->impl_ = std::make_unique<Impl>();
+  pool->dialect_ = IsPostgresUrl(url) ? SqlDialect::kPostgres : SqlDialect::kSqlite;
+  for (int i = 0; i < size; ++i) {
+    ALMEN_ASSIGN_OR_RETURN(auto c, OpenSql(url));
+    pool->impl_->idle.push_back(std::move(c));
+  }
+  return pool;
+}
+
+ConnectionPool::~ConnectionPool() = default;
+
+ConnectionPool::Lease ConnectionPool::Borrow() {
+  std::unique_lock lock(impl_->mu);
+  impl_->cv.wait(lock, [&] { return !impl_->idle.empty(); });
+  auto c = std::move(impl_->idle.front());
+  impl_->idle.pop_front();
+  return Lease(this, std::move(c));
+}
+
+void ConnectionPool::Return(std::unique_ptr<SqlConnection> c) {
+  if (c->in_transaction()) (void)c->Rollback();
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->idle.push_back(std::move(c));
+  }
+  impl_->cv.notify_one();
+}
+
+ConnectionPool::Lease::~Lease() {
+  if (conn_ && pool_) pool_->Return(std::move(conn_));
+}
+
+}  // namespace almen
