@@ -1,0 +1,3 @@
+#include "economy/economy.h"
+#include <gtest/gtest.h>
+TEST(Economy, Placeholder) {}

@@ -1,0 +1,129 @@
+// The økonomisk ramme statement (agreement.md §B1-B3, §H1, §H2, §H5) computed
+// from plain structs, so that the CLI (from CSV files) and the server (from
+// stored settlements) share one computation. See docs/economy.md for the
+// formulas and docs/decisions.md ("Economy") for the choices.
+//
+// Units: Money in øre; percentages are exact integer rationals, printed as
+// decimal strings rounded half away from zero (RoundDiv). No floating point.
+//
+// Thread safety: pure functions over values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "agreement/agreement.h"
+#include "common/date.h"
+#include "common/money.h"
+#include "common/status.h"
+
+namespace almen {
+
+// expenses.csv categories (spec/interfaces.md). Persisted by name.
+enum class ExpenseCategory : uint8_t {
+  kDay,
+  kOutOfHours,
+  kBasishonorar,
+  kProfylakse,
+  kSeasonVaccination,
+  kCervicalCytology,
+  kFixedDoctorHonoraria,
+  kLocalAgreements,
+  kFrameworkAgreements,
+  kTalkTherapy,
+  kSpirometry,
+  kSundhedstjekBotilbud,
+  kOther,
+};
+std::optional<ExpenseCategory> ParseExpenseCategory(std::string_view s);
+std::string_view ExpenseCategoryName(ExpenseCategory c);
+
+// A calendar quarter, "2025-Q1".
+struct Quarter {
+  int year = 0;
+  int q = 1;  // 1..4
+  static std::optional<Quarter> Parse(std::string_view s);  // strict "YYYY-Qn"
+  std::string ToString() const;
+  Date first_day() const;
+  Date last_day() const;
+  auto operator<=>(const Quarter&) const = default;
+};
+
+inline constexpr int kFirstRegion = 1081;  // Nordjylland
+inline constexpr int kLastRegion = 1085;   // Sjælland
+
+struct ExpenseRow {
+  int region = 0;  // 1081..1085
+  Quarter quarter;
+  ExpenseCategory category = ExpenseCategory::kDay;
+  Money amount;
+};
+
+struct ListedRow {
+  int region = 0;
+  Quarter quarter;
+  int64_t listed = 0;  // patients listed (count used to regulate that quarter)
+};
+
+enum class ClinicType : uint8_t { kOrdinary, kRegion, kUdbud };
+
+struct ProviderRow {
+  std::string provider;  // ydernummer
+  std::string name;
+  int municipality = 0;
+  ClinicType clinic_type = ClinicType::kOrdinary;
+  int64_t capacities = 0;
+  bool lto = false;
+  Period period;  // [valid_from, valid_to)
+};
+
+// Parsers for the input files. `label` names the file in messages
+// ("expenses.csv:12:2 (quarter): ..."). Duplicate keys are errors.
+StatusOr<std::vector<ExpenseRow>> ParseExpensesCsv(const std::string& label, std::string_view text);
+StatusOr<std::vector<ListedRow>> ParseListedCsv(const std::string& label, std::string_view text);
+StatusOr<std::vector<ProviderRow>> ParseProvidersCsv(const std::string& label, std::string_view text);
+
+struct RammeInput {
+  int year = 2025;
+  std::vector<ExpenseRow> expenses;                    // spend; other years are ignored
+  std::optional<std::vector<ListedRow>> listed;        // quarterly regulation (H5)
+  std::optional<std::vector<ProviderRow>> providers;   // LTO capacity mechanism (B3)
+  std::optional<std::string> previous_overrun_pct;     // "0.5" = 0,5 % (B2)
+  std::string offset_basis;                            // "" = agreement default (H1)
+  std::optional<Date> statement_date;                  // default: 1 January of year + 1
+  std::optional<Money> lto_activity_increase;          // B3 condition; nullopt = not verified
+};
+
+// One dated line of the LTO capacity ledger.
+struct LtoLedgerEntry {
+  Date date;
+  int64_t capacities = 0;  // counted occupied capacities in LTO areas
+  int64_t additional = 0;  // above the baseline, 0..max_count
+  Money amount;            // ramme addition on that date
+};
+
+struct LtoResult {
+  bool applicable = false;  // the mechanism has parameters for the year
+  Date baseline_date;
+  int64_t baseline_capacities = 0;
+  std::vector<LtoLedgerEntry> ledger;
+  Money addition;  // on the statement date
+};
+
+// Occupied capacities in LTO areas on `d` that count for B3: capacities of
+// ordinary clinics with lto=1; a provider that was a region or udbud clinic
+// before (a takeover) counts only capacities above those it had then.
+int64_t CountedLtoCapacities(const std::vector<ProviderRow>& providers, Date d);
+
+StatusOr<LtoResult> ComputeLtoMechanism(const Agreement& agreement, int year,
+                                        const std::vector<ProviderRow>& providers, Date statement_date);
+
+// The full statement as JSON (keys in spec/interfaces.md and docs/economy.md).
+StatusOr<nlohmann::json> ComputeRamme(const Agreement& agreement, const RammeInput& input);
+
+}  // namespace almen
