@@ -1,3 +1,495 @@
 #include "economy/economy.h"
+
 #include <gtest/gtest.h>
-TEST(Economy, Placeholder) {}
+
+#include <string>
+#include <vector>
+
+#include "common/file.h"
+
+namespace almen {
+namespace {
+
+const std::string kDir = ALMEN_ECONOMY_TEST_DIR;
+
+const Agreement& Builtin() {
+  static const Agreement a = [] {
+    auto r = Agreement::LoadBuiltin();
+    if (!r.ok()) std::abort();
+    return *r;
+  }();
+  return a;
+}
+
+// The built-in agreement with one text replacement in parameters_economy.csv.
+Agreement WithParameter(const std::string& from, const std::string& to) {
+  auto files = Builtin().files();
+  std::string& p = files.at("parameters_economy.csv");
+  size_t at = p.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  p.replace(at, from.size(), to);
+  auto r = Agreement::LoadFiles(files, "test");
+  EXPECT_TRUE(r.ok()) << r.status().message();
+  return *r;
+}
+
+constexpr int64_t kMio = 100'000'000;  // øre per mio. kr.
+// The 2025 ramme without listings or LTO capacities: 9.994,7 + 39,2 + 32,4 + 20 + 15 + 4,7.
+constexpr int64_t kRamme2025 = 1'010'600'000'000;
+
+// ---------- Economy table ----------
+
+struct SeedLine {
+  const char* name;
+  const char* parent;  // nullptr = top level
+  int64_t y2024, y2025, permanent, growth;  // in 0,1 mio. kr.; -1 = empty cell
+};
+
+TEST(EconomyTable, EqualsTheSeedToTheOre) {
+  const std::vector<SeedLine> seed = {
+      {"Demografi: Gruppe 1 sikrede", nullptr, 440, 832, 832, 392},
+      {"Heraf basishonorar", "Demografi: Gruppe 1 sikrede", 141, 264, 264, 123},
+      {"Heraf aktivitet", "Demografi: Gruppe 1 sikrede", 299, 568, 568, 269},
+      {"Demografi: alder og sygelighedsudvikling", nullptr, -1, 324, 324, 324},
+      {"Ukrainere under særloven", nullptr, 363, 363, 363, 0},
+      {"St. Bededag", nullptr, 164, 164, 164, 0},
+      {"Prioritering af LTO", nullptr, -1, 600, 400, 600},
+      {"Midler til ekstra aktivitet i takt med nye læger i LTO", "Prioritering af LTO", -1, 200, 200, 200},
+      {"Øget kronikerhonorar i LTO", "Prioritering af LTO", -1, 200, 200, 200},
+      {"Lægedækningspulje", "Prioritering af LTO", -1, 200, -1, 200},
+      {"Udbygning af det nære sundhedsvæsen", nullptr, 500, 650, 650, 150},
+      {"Nye ydelser", nullptr, -1, 110, 110, 110},
+      {"Bostedslæger", "Nye ydelser", -1, 110, 110, 110},
+      {"Heraf aktivitet", "Bostedslæger", -1, 47, 47, 47},
+      {"Heraf honorar", "Bostedslæger", -1, 63, 63, 63},
+  };
+  auto r = EconomyTable(Builtin(), {});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const auto& j = *r;
+  ASSERT_EQ(j["items"].size(), seed.size());
+  auto cell = [](int64_t tenths) { return tenths < 0 ? nlohmann::json(nullptr) : nlohmann::json(tenths * kMio / 10); };
+  for (size_t i = 0; i < seed.size(); ++i) {
+    const auto& item = j["items"][i];
+    SCOPED_TRACE(seed[i].name);
+    EXPECT_EQ(item["name"], seed[i].name);
+    EXPECT_EQ(item["parent"], seed[i].parent ? nlohmann::json(seed[i].parent) : nlohmann::json(nullptr));
+    EXPECT_EQ(item["y2024_ore"], cell(seed[i].y2024));
+    EXPECT_EQ(item["y2025_ore"], cell(seed[i].y2025));
+    EXPECT_EQ(item["permanent_ore"], cell(seed[i].permanent));
+    EXPECT_EQ(item["growth_ore"], cell(seed[i].growth));
+  }
+  EXPECT_EQ(j["total"]["y2024_ore"], 14'670'000'000);  // 146,7 mio. kr.
+  EXPECT_EQ(j["total"]["y2025_ore"], 30'430'000'000);
+  EXPECT_EQ(j["total"]["permanent_ore"], 28'430'000'000);
+  EXPECT_EQ(j["total"]["growth_ore"], 15'760'000'000);
+  EXPECT_EQ(j["merokonomi"]["y2024_ore"], 14'670'000'000);
+  EXPECT_EQ(j["merokonomi"]["y2025_ore"], 28'430'000'000);
+  EXPECT_EQ(j["merokonomi"]["permanent_ore"], 28'430'000'000);
+  EXPECT_EQ(j["merokonomi"]["growth_ore"], 13'760'000'000);
+  EXPECT_TRUE(j["matches_seed"].get<bool>());
+  EXPECT_TRUE(j["changed"].empty());
+  // 2025 ramme = 2024 ramme 9.994,7 + 131,3 added per 1 January 2025 (Bilag 1).
+  EXPECT_EQ(j["ramme_2025_ore"], 1'012'600'000'000);
+}
+
+TEST(EconomyTable, RammeAdditionsInParametersMatchTheTable) {
+  auto r = EconomyTable(Builtin(), {});
+  ASSERT_TRUE(r.ok());
+  const Date d = Date::FromYmd(2025, 1, 1);
+  int64_t sum = Builtin().MoneyParameter("lto_capacity_cap_ore", d)->ore();
+  for (const auto& p : Builtin().parameters())
+    if (p.name.rfind("ramme_addition_", 0) == 0 && p.period.Contains(d)) sum += Builtin().MoneyParameter(p.name, d)->ore();
+  EXPECT_EQ((*r)["ramme"]["additions_2025_ore"], sum);
+}
+
+TEST(EconomyTable, WhatIfChildRederivesParentAndTotals) {
+  auto r = EconomyTable(Builtin(), {"Lægedækningspulje=10,0"});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const auto& j = *r;
+  EXPECT_EQ(j["items"][6]["name"], "Prioritering af LTO");
+  EXPECT_EQ(j["items"][6]["y2025_ore"], 50 * kMio);
+  EXPECT_EQ(j["items"][6]["growth_ore"], 50 * kMio);
+  EXPECT_EQ(j["items"][9]["growth_ore"], 10 * kMio);  // growth = y2025 - y2024
+  EXPECT_EQ(j["total"]["y2025_ore"], 29'430'000'000);
+  EXPECT_EQ(j["total"]["growth_ore"], 14'760'000'000);
+  EXPECT_EQ(j["merokonomi"]["y2025_ore"], 27'430'000'000);
+  EXPECT_FALSE(j["matches_seed"].get<bool>());
+  EXPECT_EQ(j["ramme"]["change_ore"], 0);  // the pool is outside the ramme
+}
+
+TEST(EconomyTable, WhatIfNestedChildMovesTheRamme) {
+  auto r = EconomyTable(Builtin(), {"Bostedslæger/Heraf aktivitet=6.0", "St. Bededag.permanent=0"});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const auto& j = *r;
+  EXPECT_EQ(j["items"][12]["y2025_ore"], 123 * kMio / 10);  // Bostedslæger 6,0 + 6,3
+  EXPECT_EQ(j["items"][11]["y2025_ore"], 123 * kMio / 10);  // Nye ydelser follows
+  EXPECT_EQ(j["total"]["y2025_ore"], 30'560'000'000);
+  EXPECT_EQ(j["total"]["permanent_ore"], 28'430'000'000 - 1'640'000'000);
+  EXPECT_EQ(j["ramme"]["change_ore"], 130'000'000);  // +1,3 mio. kr. activity inside the ramme
+  EXPECT_EQ(j["ramme_2025_ore"], 1'012'730'000'000);
+}
+
+TEST(EconomyTable, WhatIfApiJson) {
+  nlohmann::json req = {{"changes", {{{"item", "lto.coverage_pool"}, {"field", "y2025"}, {"value_ore", 0}}}},
+                        {"set", {{"Finansiering", 0}}}};
+  auto r = EconomyWhatIf(Builtin(), req);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ((*r)["total"]["y2025_ore"], 28'430'000'000);
+  EXPECT_EQ((*r)["merokonomi"]["y2025_ore"], 28'430'000'000);
+  EXPECT_FALSE(EconomyWhatIf(Builtin(), {{"set", {{"nope", "1"}}}}).ok());
+}
+
+TEST(EconomyTable, BadWhatIfIsInvalidInput) {
+  for (const char* bad : {"Ukendt=1", "Bostedslæger=abc", "Bostedslæger=1.234,5", "Bostedslæger", "Heraf aktivitet=1",
+                          "Samlet økonomi=1"}) {
+    auto r = EconomyTable(Builtin(), {bad});
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput) << bad;
+  }
+  auto amb = EconomyTable(Builtin(), {"Heraf aktivitet=1"});
+  EXPECT_NE(amb.status().message().find("new_services.bosted.activity"), std::string::npos);
+  // A unique case-insensitive prefix works.
+  EXPECT_TRUE(EconomyTable(Builtin(), {"udbygning=70"}).ok());
+}
+
+TEST(EconomyTable, ParseMioKrIsExact) {
+  EXPECT_EQ(ParseMioKr("44,0")->ore(), 4'400'000'000);
+  EXPECT_EQ(ParseMioKr("146.7")->ore(), 14'670'000'000);
+  EXPECT_EQ(ParseMioKr("-20,0")->ore(), -2'000'000'000);
+  EXPECT_EQ(ParseMioKr("0,00000001")->ore(), 1);
+  EXPECT_FALSE(ParseMioKr("0,000000001"));
+  EXPECT_FALSE(ParseMioKr("1.234,5"));
+  EXPECT_FALSE(ParseMioKr("44,"));
+  EXPECT_FALSE(ParseMioKr(""));
+}
+
+// ---------- Ramme statement ----------
+
+// Expenses (category day) whose 52-week normalised total is exactly `target`,
+// spread over five regions and four quarters.
+std::vector<ExpenseRow> Spend(int year, int64_t target) {
+  const int64_t days = Date::FromYmd(year + 1, 1, 1).days() - Date::FromYmd(year, 1, 1).days();
+  int64_t actual = static_cast<int64_t>(static_cast<Int128>(target) * days / 364);
+  auto norm = [&](int64_t a) { return RoundDiv(static_cast<Int128>(a) * 364, days); };
+  while (norm(actual) < target) ++actual;
+  while (norm(actual) > target) --actual;
+  EXPECT_EQ(norm(actual), target);
+  std::vector<ExpenseRow> rows;
+  int64_t left = actual;
+  for (int q = 1; q <= 4; ++q)
+    for (int reg = kFirstRegion; reg <= kLastRegion; ++reg) {
+      int64_t part = (q == 4 && reg == kLastRegion) ? left : actual / 20;
+      left -= part;
+      rows.push_back({reg, Quarter{year, q}, ExpenseCategory::kDay, Money::FromOre(part)});
+    }
+  return rows;
+}
+
+nlohmann::json Ramme(const RammeInput& in, const Agreement& a = Builtin()) {
+  auto r = ComputeRamme(a, in);
+  EXPECT_TRUE(r.ok()) << r.status().message();
+  return r.ok() ? *r : nlohmann::json();
+}
+
+RammeInput Input2025(int64_t overrun_ore) {
+  RammeInput in;
+  in.year = 2025;
+  in.expenses = Spend(2025, kRamme2025 + overrun_ore);
+  return in;
+}
+
+TEST(Ramme, NoOverrun) {
+  auto j = Ramme(Input2025(-5 * kMio));
+  EXPECT_TRUE(j["complete"].get<bool>());
+  EXPECT_EQ(j["ramme_ore"], kRamme2025);
+  EXPECT_EQ(j["overrun_ore"], -5 * kMio);
+  EXPECT_EQ(j["offset_ore"], 0);
+  EXPECT_EQ(j["offset_rule"], "no_overrun");
+  EXPECT_EQ(j["quarters"].size(), 4u);
+  EXPECT_EQ(j["quarters"][0]["quarter"], "2025-Q1");
+  EXPECT_EQ(j["quarters"][0]["ramme_ore"], kRamme2025 / 4);
+}
+
+TEST(Ramme, HalfPercentNoOffsetThenPointFourWithPreviousIsOffset) {
+  const int64_t half = kRamme2025 * 5 / 1000;  // 0,5 %
+  auto y1 = Ramme(Input2025(half));
+  EXPECT_EQ(y1["overrun_pct"], "0.50");
+  EXPECT_EQ(y1["offset_ore"], 0);
+  EXPECT_EQ(y1["offset_rule"], "within_tolerance");
+  EXPECT_TRUE(y1["offset_plan"].empty());
+
+  const int64_t point4 = kRamme2025 * 4 / 1000;  // 0,4 %
+  RammeInput in = Input2025(point4);
+  in.previous_overrun_pct = "0.5";
+  auto y2 = Ramme(in);
+  EXPECT_EQ(y2["overrun_pct"], "0.40");
+  EXPECT_EQ(y2["offset_rule"], "second_year_within_tolerance");
+  EXPECT_EQ(y2["offset_ore"], point4);  // the whole overrun: not exempt
+  ASSERT_EQ(y2["offset_plan"].size(), 2u);
+  EXPECT_EQ(y2["offset_plan"][0]["from"], "2026-04-01");
+  EXPECT_EQ(y2["offset_plan"][1]["from"], "2026-10-01");
+  EXPECT_EQ(y2["offset_plan"][0]["amount_ore"].get<int64_t>() + y2["offset_plan"][1]["amount_ore"].get<int64_t>(),
+            point4);
+
+  // Without a previous overrun the same 0,4 % is exempt.
+  EXPECT_EQ(Ramme(Input2025(point4))["offset_ore"], 0);
+  // A previous year within the ramme does not lift the exemption.
+  in.previous_overrun_pct = "0";
+  EXPECT_EQ(Ramme(in)["offset_ore"], 0);
+}
+
+TEST(Ramme, ExactlyPointSixIsNotBeyondTolerance) {
+  const int64_t tol = kRamme2025 * 6 / 1000;
+  for (const char* basis : {"excess_over_tolerance", "full_overrun"}) {
+    RammeInput in = Input2025(tol);
+    in.offset_basis = basis;
+    auto j = Ramme(in);
+    EXPECT_EQ(j["overrun_pct"], "0.60");
+    EXPECT_EQ(j["tolerance_ore"], tol);
+    EXPECT_EQ(j["offset_rule"], "within_tolerance") << basis;
+    EXPECT_EQ(j["offset_ore"], 0) << basis;
+  }
+  // One øre more is beyond: excess basis repays 1 øre, full basis everything.
+  RammeInput in = Input2025(tol + 1);
+  EXPECT_EQ(Ramme(in)["offset_ore"], 1);
+  in.offset_basis = "full_overrun";
+  EXPECT_EQ(Ramme(in)["offset_ore"], tol + 1);
+  // Exactly 0,6 % after a previous 0,6 % is the second year: offset in full.
+  RammeInput second = Input2025(tol);
+  second.previous_overrun_pct = "0,6";
+  EXPECT_EQ(Ramme(second)["offset_ore"], tol);
+  // The parameter flips the reading of "ud over 0,6 procent".
+  Agreement flipped = WithParameter("offset_at_exactly_tolerance,0", "offset_at_exactly_tolerance,1");
+  RammeInput full = Input2025(tol);
+  full.offset_basis = "full_overrun";
+  EXPECT_EQ(Ramme(full, flipped)["offset_ore"], tol);
+}
+
+TEST(Ramme, Scenario2023OnePointFourPercent) {
+  auto text = ReadFile(kDir + "/expenses_2023.csv");
+  ASSERT_TRUE(text.ok());
+  auto rows = ParseExpensesCsv("expenses_2023.csv", *text);
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  RammeInput in;
+  in.year = 2023;
+  in.expenses = *rows;
+  auto j = Ramme(in);
+  const int64_t ramme = 964'300'000'000;  // 9.643,0 mio. kr. (illustrative)
+  EXPECT_TRUE(j["complete"].get<bool>());
+  EXPECT_EQ(j["ramme_ore"], ramme);
+  EXPECT_EQ(j["overrun_pct"], "1.40");
+  EXPECT_EQ(j["overrun_ore"], ramme * 14 / 1000);
+  EXPECT_EQ(j["offset_ore"], ramme * 8 / 1000);  // 0,8 % of the ramme
+  EXPECT_EQ(j["offset_plan"][0]["from"], "2024-04-01");
+  EXPECT_EQ(j["offset_plan"][0]["amount_ore"], ramme * 4 / 1000);
+  EXPECT_GT(j["spend_by_category_ore"]["profylakse"].get<int64_t>(), 0);  // recorded, not counted
+  in.offset_basis = "full_overrun";
+  EXPECT_EQ(Ramme(in)["offset_ore"], ramme * 14 / 1000);
+  in.offset_basis = "half";
+  EXPECT_EQ(ComputeRamme(Builtin(), in).status().code(), StatusCode::kInvalidInput);
+}
+
+TEST(Ramme, NormalisedTo52Weeks) {
+  RammeInput in;
+  in.year = 2024;  // 366 days
+  in.expenses = {{1081, {2024, 1}, ExpenseCategory::kDay, Money::FromOre(366'000'000)}};
+  auto r = ComputeRamme(Builtin(), in);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ((*r)["spend_actual_ore"], 366'000'000);
+  EXPECT_EQ((*r)["quarters"][0]["spend_ore"], 366'000'000);
+  EXPECT_EQ((*r)["normalisation"]["days_in_year"], 366);
+}
+
+TEST(Ramme, PartialYearIsIncomplete) {
+  RammeOptions o;
+  o.year = 2025;
+  o.expenses_path = kDir + "/expenses_2025_partial.csv";
+  auto r = RammeStatement(Builtin(), o);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_FALSE((*r)["complete"].get<bool>());
+  EXPECT_TRUE((*r)["offset_ore"].is_null());
+  EXPECT_TRUE((*r)["overrun_ore"].is_null());
+  EXPECT_FALSE((*r)["quarters"][3]["complete"].get<bool>());
+  EXPECT_TRUE((*r)["quarters"][2]["complete"].get<bool>());
+  EXPECT_EQ((*r)["year_to_date"]["quarters"], 3);
+  EXPECT_NE((*r)["missing"].dump().find("1085"), std::string::npos);
+  // No expenses at all is incomplete too.
+  RammeInput none;
+  EXPECT_FALSE(Ramme(none)["complete"].get<bool>());
+}
+
+TEST(Ramme, ListedPatientsRegulateQuarters) {
+  RammeOptions o;
+  o.year = 2025;
+  o.expenses_path = kDir + "/expenses_2025.csv";
+  o.listed_path = kDir + "/listed_2025.csv";
+  auto r = RammeStatement(Builtin(), o);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const auto& j = *r;
+  EXPECT_TRUE(j["complete"].get<bool>());
+  // Talk therapy 15 mio. kr. is not spend and reduces the ramme.
+  const int64_t annual = kRamme2025 - 1'500'000'000;
+  EXPECT_EQ(j["ramme_components"]["annual_ore"], annual);
+  EXPECT_EQ(j["quarters"][0]["ramme_ore"], annual / 4);  // base quarter: ratio 1
+  EXPECT_EQ(j["quarters"][1]["listing_ratio"], "1.001000");
+  int64_t sum = 0;
+  for (const auto& q : j["quarters"]) sum += q["ramme_ore"].get<int64_t>();
+  EXPECT_EQ(j["ramme_ore"], sum);
+  EXPECT_GT(sum, annual);
+}
+
+// ---------- LTO capacity mechanism ----------
+
+ProviderRow Clinic(std::string id, ClinicType t, int64_t caps, bool lto, Date from, Date to = Date::Max()) {
+  ProviderRow p;
+  p.provider = std::move(id);
+  p.clinic_type = t;
+  p.capacities = caps;
+  p.lto = lto;
+  p.period = {from, to};
+  return p;
+}
+
+const Date kOld = Date::FromYmd(2020, 1, 1);
+const Date kStatement = Date::FromYmd(2026, 1, 1);
+
+TEST(Lto, FixtureLedger) {
+  auto text = ReadFile(kDir + "/providers_lto.csv");
+  ASSERT_TRUE(text.ok());
+  auto providers = ParseProvidersCsv("providers_lto.csv", *text);
+  ASSERT_TRUE(providers.ok()) << providers.status().message();
+  auto r = ComputeLtoMechanism(Builtin(), 2025, *providers, kStatement);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->baseline_capacities, 70);
+  // +5 (new clinic), takeover of the region clinic not counted, +4, +3, -5 = 7 additional.
+  EXPECT_EQ(r->addition.ore(), 7 * 26'700'000);
+  ASSERT_FALSE(r->ledger.empty());
+  EXPECT_EQ(r->ledger.front().date, Date::FromYmd(2024, 7, 1));
+  EXPECT_EQ(r->ledger.back().date, Date::FromYmd(2025, 12, 31));
+  int64_t peak = 0;
+  for (const auto& e : r->ledger) {
+    peak = std::max(peak, e.additional);
+    EXPECT_NE(e.date, Date::FromYmd(2025, 3, 1)) << "a takeover is no adjustment";
+  }
+  EXPECT_EQ(peak, 12);
+}
+
+TEST(Lto, TakeoverExcludedButGrowthAfterItCounts) {
+  std::vector<ProviderRow> p = {
+      Clinic("1", ClinicType::kOrdinary, 50, true, kOld),
+      Clinic("2", ClinicType::kUdbud, 4, true, kOld, Date::FromYmd(2025, 2, 1)),
+      Clinic("2", ClinicType::kOrdinary, 4, true, Date::FromYmd(2025, 2, 1), Date::FromYmd(2025, 6, 1)),
+      Clinic("2", ClinicType::kOrdinary, 6, true, Date::FromYmd(2025, 6, 1)),
+  };
+  auto r = ComputeLtoMechanism(Builtin(), 2025, p, kStatement);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->baseline_capacities, 50);
+  EXPECT_EQ(CountedLtoCapacities(p, Date::FromYmd(2025, 3, 1)), 50);
+  EXPECT_EQ(r->addition.ore(), 2 * 26'700'000);
+}
+
+TEST(Lto, CrossingSeventyFiveAndTheCap) {
+  auto with = [](int64_t extra) {
+    return std::vector<ProviderRow>{Clinic("1", ClinicType::kOrdinary, 100, true, kOld),
+                                    Clinic("2", ClinicType::kOrdinary, extra, true, Date::FromYmd(2025, 3, 1)),
+                                    Clinic("3", ClinicType::kOrdinary, 500, false, kOld)};
+  };
+  auto at = [&](int64_t extra, const Agreement& a) {
+    auto r = ComputeLtoMechanism(a, 2025, with(extra), kStatement);
+    EXPECT_TRUE(r.ok());
+    return *r;
+  };
+  EXPECT_EQ(at(74, Builtin()).addition.ore(), 74 * 26'700'000);  // 19.758.000 kr.
+  EXPECT_EQ(at(75, Builtin()).addition.ore(), 2'000'000'000);     // 20.025.000 capped at 20 mio.
+  EXPECT_EQ(at(80, Builtin()).ledger.back().additional, 75);
+  EXPECT_EQ(at(80, Builtin()).addition.ore(), 2'000'000'000);
+  // With a higher cap the 75-capacity limit binds.
+  Agreement high = WithParameter("lto_capacity_cap_ore,2000000000", "lto_capacity_cap_ore,3000000000");
+  EXPECT_EQ(at(80, high).addition.ore(), 75 * 26'700'000);
+  EXPECT_EQ(at(75, high).addition.ore(), 75 * 26'700'000);
+}
+
+TEST(Lto, FallsBackButNeverBelowBaseline) {
+  std::vector<ProviderRow> p = {
+      Clinic("1", ClinicType::kOrdinary, 100, true, kOld, Date::FromYmd(2025, 2, 1)),
+      Clinic("1", ClinicType::kOrdinary, 110, true, Date::FromYmd(2025, 2, 1), Date::FromYmd(2025, 7, 1)),
+      Clinic("1", ClinicType::kOrdinary, 104, true, Date::FromYmd(2025, 7, 1), Date::FromYmd(2025, 10, 1)),
+      Clinic("1", ClinicType::kOrdinary, 90, true, Date::FromYmd(2025, 10, 1)),
+  };
+  auto r = ComputeLtoMechanism(Builtin(), 2025, p, kStatement);
+  ASSERT_TRUE(r.ok());
+  std::vector<std::pair<std::string, int64_t>> got;
+  for (const auto& e : r->ledger) got.push_back({e.date.ToIso(), e.amount.ore()});
+  EXPECT_EQ(got.front(), (std::pair<std::string, int64_t>{"2024-07-01", 0}));
+  EXPECT_EQ(r->ledger[1].amount.ore(), 10 * 26'700'000);
+  bool saw_down = false;
+  for (const auto& e : r->ledger) {
+    EXPECT_GE(e.amount.ore(), 0);
+    if (e.date == Date::FromYmd(2025, 7, 1)) {
+      EXPECT_EQ(e.amount.ore(), 4 * 26'700'000);
+      saw_down = true;
+    }
+  }
+  EXPECT_TRUE(saw_down);
+  EXPECT_EQ(r->addition.ore(), 0);  // 90 < baseline 100: zero, not negative
+}
+
+TEST(Lto, AdditionRaisesTheRamme) {
+  RammeInput in = Input2025(0);
+  in.providers = std::vector<ProviderRow>{Clinic("1", ClinicType::kOrdinary, 10, true, kOld),
+                                          Clinic("2", ClinicType::kOrdinary, 3, true, Date::FromYmd(2025, 5, 1))};
+  auto j = Ramme(in);
+  EXPECT_EQ(j["lto_capacity_addition_ore"], 3 * 26'700'000);
+  EXPECT_EQ(j["ramme_ore"], kRamme2025 + 3 * 26'700'000);
+  EXPECT_FALSE(j["lto_ledger"].empty());
+  in.lto_activity_increase = Money::FromOre(50'000'000);  // condition: activity rose by only 0,5 mio.
+  EXPECT_EQ(Ramme(in)["lto_capacity_addition_ore"], 50'000'000);
+}
+
+// ---------- Input file errors ----------
+
+TEST(RammeInput, ExpenseFileErrorsNameFileLineColumn) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"expenses_bad_quarter.csv", "expenses_bad_quarter.csv:3:2"},
+      {"expenses_unknown_region.csv", "expenses_unknown_region.csv:3:1"},
+      {"expenses_unknown_category.csv", "expenses_unknown_category.csv:3:3"},
+      {"expenses_duplicate.csv", "expenses_duplicate.csv:4:1"},
+  };
+  for (const auto& [file, where] : cases) {
+    RammeOptions o;
+    o.year = 2025;
+    o.expenses_path = kDir + "/" + file;
+    auto r = RammeStatement(Builtin(), o);
+    ASSERT_FALSE(r.ok()) << file;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput) << file;
+    EXPECT_NE(r.status().message().find(where), std::string::npos) << r.status().message();
+    EXPECT_EQ(ExitCode(r.status()), 1);
+  }
+  auto dup = ParseExpensesCsv("x.csv", "region_code,quarter,category,amount_ore\n1081,2025-Q1,day,1\n1081,2025-Q1,day,2\n");
+  EXPECT_NE(dup.status().message().find("first at line 2"), std::string::npos);
+  EXPECT_FALSE(ParseExpensesCsv("x.csv", "region_code,quarter,category,amount_ore\n1081,2025-1,day,1\n").ok());
+  EXPECT_FALSE(ParseExpensesCsv("x.csv", "region_code,quarter,category,amount_ore\n1081,2025-Q1,day,1.5\n").ok());
+  EXPECT_FALSE(ParseExpensesCsv("x.csv", "region_code,quarter,amount_ore\n1081,2025-Q1,1\n").ok());
+}
+
+TEST(RammeInput, OtherFileErrors) {
+  EXPECT_FALSE(ParseListedCsv("l.csv", "region_code,quarter,listed\n1081,2025-Q1,-3\n").ok());
+  EXPECT_FALSE(ParseListedCsv("l.csv", "region_code,quarter,listed\n1081,2025-Q1,3\n1081,2025-Q1,4\n").ok());
+  EXPECT_FALSE(ParseProvidersCsv("p.csv",
+                                 "provider,name,municipality_code,clinic_type,capacities,lto,valid_from,valid_to\n"
+                                 "1,a,101,hospital,1,1,2020-01-01,\n")
+                   .ok());
+  EXPECT_FALSE(ParseProvidersCsv("p.csv",
+                                 "provider,name,municipality_code,clinic_type,capacities,lto,valid_from,valid_to\n"
+                                 "1,a,101,ordinary,1,1,2020-01-01,\n1,a,101,ordinary,2,1,2021-01-01,\n")
+                   .ok());
+  RammeInput in = Input2025(0);
+  in.previous_overrun_pct = "abc";
+  EXPECT_EQ(ComputeRamme(Builtin(), in).status().code(), StatusCode::kInvalidInput);
+  in.previous_overrun_pct.reset();
+  in.year = 2026;
+  EXPECT_EQ(ComputeRamme(Builtin(), in).status().code(), StatusCode::kInvalidInput);
+}
+
+}  // namespace
+}  // namespace almen
