@@ -1,5 +1,0 @@
-if(EXISTS "/work/main/build/src/agreement/almen_agreement_test[1]_tests.cmake")
-  include("/work/main/build/src/agreement/almen_agreement_test[1]_tests.cmake")
-else()
-  add_test(almen_agreement_test_NOT_BUILT almen_agreement_test_NOT_BUILT)
-endif()
