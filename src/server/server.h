@@ -1,7 +1,10 @@
 // almen serve: the HTTP JSON API and the Danish web UI over one database
 // (embedded SQLite by default, PostgreSQL with --db postgresql://…).
+// docs/server.md describes operation, roles and demo users; the API is
+// documented in web/openapi.json (served at /api/openapi.json).
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "agreement/agreement.h"
@@ -15,9 +18,20 @@ struct ServeOptions {
   int port = 8080;
   bool demo = true;          // load demo data into an empty database
   int64_t demo_lines = 200000;
-  std::string config_path;   // optional configuration file
+  std::string config_path;   // optional configuration file (JSON, see docs/server.md)
+  // Tests only: libsodium's minimum argon2id cost instead of the interactive
+  // cost, so that creating demo users is fast. Never in production.
+  bool fast_password_hash = false;
+  int threads = 8;           // HTTP worker threads
 };
 
+// Applies the configuration file and the environment (ALMEN_DB, ALMEN_HOST,
+// ALMEN_PORT, ALMEN_DEMO, ALMEN_DEMO_LINES) to the options the command line
+// left at their defaults. Command line > environment > file > defaults.
+Status ApplyServeConfig(ServeOptions* options);
+
+// Runs until SIGINT or SIGTERM; then stops accepting, cancels (rolls back)
+// running imports and returns.
 Status Serve(const Agreement& agreement, const ServeOptions& options);
 
 }  // namespace almen
