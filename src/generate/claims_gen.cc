@@ -50,14 +50,14 @@ enum Kind : uint8_t {
   kTalkTherapy, kAcute0124, kOutreach0121, kAbortion0122, kRegional4xxx, kVaccineOther, kAnnualOther,
   kAnnualHome, kBotilbudCheck, kBotilbudGroup, kClosing0133,
   // Deliberate problems (agreement.md C3): settlement must reject or flag them.
-  kBad0120With0101, kBad0120OutOfHours, kBad0120Staff,
+  kBad0120With0101, kBad0120OutOfHours, kBad0120Staff, kBad2151,
   kKindCount
 };
 constexpr std::array<int, kKindCount> kKindWeight = {
     0,     23'000, 5'500, 15'500, 3'000, 6'500, 900, 300, 3'000,
-    800,   250,    100,   20,     400,   500,   150,
+    300,   250,    100,   20,     400,   500,   150,
     40,    20,     30,    30,
-    220,   15,     10};
+    220,   15,     10,    0};
 
 constexpr int kBudgetUnits = 100'000;
 
@@ -84,6 +84,10 @@ class Block {
     lines_.reserve(static_cast<size_t>(target_ + 16));
     for (const Window& win : windows_) PatientEvents(win);
     FixedDoctorVisits();
+    // The busiest clinic shows one of each deliberate problem, so even a
+    // small demo set has them (elsewhere they come by chance).
+    if (ci_ == w_.showcase_clinic && target_ >= 100 && !windows_.empty())
+      for (Kind k : {kBad0120With0101, kBad0120OutOfHours, kBad0120Staff, kBad2151}) Contact(k);
     if (static_cast<int64_t>(lines_.size()) > target_) DropContacts();
     while (static_cast<int64_t>(lines_.size()) < target_ && !windows_.empty()) Everyday();
     // Sort by date, keeping the lines of a contact together and in order.
@@ -161,7 +165,7 @@ class Block {
   }
   uint16_t LabCode() {
     const uint32_t u = rng_.Below(100);
-    return u < 35 ? 7120 : u < 60 ? 7403 : u < 85 ? 7101 : u < 95 ? 7113 : 7121;
+    return u < 38 ? 7120 : u < 66 ? 7403 : u < 94 ? 7101 : 7113;
   }
 
   // ------------------------------------------------------------ patient events
@@ -366,8 +370,10 @@ class Block {
           Add(c, d, *win, 2149, kDoctor, kClinic);
         } else if (v < 415) {
           Add(c, d, *win, 2101, kStaff, kClinic);
-        } else if (year <= 2024 ? v < 425 : rng_.Chance(0.0006)) {
-          Add(c, d, *win, 2151, kDoctor, kClinic);  // abolished from 2025 (agreement.md C2)
+        } else if (year <= 2024 ? v < 425 : rng_.Chance(d < cal_.first() + 31 ? 0.01 : 0.001)) {
+          // Abolished from 2025 (agreement.md C2): some clinics keep billing
+          // it, mostly in January before their systems are updated.
+          Add(c, d, *win, 2151, kDoctor, kClinic);
         }
         return true;
       }
@@ -525,6 +531,15 @@ class Block {
         const Window* win = PickPatient([](const Window& x) { return x.age >= 50; });
         if (!win) return false;
         Add(NewContact(), Day(*win, true), *win, 120, kDoctor, kOutOfHours, kHypertension);
+        return true;
+      }
+      case kBad2151: {  // abolished from 2025; a legal add-on before
+        const Window* win = AnyPatient();
+        if (!win) return false;
+        const int32_t d = Day(*win);
+        const uint32_t c = NewContact();
+        Add(c, d, *win, 101, kDoctor, kClinic);
+        Add(c, d, *win, 2151, kDoctor, kClinic);
         return true;
       }
       case kBad0120Staff: {  // staff may not do these

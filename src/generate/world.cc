@@ -142,7 +142,7 @@ std::string ClinicName(Rng& rng, const Clinic& c, const World& w, ClinicType typ
 int DrawCapacities(Rng& rng) {
   // About 2 capacities per clinic on average (3.500 capacities in 1.800 clinics).
   static constexpr std::array<std::pair<int, int>, 8> kDist = {
-      {{1, 500}, {2, 240}, {3, 120}, {4, 70}, {5, 40}, {6, 20}, {7, 6}, {8, 4}}};
+      {{1, 520}, {2, 240}, {3, 120}, {4, 65}, {5, 35}, {6, 15}, {7, 3}, {8, 2}}};
   int u = static_cast<int>(rng.Below(1000));
   for (auto [caps, permille] : kDist) {
     if (u < permille) return caps;
@@ -461,6 +461,7 @@ void AssignBudgets(World& w, Rng& rng, int64_t lines) {
   std::vector<int64_t> start(w.clinics.size() + 1, 0);
   for (size_t i = 0; i < w.clinics.size(); ++i) {
     w.clinics[i].line_budget = budget[i];
+    if (budget[i] > budget[w.showcase_clinic]) w.showcase_clinic = static_cast<uint32_t>(i);
     start[i + 1] = start[i] + budget[i];
   }
   auto locate = [&](int64_t global) {

@@ -102,6 +102,7 @@ struct World {
   std::vector<std::vector<uint32_t>> clinics_by_municipality;
   std::vector<std::vector<uint32_t>> clinics_by_region;  // index region - 1081
   std::vector<Clinic> clinics;  // ordered by provider number
+  uint32_t showcase_clinic = 0;  // the busiest clinic: writes one of each deliberate problem
   std::vector<Patient> patients;
   std::vector<Listing> listings;
   std::vector<BotilbudSection> botilbud;
