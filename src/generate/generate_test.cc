@@ -5,6 +5,7 @@
 #include "generate/generate.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <map>
