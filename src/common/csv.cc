@@ -215,8 +215,12 @@ StatusOr<bool> CsvReader::Next() {
 }
 
 void AppendCsvField(std::string& out, std::string_view f, char delimiter) {
-  bool need = f.find_first_of(std::string_view("\"\r\n", 3)) != std::string_view::npos ||
-              f.find(delimiter) != std::string_view::npos;
+  bool need = false;
+  for (char c : f)
+    if (c == '"' || c == '\r' || c == '\n' || c == delimiter) {
+      need = true;
+      break;
+    }
   if (!need) { out.append(f); return; }
   out.push_back('"');
   for (char c : f) {

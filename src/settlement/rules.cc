@@ -127,6 +127,10 @@ StatusOr<CompiledRules> CompileRules(const Agreement& agreement) {
       ALMEN_ASSIGN_OR_RETURN(std::string reject, rc.Param("reject"));
       if (reject != "self" && reject != "other") return rc.Error("reject must be 'self' or 'other'");
       r.reject_self = reject == "self";
+      if (r.reject_self) {
+        out.trigger_categories |= r.other_categories;
+        for (int c : r.other_codes.codes) AddUnique(&out.trigger_codes.codes, c);
+      }
       AddUnique(&out.event_codes.codes, r.code);
       AddUnique(&out.watched_codes, r.code);
       for (int c : r.other_codes.codes) AddUnique(&out.watched_codes, c);

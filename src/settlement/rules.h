@@ -117,6 +117,13 @@ struct CompiledRules {
   // Codes whose lines are resolved between the passes (contact rules with
   // reject=self, patient rules, the contact "paid" flags).
   CodeSet event_codes;
+  // What a contact must be remembered for in pass 1: the "other" side of the
+  // contact rules that reject the event code itself (child exams, 0121, …).
+  CategoryMask trigger_categories = 0;
+  CodeSet trigger_codes;
+  bool IsTrigger(int code, FeeCategory category) const {
+    return (trigger_categories & Bit(category)) != 0 || trigger_codes.Has(code);
+  }
   // Codes watched in contacts (at most 8): their presence and paid-ness are bits.
   std::vector<int> watched_codes;
   int WatchedIndex(int code) const {
