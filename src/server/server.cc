@@ -495,7 +495,11 @@ json App::Impl::Overview(const UserRecord& u, const std::string& year_param, Sta
       *st = all.status();
       return {};
     }
-    year = all->rows.empty() ? "2025" : all->rows.back()[0].get<std::string>().substr(0, 4);
+    // The latest year with claim lines (statements run on into later months
+    // through 12-month chronic enrolments).
+    year = "2025";
+    for (const auto& r : all->rows)
+      if (r[3].get<int64_t>() + r[4].get<int64_t>() + r[5].get<int64_t>() > 0) year = r[0].get<std::string>().substr(0, 4);
   }
   auto t = db->Overview(scope, year);
   if (!t.ok()) {

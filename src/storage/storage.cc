@@ -307,7 +307,7 @@ StatusOr<ImportResult> Storage::ImportRun(const RunImport& im, const std::atomic
 
   auto agreement = summary.value("agreement", nlohmann::json::object());
   std::string agreement_version = agreement.is_object() ? agreement.value("version", "") : "";
-  std::string agreement_hash = agreement.is_object() ? agreement.value("hash", "") : "";
+  std::string agreement_hash = agreement.is_object() ? agreement.value("content_hash", agreement.value("hash", "")) : "";
   if (agreement_version.empty()) agreement_version = summary.value("agreement_version", "");
   if (agreement_hash.empty()) agreement_hash = summary.value("agreement_hash", "");
   ALMEN_ASSIGN_OR_RETURN(

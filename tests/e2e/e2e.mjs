@@ -1,0 +1,86 @@
+// Browser test of almen serve in Debian's headless Chromium (playwright-core):
+// log in, upload a claim file, open a clinic statement, follow a drill-down
+// from an amount to its lines, and take screenshots.
+// Env: BASE_URL (server), SHOT_DIR (screenshots), CHROMIUM (default /usr/bin/chromium).
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+
+const base = process.env.BASE_URL;
+const shots = process.env.SHOT_DIR || fs.mkdtempSync(path.join(os.tmpdir(), 'almen-e2e-shots-'));
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'almen-e2e-profile-'));
+if (!base) throw new Error('BASE_URL is not set');
+
+// A fresh profile directory (playwright passes it as --user-data-dir).
+const browser = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1280, height: 900 },
+  acceptDownloads: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const step = (s) => console.log(`e2e: ${s}`);
+try {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+
+  step('log in as rltn');
+  await page.goto(`${base}/#/login`);
+  await page.fill('#username', 'rltn');
+  await page.fill('#password', 'rltn');
+  await page.click('#login-form button[type=submit]');
+  await page.waitForSelector('#total-spend');
+  await page.waitForSelector('#spend-chart');
+  const spend = await page.textContent('#total-spend');
+  if (!/^\d{1,3}(\.\d{3})*,\d{2} kr\.$/.test(spend.trim())) throw new Error(`overview amount not in Danish format: ${spend}`);
+  await page.screenshot({ path: path.join(shots, '1-oversigt.png'), fullPage: true });
+
+  step('upload a claim file');
+  const providers = await page.evaluate(async () => (await (await fetch('/api/providers')).json()).rows);
+  if (!providers.length) throw new Error('no providers in the demo data');
+  const provider = providers[0].provider;
+  const claims = 'claim_id,provider,cpr,service_date,code\n' +
+    [1, 2, 3].map((i) => `e2e-${Date.now()}-${i},${provider},1505821234,2025-03-0${i},0101`).join('\n') + '\n';
+  await page.goto(`${base}/#/koersler`);
+  await page.setInputFiles('#claims-file', { name: 'e2e-claims.csv', mimeType: 'text/csv', buffer: Buffer.from(claims) });
+  await page.click('#upload-button');
+  await page.waitForSelector('#job-result', { timeout: 120000 });
+  step(`job: ${(await page.textContent('#job-result')).trim()}`);
+  await page.screenshot({ path: path.join(shots, '2-afregninger.png'), fullPage: true });
+
+  step(`open the statement of ${provider}`);
+  await page.goto(`${base}/#/klinikker`);
+  await page.waitForSelector('table');
+  await page.click(`a[href="#/opgoerelse?provider=${provider}"] >> nth=0`);
+  await page.waitForSelector('#statement-total');
+  await page.screenshot({ path: path.join(shots, '3-opgoerelse.png'), fullPage: true });
+
+  step('drill down from an amount to its lines');
+  const link = page.locator('td.num a[href^="#/linjer"]').first();
+  const amount = (await link.textContent()).trim();
+  await link.click();
+  await page.waitForSelector('text=Afregnede linjer');
+  await page.waitForSelector('table tbody tr');
+  const rows = await page.locator('table tbody tr').count();
+  const header = await page.textContent('table thead');
+  if (!header.includes('Begrundelse') || !header.includes('Regel')) throw new Error('lines table lacks rule/reason');
+  step(`drill-down from ${amount}: ${rows} line(s)`);
+  await page.screenshot({ path: path.join(shots, '4-linjer.png'), fullPage: true });
+
+  step('rejection analysis and agreement browser');
+  await page.goto(`${base}/#/afvisninger`);
+  await page.waitForSelector('#rej-chart');
+  await page.screenshot({ path: path.join(shots, '5-afvisninger.png'), fullPage: true });
+  await page.goto(`${base}/#/overenskomst`);
+  await page.waitForSelector('table tbody tr');
+  await page.screenshot({ path: path.join(shots, '6-overenskomst.png'), fullPage: true });
+
+  if (errors.length) throw new Error('page errors: ' + errors.join('; '));
+  step(`ok; screenshots in ${shots}`);
+} finally {
+  await browser.close();
+  fs.rmSync(profile, { recursive: true, force: true });
+}
