@@ -340,8 +340,8 @@ TEST(Ramme, ListedPatientsRegulateQuarters) {
 
 // ---------- LTO capacity mechanism ----------
 
-ProviderRow Clinic(std::string id, ClinicType t, int64_t caps, bool lto, Date from, Date to = Date::Max()) {
-  ProviderRow p;
+CapacityRow Clinic(std::string id, ClinicType t, int64_t caps, bool lto, Date from, Date to = Date::Max()) {
+  CapacityRow p;
   p.provider = std::move(id);
   p.clinic_type = t;
   p.capacities = caps;
@@ -375,7 +375,7 @@ TEST(Lto, FixtureLedger) {
 }
 
 TEST(Lto, TakeoverExcludedButGrowthAfterItCounts) {
-  std::vector<ProviderRow> p = {
+  std::vector<CapacityRow> p = {
       Clinic("1", ClinicType::kOrdinary, 50, true, kOld),
       Clinic("2", ClinicType::kUdbud, 4, true, kOld, Date::FromYmd(2025, 2, 1)),
       Clinic("2", ClinicType::kOrdinary, 4, true, Date::FromYmd(2025, 2, 1), Date::FromYmd(2025, 6, 1)),
@@ -390,7 +390,7 @@ TEST(Lto, TakeoverExcludedButGrowthAfterItCounts) {
 
 TEST(Lto, CrossingSeventyFiveAndTheCap) {
   auto with = [](int64_t extra) {
-    return std::vector<ProviderRow>{Clinic("1", ClinicType::kOrdinary, 100, true, kOld),
+    return std::vector<CapacityRow>{Clinic("1", ClinicType::kOrdinary, 100, true, kOld),
                                     Clinic("2", ClinicType::kOrdinary, extra, true, Date::FromYmd(2025, 3, 1)),
                                     Clinic("3", ClinicType::kOrdinary, 500, false, kOld)};
   };
@@ -410,7 +410,7 @@ TEST(Lto, CrossingSeventyFiveAndTheCap) {
 }
 
 TEST(Lto, FallsBackButNeverBelowBaseline) {
-  std::vector<ProviderRow> p = {
+  std::vector<CapacityRow> p = {
       Clinic("1", ClinicType::kOrdinary, 100, true, kOld, Date::FromYmd(2025, 2, 1)),
       Clinic("1", ClinicType::kOrdinary, 110, true, Date::FromYmd(2025, 2, 1), Date::FromYmd(2025, 7, 1)),
       Clinic("1", ClinicType::kOrdinary, 104, true, Date::FromYmd(2025, 7, 1), Date::FromYmd(2025, 10, 1)),
@@ -436,7 +436,7 @@ TEST(Lto, FallsBackButNeverBelowBaseline) {
 
 TEST(Lto, AdditionRaisesTheRamme) {
   RammeInput in = Input2025(0);
-  in.providers = std::vector<ProviderRow>{Clinic("1", ClinicType::kOrdinary, 10, true, kOld),
+  in.providers = std::vector<CapacityRow>{Clinic("1", ClinicType::kOrdinary, 10, true, kOld),
                                           Clinic("2", ClinicType::kOrdinary, 3, true, Date::FromYmd(2025, 5, 1))};
   auto j = Ramme(in);
   EXPECT_EQ(j["lto_capacity_addition_ore"], 3 * 26'700'000);

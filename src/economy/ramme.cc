@@ -56,8 +56,8 @@ int DaysInYear(int year) { return Date::FromYmd(year + 1, 1, 1).days() - Date::F
 
 // Takeover base of a provider on `d`: capacities of its latest region/udbud row
 // before the row valid on `d`, or nullopt if it never was a region/udbud clinic.
-std::optional<int64_t> TakeoverBase(const std::vector<const ProviderRow*>& rows, const ProviderRow& current) {
-  const ProviderRow* latest = nullptr;
+std::optional<int64_t> TakeoverBase(const std::vector<const CapacityRow*>& rows, const CapacityRow& current) {
+  const CapacityRow* latest = nullptr;
   for (const auto* r : rows)
     if (r->clinic_type != ClinicType::kOrdinary && r->period.from < current.period.from &&
         (!latest || latest->period.from < r->period.from))
@@ -68,8 +68,8 @@ std::optional<int64_t> TakeoverBase(const std::vector<const ProviderRow*>& rows,
 
 }  // namespace
 
-int64_t CountedLtoCapacities(const std::vector<ProviderRow>& providers, Date d) {
-  std::map<std::string, std::vector<const ProviderRow*>> by_provider;
+int64_t CountedLtoCapacities(const std::vector<CapacityRow>& providers, Date d) {
+  std::map<std::string, std::vector<const CapacityRow*>> by_provider;
   for (const auto& p : providers) by_provider[p.provider].push_back(&p);
   int64_t total = 0;
   for (const auto& [id, rows] : by_provider) {
@@ -83,7 +83,7 @@ int64_t CountedLtoCapacities(const std::vector<ProviderRow>& providers, Date d) 
 }
 
 StatusOr<LtoResult> ComputeLtoMechanism(const Agreement& agreement, int year,
-                                        const std::vector<ProviderRow>& providers, Date statement_date) {
+                                        const std::vector<CapacityRow>& providers, Date statement_date) {
   LtoResult res;
   const Date on = Date::FromYmd(year, 1, 1);
   const Parameter* baseline_p = agreement.ParameterOn("lto_capacity_baseline_date", on);

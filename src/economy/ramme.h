@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agreement/agreement.h"
+#include "claims/registry.h"
 #include "common/date.h"
 #include "common/money.h"
 #include "common/status.h"
@@ -70,9 +71,8 @@ struct ListedRow {
   int64_t listed = 0;  // patients listed (count used to regulate that quarter)
 };
 
-enum class ClinicType : uint8_t { kOrdinary, kRegion, kUdbud };
-
-struct ProviderRow {
+// One row of providers.csv as the LTO capacity mechanism reads it.
+struct CapacityRow {
   std::string provider;  // ydernummer
   std::string name;
   int municipality = 0;
@@ -86,13 +86,13 @@ struct ProviderRow {
 // ("expenses.csv:12:2 (quarter): ..."). Duplicate keys are errors.
 StatusOr<std::vector<ExpenseRow>> ParseExpensesCsv(const std::string& label, std::string_view text);
 StatusOr<std::vector<ListedRow>> ParseListedCsv(const std::string& label, std::string_view text);
-StatusOr<std::vector<ProviderRow>> ParseProvidersCsv(const std::string& label, std::string_view text);
+StatusOr<std::vector<CapacityRow>> ParseProvidersCsv(const std::string& label, std::string_view text);
 
 struct RammeInput {
   int year = 2025;
   std::vector<ExpenseRow> expenses;                    // spend; other years are ignored
   std::optional<std::vector<ListedRow>> listed;        // quarterly regulation (H5)
-  std::optional<std::vector<ProviderRow>> providers;   // LTO capacity mechanism (B3)
+  std::optional<std::vector<CapacityRow>> providers;   // LTO capacity mechanism (B3)
   std::optional<std::string> previous_overrun_pct;     // "0.5" = 0,5 % (B2)
   std::string offset_basis;                            // "" = agreement default (H1)
   std::optional<Date> statement_date;                  // default: 1 January of year + 1
@@ -118,10 +118,10 @@ struct LtoResult {
 // Occupied capacities in LTO areas on `d` that count for B3: capacities of
 // ordinary clinics with lto=1; a provider that was a region or udbud clinic
 // before (a takeover) counts only capacities above those it had then.
-int64_t CountedLtoCapacities(const std::vector<ProviderRow>& providers, Date d);
+int64_t CountedLtoCapacities(const std::vector<CapacityRow>& providers, Date d);
 
 StatusOr<LtoResult> ComputeLtoMechanism(const Agreement& agreement, int year,
-                                        const std::vector<ProviderRow>& providers, Date statement_date);
+                                        const std::vector<CapacityRow>& providers, Date statement_date);
 
 // The full statement as JSON (keys in spec/interfaces.md and docs/economy.md).
 StatusOr<nlohmann::json> ComputeRamme(const Agreement& agreement, const RammeInput& input);

@@ -125,18 +125,18 @@ StatusOr<std::vector<ListedRow>> ParseListedCsv(const std::string& label, std::s
   return rows;
 }
 
-StatusOr<std::vector<ProviderRow>> ParseProvidersCsv(const std::string& label, std::string_view text) {
+StatusOr<std::vector<CapacityRow>> ParseProvidersCsv(const std::string& label, std::string_view text) {
   ALMEN_ASSIGN_OR_RETURN(CsvReader r, CsvReader::Open(label, text));
   ALMEN_RETURN_IF_ERROR(r.RequireColumns({"provider", "clinic_type", "capacities", "lto", "valid_from"}));
   const int c_p = r.Column("provider"), c_name = r.Column("name"), c_mun = r.Column("municipality_code"),
             c_type = r.Column("clinic_type"), c_cap = r.Column("capacities"), c_lto = r.Column("lto"),
             c_from = r.Column("valid_from"), c_to = r.Column("valid_to");
-  std::vector<ProviderRow> rows;
+  std::vector<CapacityRow> rows;
   std::map<std::string, std::vector<std::pair<Period, int64_t>>> periods;
   while (true) {
     ALMEN_ASSIGN_OR_RETURN(bool more, r.Next());
     if (!more) break;
-    ProviderRow row;
+    CapacityRow row;
     row.provider = std::string(r.field(c_p));
     if (row.provider.empty()) return r.FieldError(c_p, "provider is empty");
     row.name = std::string(r.field(c_name));
