@@ -7,10 +7,12 @@
 
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
+#include <absl/container/node_hash_map.h>
 #include <xxhash.h>
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -94,8 +96,33 @@ struct ChunkInput {
   int64_t first_line = 0;
 };
 
+// The claim ids seen in one slice, per provider. Claim files come in blocks
+// per clinic, so the set being filled or probed stays small and in cache.
+class ClaimIds {
+ public:
+  // true if the key was new.
+  bool Insert(int provider, const Key128& key) { return SetFor(provider).insert(key).second; }
+  bool Contains(int provider, const Key128& key) const {
+    auto it = sets_.find(provider);
+    return it != sets_.end() && it->second.contains(key);
+  }
+
+ private:
+  absl::flat_hash_set<Key128>& SetFor(int provider) {
+    if (provider != last_provider_ || !last_) {
+      last_ = &sets_[provider];
+      last_provider_ = provider;
+    }
+    return *last_;
+  }
+  // node_hash_map keeps the sets in place when the map grows.
+  absl::node_hash_map<int, absl::flat_hash_set<Key128>> sets_;
+  int last_provider_ = -1;
+  absl::flat_hash_set<Key128>* last_ = nullptr;
+};
+
 struct Pass1State {
-  absl::flat_hash_set<Key128> claims;
+  ClaimIds claims;
   absl::flat_hash_set<int64_t> dup_lines;  // local record indices
   absl::flat_hash_map<Key128, ContactFlags> contacts;
   std::vector<Event> events;
@@ -239,9 +266,6 @@ class Engine {
   void Pass1(const ClaimParser& parser, std::shared_ptr<const CsvHeader> header, int chunk, ChunkInput in,
              Pass1State* st) const {
     CsvReader reader = CsvReader::ForSlice(std::move(header), in.text, in.first_line);
-    // Size the claim-id set for the slice up front (lines are ≥ ~40 bytes),
-    // so it never rehashes on the way.
-    st->claims.reserve(in.text.size() / 48 + 16);
     ClaimLine l;
     int64_t idx = 0;
     while (true) {
@@ -260,7 +284,7 @@ class Engine {
       st->min_date = std::min(st->min_date, l.service_date);
       st->max_date = std::max(st->max_date, l.service_date);
       Key128 ck = HashKey(l.provider, l.claim_id);
-      bool dup = !st->claims.insert(ck).second;
+      bool dup = !st->claims.Insert(l.provider, ck);
       if (dup) st->dup_lines.insert(local);
       LineCheck chk = Check(l);
       Key128 contact{};
@@ -326,7 +350,7 @@ void Engine::Resolve(std::vector<Pass1State>& chunks, absl::flat_hash_map<Key128
       // A claim id first seen in an earlier chunk makes this line a repeat.
       if (!e.rejected)
         for (size_t j = 0; j < k; ++j)
-          if (chunks[j].claims.contains(e.claim_key)) {
+          if (chunks[j].claims.Contains(e.provider, e.claim_key)) {
             e.rejected = true;
             break;
           }
@@ -540,7 +564,7 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
     bool dup = own.dup_lines.contains(local);
     if (!dup && chunk > 0) {
       Key128 ck = HashKey(l.provider, l.claim_id);
-      for (int j = 0; j < chunk && !dup; ++j) dup = p1[static_cast<size_t>(j)].claims.contains(ck);
+      for (int j = 0; j < chunk && !dup; ++j) dup = p1[static_cast<size_t>(j)].claims.Contains(l.provider, ck);
     }
     LineCheck chk;
     if (dup) {
@@ -647,37 +671,63 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
   if (std::fclose(out) != 0 && st->error.ok()) st->error = Internal(st->part_path + ": write failed");
 }
 
+// Counts the bytes equal to `c` in [p, p+n), eight at a time.
+int64_t CountByte(const char* p, size_t n, char c) {
+  int64_t count = 0;
+  size_t i = 0;
+  const uint64_t pattern = 0x0101010101010101ULL * static_cast<unsigned char>(c);
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    uint64_t x = w ^ pattern;  // a zero byte where w had c
+    uint64_t t = ((x & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | x;
+    count += __builtin_popcountll(~t & 0x8080808080808080ULL);
+  }
+  for (; i < n; ++i) count += p[i] == c;
+  return count;
+}
+
+// Counts quotes with memchr (claim files have few or none).
+size_t CountQuotes(std::string_view s) {
+  size_t n = 0;
+  const char* p = s.data();
+  const char* end = p + s.size();
+  while (p < end) {
+    const void* q = std::memchr(p, '"', static_cast<size_t>(end - p));
+    if (!q) break;
+    ++n;
+    p = static_cast<const char*>(q) + 1;
+  }
+  return n;
+}
+
 // Splits the body of a CSV file into n slices at record boundaries (never
-// inside a quoted field), with the physical line number each starts on.
+// inside a quoted field). Only the first slice knows its first physical line;
+// the others get 0 and FirstLine() computes theirs when an error needs it.
 std::vector<ChunkInput> Split(std::string_view body, int64_t first_line, int n) {
   std::vector<ChunkInput> out;
   size_t start = 0;
-  int64_t line = first_line;
   size_t quotes_before = 0;  // quotes in [0, start)
   for (int k = 1; k <= n; ++k) {
     size_t end = body.size();
     if (k < n) {
-      end = body.size() * static_cast<size_t>(k) / static_cast<size_t>(n);
-      if (end < start) end = start;
-      size_t q = quotes_before + static_cast<size_t>(std::count(body.begin() + static_cast<long>(start),
-                                                                 body.begin() + static_cast<long>(end), '"'));
+      end = std::max(start, body.size() * static_cast<size_t>(k) / static_cast<size_t>(n));
+      size_t q = quotes_before + CountQuotes(body.substr(start, end - start));
       while (true) {
         size_t nl = body.find('\n', end);
         if (nl == std::string_view::npos) {
           end = body.size();
           break;
         }
-        q += static_cast<size_t>(std::count(body.begin() + static_cast<long>(end),
-                                            body.begin() + static_cast<long>(nl + 1), '"'));
+        q += CountQuotes(body.substr(end, nl + 1 - end));
         end = nl + 1;
         if (q % 2 == 0) break;
       }
+      quotes_before = q;
     }
     ChunkInput c;
     c.text = body.substr(start, end - start);
-    c.first_line = line;
-    line += std::count(c.text.begin(), c.text.end(), '\n');
-    quotes_before += static_cast<size_t>(std::count(c.text.begin(), c.text.end(), '"'));
+    c.first_line = k == 1 ? first_line : 0;
     out.push_back(c);
     start = end;
     if (start >= body.size() && k < n) break;
@@ -752,8 +802,16 @@ Status Settle(const Agreement& agreement, const Pseudonymizer& pseudonymizer, co
       });
     for (auto& t : pool) t.join();
   }
-  for (const auto& st : p1)
-    if (!st.error.ok()) return st.error;
+  for (int k = 0; k < n; ++k) {
+    if (p1[static_cast<size_t>(k)].error.ok()) continue;
+    if (k == 0) return p1[0].error;
+    // Re-read the failing slice knowing its first line, for an exact message.
+    ChunkInput c = chunks[static_cast<size_t>(k)];
+    c.first_line = head.body_first_line() + CountByte(body.data(), static_cast<size_t>(c.text.data() - body.data()), '\n');
+    Pass1State again;
+    engine.Pass1(parser, head.shared_header(), k, c, &again);
+    return again.error.ok() ? p1[static_cast<size_t>(k)].error : again.error;
+  }
 
   // Merge contacts and resolve the order-independent rules.
   absl::flat_hash_map<Key128, ContactFlags> contacts = std::move(p1[0].contacts);
