@@ -178,6 +178,11 @@ StatusOr<CompiledRules> CompileRules(const Agreement& agreement) {
       else if (outcome == "already_enrolled") out.chronic_already = &row;
       else if (outcome == "enrolled_elsewhere") out.chronic_elsewhere = &row;
       else return rc.Error("outcome must be enrol, already_enrolled or enrolled_elsewhere");
+    } else if (k == "sanction_payment_stop") {
+      ALMEN_ASSIGN_OR_RETURN(std::string kind, rc.Param("kind"));
+      if (kind == "d") out.sanction_suspended = &row;
+      else if (kind == "e") out.sanction_excluded = &row;
+      else return rc.Error("kind must be d (suspension) or e (exclusion)");
     } else {
       return rc.Error("unknown rule kind");
     }

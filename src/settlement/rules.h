@@ -29,6 +29,9 @@
 //   once_per_course {code, indication}        first per patient and course_id.
 //   chronic_enrolment {outcome, codes}        12-month enrolment (C4); outcomes
 //                                             enrol, already_enrolled, enrolled_elsewhere.
+//   sanction_payment_stop {kind=d|e}          the reason for lines stopped by an LSU
+//                                             suspension (d) / exclusion (e), § 114 stk. 2
+//                                             (sanctions/sanctions.h).
 #pragma once
 
 #include <array>
@@ -114,6 +117,9 @@ struct CompiledRules {
   const RuleRow* chronic_enrol = nullptr;
   const RuleRow* chronic_already = nullptr;
   const RuleRow* chronic_elsewhere = nullptr;
+  // sanction_payment_stop: kind=d (suspended) and kind=e (excluded).
+  const RuleRow* sanction_suspended = nullptr;
+  const RuleRow* sanction_excluded = nullptr;
   // Codes whose lines are resolved between the passes (contact rules with
   // reject=self, patient rules, the contact "paid" flags).
   CodeSet event_codes;
