@@ -290,6 +290,8 @@ StatusOr<json> BostedSpendJson(const Agreement& agreement, const BostedRegister&
     j["spend_vs_pace_ppm"] = pace.ore() ? BostedRatioPpm(spend.ore(), pace.ore()) : 0;
     j["spend_vs_pace_da"] = BostedPctDa(pace.ore() ? BostedRatioPpm(spend.ore(), pace.ore()) : 0);
     j["sizing_problem"] = above;
+    // The last month × 12 against the annual pot: where the spend is heading.
+    j["run_rate_above_pot"] = last_month * 12 > pot;
     j["message_da"] =
         above ? "Udgiften til honorarer ligger over det forudsatte tempo (6,3 mio. kr. ≈ 250 botilbud om året): "
                 "det tyder på en forkert dimensionering af antal beboere pr. læge, som bør følges op lokalt."

@@ -11,6 +11,7 @@
 
 #include "agreement/agreement.h"
 #include "cli/bench.h"
+#include "cli/bosted_commands.h"
 #include "cli/commands.h"
 #include "common/status.h"
 
@@ -97,6 +98,9 @@ int main(int argc, char** argv) {
   c_bench->add_option("--report", bench.report_path, "Append the result as a Markdown row to this file");
   c_bench->add_option("--threads", bench.threads, "Worker threads for settle");
 
+  // coverage (src/cli/bosted_commands.cc)
+  BostedSubcommands bosted_cmds(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -129,6 +133,8 @@ int main(int argc, char** argv) {
     st = RunAgreementShow(*agreement, show_json);
   } else if (c_agr_check->parsed()) {
     st = RunAgreementCheck(*agreement);
+  } else if (bosted_cmds.parsed()) {
+    st = bosted_cmds.Run(*agreement);
   } else if (c_bench->parsed()) {
     st = RunBench(*agreement, bench);
   }
