@@ -2,6 +2,7 @@
 // Every permission is enforced by the API; the menu only mirrors /api/me.
 import { kr, mioKr, int, monthDa, dateDa, ROLE_DA, ITEM_DA } from './format.js';
 import { renderTable, esc, exportButtons } from './table.js';
+import { pageBostedCoverage, pageBostedReport } from './bosted.js';
 
 const main = document.getElementById('main');
 let me = null;
@@ -36,7 +37,7 @@ function nav() {
   const p = me.permissions;
   const items = [];
   if (p.clinic_data) items.push(['#/oversigt', 'Oversigt'], ['#/klinikker', 'Klinikker'], ['#/afvisninger', 'Afvisninger'], ['#/koersler', 'Afregninger']);
-  if (p.botilbud) items.push(['#/botilbud', 'Botilbud']);
+  if (p.botilbud) items.push(['#/botilbud', 'Botilbud'], ['#/bostedslaeger', 'Bostedslæger']);
   items.push(['#/overenskomst', 'Overenskomsten'], ['#/oekonomi', 'Økonomi']);
   if (p.audit) items.push(['#/revision', 'Revisionslog']);
   const cur = location.hash.split('?')[0];
@@ -337,7 +338,9 @@ async function pageAudit() {
 const ROUTES = {
   '#/login': pageLogin, '#/oversigt': pageOverview, '#/klinikker': pageClinics, '#/opgoerelse': pageStatement,
   '#/linjer': pageLines, '#/afvisninger': pageRejections, '#/koersler': pageRuns, '#/overenskomst': pageAgreement,
-  '#/oekonomi': pageEconomy, '#/botilbud': pageBotilbud, '#/revision': pageAudit,
+  '#/oekonomi': pageEconomy, '#/botilbud': pageBotilbud,
+  '#/bostedslaeger': () => pageBostedCoverage({ main, api, params, qs, charts }),
+  '#/bostedsrapport': () => pageBostedReport({ main, api, params, qs, charts }), '#/revision': pageAudit,
 };
 
 async function route() {

@@ -28,6 +28,7 @@
 #include "common/file.h"
 #include "economy/economy.h"
 #include "server/app.h"
+#include "server/routes_bosted.h"
 #include "storage/storage.h"
 
 namespace almen {
@@ -793,6 +794,7 @@ void App::Impl::Routes() {
               "audit");
   }));
 
+  RegisterBostedRoutes({&http, db.get(), agreement, [this](const httplib::Request& r) { auto u = Authenticate(r); if (u.ok()) t_user = u->username; return u; }, [this](const httplib::Request& q, httplib::Response& r, const UserRecord& u, const StatusOr<Table>& t, const std::string& n) { SendTable(q, r, u, t, n); }});  // issue 6: bostedslæger (routes_bosted.cc)
   // -- static UI and the OpenAPI document
   http.Get("/api/openapi.json", [](const httplib::Request&, httplib::Response& res) {
     for (const auto& [name, content] : WebFiles())

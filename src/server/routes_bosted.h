@@ -1,0 +1,37 @@
+// Bostedslæger in the API (agreement.md §D, issue 6), over the stored botilbud
+// and attachments (imported with a settlement upload or the demo data):
+//  GET /api/bosted/register?date=          sections with their fixed doctor on the date
+//  GET /api/bosted/coverage?date=&by=      coverage rows + target group + spend vs pace
+//  GET /api/bosted/zero?date=              municipalities with target-group botilbud at zero
+//  GET /api/bosted/reports/{kind}?date=    q4-regional | halfway | end (the January 2025 note)
+// Every table takes ?format=csv|xlsx (audited). Roles: rltn and plo see the
+// country; region its region; municipality its own botilbud; clinic: 403.
+#pragma once
+
+#include <httplib.h>
+
+#include <functional>
+#include <string>
+
+#include "agreement/agreement.h"
+#include "common/status.h"
+#include "storage/storage.h"
+
+namespace almen {
+
+struct BostedRoutesContext {
+  httplib::Server* http = nullptr;
+  Storage* db = nullptr;
+  const Agreement* agreement = nullptr;
+  // The server's session check (also records the user for the request log).
+  std::function<StatusOr<UserRecord>(const httplib::Request&)> authenticate;
+  // The server's table sender: JSON, or CSV/XLSX with ?format= (audited).
+  std::function<void(const httplib::Request&, httplib::Response&, const UserRecord&, const StatusOr<Table>&,
+                     const std::string&)>
+      send_table;
+};
+
+// Registers the routes. Call before the server's catch-all routes.
+void RegisterBostedRoutes(const BostedRoutesContext& ctx);
+
+}  // namespace almen
