@@ -265,6 +265,14 @@ const SanctionRow* SanctionRegister::EmploymentBanDuring(std::string_view doctor
   return nullptr;
 }
 
+bool SanctionRegister::ProviderExcluded(int provider, Date d) const {
+  if (PaymentStop(provider, d)) return true;
+  for (const auto& [doctor, idx] : bans_)
+    for (size_t i : idx)
+      if (rows_[i].provider == provider && rows_[i].period.Contains(d)) return true;
+  return false;
+}
+
 std::string SanctionReason(const SanctionRow& row, const std::string& t) {
   auto value = [&](std::string_view name, std::string* out) {
     if (name == "from") *out = FormatDateDa(row.period.from);

@@ -110,6 +110,10 @@ class SanctionRegister {
   bool EmploymentBlocked(std::string_view doctor_id, Date date) const { return EmploymentBan(doctor_id, date) != nullptr; }
   // f) overlapping [period.from, period.to) for `doctor_id`, or nullptr.
   const SanctionRow* EmploymentBanDuring(std::string_view doctor_id, const Period& period) const;
+  // The bosted module's hook (bosted/register.h BostedExclusionFn): is the
+  // provider excluded on `d` by a d/e decision, or by an f decision that names
+  // the provider? Use as [&](int p, Date d) { return reg.ProviderExcluded(p, d); }.
+  bool ProviderExcluded(int provider, Date d) const;
 
  private:
   Status Index(const std::string& label);

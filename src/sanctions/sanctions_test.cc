@@ -125,6 +125,14 @@ TEST(Sanctions, EmploymentBanBlocksRegistration) {
   EXPECT_EQ(emp.Register({"L9", 111111, {D(2025, 3, 1), D(2025, 3, 1)}}).code(), StatusCode::kInvalidInput);
 }
 
+TEST(Sanctions, BostedHookSeesPaymentStopsAndProviderBans) {
+  auto reg = MustParse("L1,111111,d,2025-01-01,2025-02-01,2025-03-01,,,\nL3,333333,f,2025-01-01,2025-04-01,,,,\n");
+  EXPECT_TRUE(reg.ProviderExcluded(111111, D(2025, 2, 10)));
+  EXPECT_FALSE(reg.ProviderExcluded(111111, D(2025, 3, 1)));
+  EXPECT_TRUE(reg.ProviderExcluded(333333, D(2025, 4, 1)));
+  EXPECT_FALSE(reg.ProviderExcluded(333333, D(2025, 3, 31)));
+}
+
 TEST(Sanctions, OverlappingSuspensionsRefused) {
   std::string m = ParseError(std::string(kHeader) +
                              "L1,111111,d,2025-01-01,2025-02-01,2025-03-01,,,\n"

@@ -29,6 +29,7 @@
 #include "economy/economy.h"
 #include "server/app.h"
 #include "server/routes_bosted.h"
+#include "server/routes_cases.h"
 #include "storage/storage.h"
 
 namespace almen {
@@ -794,6 +795,7 @@ void App::Impl::Routes() {
               "audit");
   }));
 
+  RegisterCaseRoutes({&http, db.get(), pseudonymizer.get(), agreement, [this](const httplib::Request& r) { auto u = Authenticate(r); if (u.ok()) t_user = u->username; return u; }, [this](const httplib::Request& q, httplib::Response& r, const UserRecord& u, const StatusOr<Table>& t, const std::string& n) { SendTable(q, r, u, t, n); }, options.fast_password_hash});  // issue 7: pool, sanctions, sharing (routes_cases.cc)
   RegisterBostedRoutes({&http, db.get(), agreement, [this](const httplib::Request& r) { auto u = Authenticate(r); if (u.ok()) t_user = u->username; return u; }, [this](const httplib::Request& q, httplib::Response& r, const UserRecord& u, const StatusOr<Table>& t, const std::string& n) { SendTable(q, r, u, t, n); }});  // issue 6: bostedslæger (routes_bosted.cc)
   // -- static UI and the OpenAPI document
   http.Get("/api/openapi.json", [](const httplib::Request&, httplib::Response& res) {
@@ -892,6 +894,7 @@ Status App::Bootstrap() {
       std::fprintf(stderr, "  user rltn, password %s (shown once)\n", password.c_str());
     m.Audit("system", "user.create", name + " role=" + role);
   }
+  if (loaded_demo) ALMEN_RETURN_IF_ERROR(BootstrapCaseDemo(*m.db, m.options.fast_password_hash, Now()));  // issue 7
   return Status::Ok();
 }
 
