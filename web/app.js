@@ -3,6 +3,7 @@
 import { kr, mioKr, int, monthDa, dateDa, ROLE_DA, ITEM_DA } from './format.js';
 import { renderTable, esc, exportButtons } from './table.js';
 import { pageBostedCoverage, pageBostedReport } from './bosted.js';
+import { pagePool, pageApplication, pageSanctions, pageSharing, caseNavItems, CASE_ROLE_DA } from './cases.js';
 
 const main = document.getElementById('main');
 let me = null;
@@ -38,11 +39,12 @@ function nav() {
   const items = [];
   if (p.clinic_data) items.push(['#/oversigt', 'Oversigt'], ['#/klinikker', 'Klinikker'], ['#/afvisninger', 'Afvisninger'], ['#/koersler', 'Afregninger']);
   if (p.botilbud) items.push(['#/botilbud', 'Botilbud'], ['#/bostedslaeger', 'Bostedslæger']);
+  items.push(...caseNavItems(me));
   items.push(['#/overenskomst', 'Overenskomsten'], ['#/oekonomi', 'Økonomi']);
   if (p.audit) items.push(['#/revision', 'Revisionslog']);
   const cur = location.hash.split('?')[0];
   el.innerHTML = items.map(([h, t]) => `<a href="${h}" class="${cur === h ? 'active' : ''}">${t}</a>`).join('');
-  who.innerHTML = `${esc(me.username)} · ${esc(ROLE_DA[me.role] || me.role)}${me.scope_name ? ' · ' + esc(me.scope_name) : ''}<button id="logout">Log ud</button>`;
+  who.innerHTML = `${esc(me.username)} · ${esc(ROLE_DA[me.role] || CASE_ROLE_DA[me.role] || me.role)}${me.scope_name ? ' · ' + esc(me.scope_name) : ''}<button id="logout">Log ud</button>`;
   document.getElementById('logout').onclick = async () => {
     await api('/api/logout', { method: 'POST' }).catch(() => {});
     me = null; location.hash = '#/login';
@@ -341,6 +343,8 @@ const ROUTES = {
   '#/oekonomi': pageEconomy, '#/botilbud': pageBotilbud,
   '#/bostedslaeger': () => pageBostedCoverage({ main, api, params, qs, charts }),
   '#/bostedsrapport': () => pageBostedReport({ main, api, params, qs, charts }), '#/revision': pageAudit,
+  '#/pulje': () => pagePool({ main, api, me }), '#/ansoegning': () => pageApplication({ main, api, params, me }),
+  '#/sanktioner': () => pageSanctions({ main, api, me }), '#/deling': () => pageSharing({ main, api, me }),
 };
 
 async function route() {
