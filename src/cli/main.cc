@@ -13,6 +13,7 @@
 #include "cli/bench.h"
 #include "cli/bosted_commands.h"
 #include "cli/commands.h"
+#include "cli/economy_commands.h"
 #include "common/status.h"
 
 using namespace almen;
@@ -98,6 +99,9 @@ int main(int argc, char** argv) {
   c_bench->add_option("--report", bench.report_path, "Append the result as a Markdown row to this file");
   c_bench->add_option("--threads", bench.threads, "Worker threads for settle");
 
+  // ceiling, quality, offset (src/cli/economy_commands.cc)
+  EconomySubcommands economy_cmds(app);
+
   // coverage (src/cli/bosted_commands.cc)
   BostedSubcommands bosted_cmds(app);
 
@@ -133,6 +137,8 @@ int main(int argc, char** argv) {
     st = RunAgreementShow(*agreement, show_json);
   } else if (c_agr_check->parsed()) {
     st = RunAgreementCheck(*agreement);
+  } else if (economy_cmds.parsed()) {
+    st = economy_cmds.Run(*agreement);
   } else if (bosted_cmds.parsed()) {
     st = bosted_cmds.Run(*agreement);
   } else if (c_bench->parsed()) {
