@@ -56,7 +56,9 @@ class ClaimParser {
  public:
   // REQUIRES: the header of `reader` (checked: the required columns exist).
   static StatusOr<ClaimParser> ForHeader(const CsvReader& reader, const Agreement& agreement);
-  Status Parse(const CsvReader& reader, ClaimLine* line) const;
+  // parse_cpr=false leaves line->cpr untouched (for a second pass over lines
+  // whose CPRs were already checked).
+  Status Parse(const CsvReader& reader, ClaimLine* line, bool parse_cpr = true) const;
 
  private:
   const Agreement* agreement_ = nullptr;

@@ -30,12 +30,13 @@ CprResult ParseCpr(std::string_view t) {
   if (s7 <= 3) century = 1900;
   else if (s7 == 4 || s7 == 9) century = yy <= 36 ? 2000 : 1900;
   else century = yy <= 57 ? 2000 : 1800;
-  std::chrono::year_month_day ymd{std::chrono::year(century + yy), std::chrono::month(static_cast<unsigned>(month)),
-                                  std::chrono::day(static_cast<unsigned>(day))};
-  if (month < 1 || month > 12 || day < 1 || !ymd.ok()) { r.error = "fødselsdatoen er ugyldig"; return r; }
+  if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(century + yy, month)) {
+    r.error = "fødselsdatoen er ugyldig";
+    return r;
+  }
   CprInfo info;
   for (int i = 0; i < 10; ++i) info.digits[i] = d[i];
-  info.birth_date = Date::FromYmd(century + yy, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  info.birth_date = Date::FromDays(DaysFromCivil(century + yy, month, day));
   info.sex = ((d[9] - '0') % 2 == 1) ? Sex::kMale : Sex::kFemale;
   info.substitute = substitute;
   r.info = info;

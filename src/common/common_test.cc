@@ -47,6 +47,16 @@ TEST(Date, ParsesStrictIso) {
   EXPECT_EQ(Date::FromYmd(2025, 1, 1).iso_weekday(), 3u);  // Wednesday
 }
 
+TEST(Date, CivilDaysAgreeWithChrono) {
+  for (int y : {1800, 1899, 1900, 1970, 2000, 2024, 2025, 2100})
+    for (int m = 1; m <= 12; ++m)
+      for (int d = 1; d <= DaysInMonth(y, m); ++d)
+        ASSERT_EQ(DaysFromCivil(y, m, d), Date::FromYmd(y, static_cast<unsigned>(m), static_cast<unsigned>(d)).days())
+            << y << "-" << m << "-" << d;
+  EXPECT_EQ(DaysInMonth(1900, 2), 28);
+  EXPECT_EQ(DaysInMonth(2000, 2), 29);
+}
+
 TEST(Date, Months) {
   Month m = *Month::Parse("2025-12");
   EXPECT_EQ((m + 1).ToString(), "2026-01");

@@ -13,6 +13,25 @@ bool Digits(std::string_view t, size_t from, size_t n) {
     if (t[i] < '0' || t[i] > '9') return false;
   return true;
 }
+}  // namespace
+
+int DaysInMonth(int y, int m) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return m == 2 && leap ? 29 : kDays[m - 1];
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+int32_t DaysFromCivil(int y, int m, int d) {
+  y -= m <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = static_cast<unsigned>((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1);
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int32_t>(doe) - 719468;
+}
+
+namespace {
 int Num(std::string_view t, size_t from, size_t n) {
   int v = 0;
   for (size_t i = from; i < from + n; ++i) v = v * 10 + (t[i] - '0');
@@ -32,10 +51,9 @@ std::optional<Date> Date::Parse(std::string_view t) {
       !Digits(t, 8, 2))
     return std::nullopt;
   int y = Num(t, 0, 4);
-  unsigned m = static_cast<unsigned>(Num(t, 5, 2)), d = static_cast<unsigned>(Num(t, 8, 2));
-  std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(m), std::chrono::day(d)};
-  if (!ymd.ok() || y < 1800) return std::nullopt;
-  return Date(std::chrono::sys_days(ymd).time_since_epoch().count());
+  int m = Num(t, 5, 2), d = Num(t, 8, 2);
+  if (y < 1800 || m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m)) return std::nullopt;
+  return Date(DaysFromCivil(y, m, d));
 }
 
 std::string Date::ToIso() const {

@@ -49,6 +49,10 @@ class Date {
   int32_t days_ = 0;
 };
 
+int DaysInMonth(int year, int month);  // REQUIRES: 1 <= month <= 12
+// Days since 1970-01-01 (proleptic Gregorian). REQUIRES: a valid date.
+int32_t DaysFromCivil(int year, int month, int day);
+
 struct Month {
   int32_t serial = 0;  // year*12 + (month-1)
   static Month Of(Date d) { return Month{d.year() * 12 + static_cast<int32_t>(d.month()) - 1}; }

@@ -38,6 +38,7 @@ struct Ppm {
 
 // amount × ppm, rounded half away from zero to whole øre.
 inline Money Scale(Money amount, Ppm factor) {
+  if (factor.value == Ppm::kOne) return amount;
   return Money::FromOre(RoundDiv(static_cast<Int128>(amount.ore()) * factor.value, Ppm::kOne));
 }
 

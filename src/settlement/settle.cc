@@ -50,6 +50,9 @@ Key128 HashKey(int provider, std::string_view s) {
 // (chunk, record index within chunk) as one integer: a line's identity.
 inline int64_t LineId(int chunk, int64_t local) { return (static_cast<int64_t>(chunk) << 40) | local; }
 
+// The reason of a line paid plainly at the fee of its code.
+constexpr std::string_view kPlainReason = "Honoreret efter takst.";
+
 enum class LineStatus : uint8_t { kAccepted, kRejected, kReview };
 std::string_view StatusName(LineStatus s) {
   switch (s) {
@@ -123,7 +126,8 @@ class ClaimIds {
 
 struct Pass1State {
   ClaimIds claims;
-  absl::flat_hash_set<int64_t> dup_lines;  // local record indices
+  absl::flat_hash_set<int64_t> dup_lines;      // local record indices
+  absl::flat_hash_set<int64_t> bad_cpr_lines;  // … with a malformed CPR (pass 2 need not parse CPRs)
   absl::flat_hash_map<Key128, ContactFlags> contacts;
   std::vector<Event> events;
   Date min_date = Date::Max(), max_date = Date::Min();
@@ -286,6 +290,7 @@ class Engine {
       Key128 ck = HashKey(l.provider, l.claim_id);
       bool dup = !st->claims.Insert(l.provider, ck);
       if (dup) st->dup_lines.insert(local);
+      if (!l.cpr.info) st->bad_cpr_lines.insert(local);
       LineCheck chk = Check(l);
       Key128 contact{};
       bool has_contact = !l.contact_id.empty();
@@ -542,6 +547,7 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
   int64_t idx = 0;
   const Pass1State& own = p1[static_cast<size_t>(chunk)];
   std::string reason;
+  absl::flat_hash_map<const char*, std::string> quoted_paragraphs;
   while (true) {
     auto more = reader.Next();
     if (!more.ok()) {
@@ -549,12 +555,15 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
       break;
     }
     if (!*more) break;
-    Status s = parser.Parse(reader, &l);
+    Status s = parser.Parse(reader, &l, /*parse_cpr=*/false);
     if (!s.ok()) {
       st->error = s;
       break;
     }
     int64_t local = idx++;
+    // Pass 1 parsed every CPR; only the malformed ones matter here.
+    if (own.bad_cpr_lines.contains(local)) (void)parser.Parse(reader, &l);  // rare: for the reason text
+    else l.cpr.info.emplace();
     LineStatus status = LineStatus::kAccepted;
     const RuleRow* rule = nullptr;
     std::string_view paragraph;
@@ -627,7 +636,7 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
         }
       }
       if (status != LineStatus::kRejected) {
-        if (!rule) reason = "Honoreret efter takst.";
+        if (!rule) reason = kPlainReason;
         amount = Price(l, chk, &reason);
       }
     }
@@ -658,9 +667,13 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
     buf += ',';
     if (rule) buf += rule->id;
     buf += ',';
-    AppendCsvField(buf, reason);
+    if (!rule && reason == kPlainReason) buf += kPlainReason;  // needs no quoting
+    else AppendCsvField(buf, reason);
     buf += ',';
-    AppendCsvField(buf, paragraph);
+    // Paragraphs are a handful of agreement strings: quote each once.
+    auto [pit, fresh] = quoted_paragraphs.try_emplace(paragraph.data());
+    if (fresh) AppendCsvField(pit->second, paragraph);
+    buf += pit->second;
     buf += '\n';
     if (buf.size() > (1 << 20)) {
       if (std::fwrite(buf.data(), 1, buf.size(), out) != buf.size()) st->error = Internal("write failed");
