@@ -30,6 +30,7 @@
 #include "server/app.h"
 #include "server/routes_bosted.h"
 #include "server/routes_cases.h"
+#include "server/routes_economy.h"
 #include "storage/storage.h"
 
 namespace almen {
@@ -797,6 +798,7 @@ void App::Impl::Routes() {
 
   RegisterCaseRoutes({&http, db.get(), pseudonymizer.get(), agreement, [this](const httplib::Request& r) { auto u = Authenticate(r); if (u.ok()) t_user = u->username; return u; }, [this](const httplib::Request& q, httplib::Response& r, const UserRecord& u, const StatusOr<Table>& t, const std::string& n) { SendTable(q, r, u, t, n); }, options.fast_password_hash});  // issue 7: pool, sanctions, sharing (routes_cases.cc)
   RegisterBostedRoutes({&http, db.get(), agreement, [this](const httplib::Request& r) { auto u = Authenticate(r); if (u.ok()) t_user = u->username; return u; }, [this](const httplib::Request& q, httplib::Response& r, const UserRecord& u, const StatusOr<Table>& t, const std::string& n) { SendTable(q, r, u, t, n); }});  // issue 6: bostedslæger (routes_bosted.cc)
+  RegisterEconomyRoutes({&http, db.get(), agreement, [this](const httplib::Request& r) { auto u = Authenticate(r); if (u.ok()) t_user = u->username; return u; }, [this](const httplib::Request& q, httplib::Response& r, const UserRecord& u, const StatusOr<Table>& t, const std::string& n) { SendTable(q, r, u, t, n); }});  // issue 5: ramme from stored settlements, ceilings, quality (routes_economy.cc)
   // -- static UI and the OpenAPI document
   http.Get("/api/openapi.json", [](const httplib::Request&, httplib::Response& res) {
     for (const auto& [name, content] : WebFiles())
