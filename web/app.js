@@ -4,6 +4,7 @@ import { kr, mioKr, int, monthDa, dateDa, ROLE_DA, ITEM_DA } from './format.js';
 import { renderTable, esc, exportButtons } from './table.js';
 import { pageBostedCoverage, pageBostedReport } from './bosted.js';
 import { pagePool, pageApplication, pageSanctions, pageSharing, caseNavItems, CASE_ROLE_DA } from './cases.js';
+import { renderEconomyPanels } from './economy.js';
 
 const main = document.getElementById('main');
 let me = null;
@@ -297,13 +298,14 @@ async function pageEconomy() {
       { key: 'growth_ore', label: 'Vækst 24–25', html: (r) => mioKr(r.growth_ore) },
     ];
     const rows = [...data.items, { name: 'I alt', ...data.total }, { name: 'Merøkonomi', ...data.merokonomi }];
-    main.innerHTML = `<h1>Økonomitabel (afsnit 6)</h1>
+    main.innerHTML = `<div id="eco-panels"></div><h1>Økonomitabel (afsnit 6)</h1>
       <form class="panel" id="whatif"><h2>Hvad nu hvis</h2><div class="toolbar">
       <select id="wi-item">${data.items.map((i) => `<option>${esc(i.name)}</option>`).join('')}</select>
       <select id="wi-col"><option value="y2025">2025</option><option value="y2024">2024</option><option value="permanent">Varig</option></select>
       <input id="wi-value" placeholder="mio. kr., fx 8,0" size="10"><button class="primary">Beregn</button>
       ${sets.length ? `<span class="muted">Ændret: ${esc(sets.join('; '))}</span> <a href="#/oekonomi" id="wi-reset">Nulstil</a>` : ''}</div></form><div id="t"></div>`;
     renderTable(document.getElementById('t'), cols, rows, { exportUrl: '/api/economy' });
+    renderEconomyPanels({ el: document.getElementById('eco-panels'), api, charts, me, year: Number(params().year) || 2025 });
     document.getElementById('whatif').onsubmit = async (ev) => {
       ev.preventDefault();
       const s = [...sets, `${document.getElementById('wi-item').value}.${document.getElementById('wi-col').value}=${document.getElementById('wi-value').value}`];

@@ -113,6 +113,25 @@ StatusOr<json> RammeFromStorage(Storage& db, const Agreement& agreement, int yea
 
   RammeInput in;
   in.year = year;
+  // The LTO capacity mechanism from the stored providers (latest import).
+  ALMEN_ASSIGN_OR_RETURN(auto prov, c->Query("SELECT provider, name, clinic_type, capacities, lto, valid_from, "
+                                             "valid_to FROM providers"));
+  std::vector<CapacityRow> caps;
+  for (const auto& r : prov) {
+    CapacityRow row;
+    row.provider = r.Str(0);
+    row.name = r.Str(1);
+    row.clinic_type = r.Str(2) == "region" ? ClinicType::kRegion : r.Str(2) == "udbud" ? ClinicType::kUdbud
+                                                                                       : ClinicType::kOrdinary;
+    row.capacities = r.Int(3);
+    row.lto = r.Int(4) != 0;
+    auto f = ParseOptionalDate(r.Str(5), Date::Min());
+    auto t = ParseOptionalDate(r.Str(6), Date::Max());
+    if (!f || !t) continue;
+    row.period = {*f, *t};
+    caps.push_back(std::move(row));
+  }
+  if (!caps.empty()) in.providers = std::move(caps);
   for (const auto& [k, v] : sums) {
     auto [reg, q, cat] = k;
     in.expenses.push_back({reg, Quarter{year, q}, cat, Money::FromOre(v)});
@@ -164,7 +183,7 @@ StatusOr<json> RammeFromStorage(Storage& db, const Agreement& agreement, int yea
     const int64_t overrun = normalised - ramme;
     const int64_t tolerance = out["tolerance_ore"].get<int64_t>();
     out["forecast"] = {{"based_on_quarters", ytd_q},
-                       {"complete", false},
+                       {"complete", ytd_q == 4},
                        {"spend_actual_ore", actual},
                        {"spend_ore", normalised},
                        {"overrun_ore", overrun},

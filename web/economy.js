@@ -1,0 +1,141 @@
+// Økonomi: rammen pr. kvartal med udgift fra de gemte afregninger og prognose,
+// modregning, LTO-kapacitetsmekanismen, højestegrænser og kvalitetsbetalinger
+// (API: /api/economy/ramme, /api/economy/ceilings, /api/economy/quality).
+// Rollerne håndhæves af API'et: RLTN og PLO ser rammen, regionen sine tal,
+// klinikken sin egen højestegrænse.
+import { kr, mioKr, int, dateDa, monthDa } from './format.js';
+import { renderTable, esc } from './table.js';
+
+const STATUS_DA = {
+  within: 'Inden for grænsen',
+  ceiling: 'Højestegrænse fastsat',
+  assessment_pending: 'Afventer konkret vurdering (bostedslæge)',
+  exempt: 'Undtaget efter vurdering',
+  no_patients: 'Ingen tilmeldte patienter',
+};
+
+const pct = (ppm) => (ppm === null || ppm === undefined ? '' : (ppm / 10000).toFixed(2).replace('.', ',') + ' %');
+
+async function rammePanel({ el, api, charts, year }) {
+  let r;
+  try { r = await api(`/api/economy/ramme?year=${year}`); } catch (err) { el.innerHTML = ''; return; }
+  if (r.ramme_ore === null) {
+    el.innerHTML = `<div class="panel"><h2>Regionens udgift pr. kvartal ${esc(year)}</h2><p class="muted">${esc(r.note)}</p><div id="rq"></div></div>`;
+    renderTable(el.querySelector('#rq'), [
+      { key: 'quarter', label: 'Kvartal' }, { key: 'spend_ore', label: 'Udgift', type: 'kr' },
+      { key: 'complete', label: 'Fuldt kvartal', html: (q) => (q.complete ? 'ja' : 'nej – ' + esc(q.months_missing.join(', '))) },
+    ], r.quarters, {});
+    return;
+  }
+  const f = r.forecast;
+  el.innerHTML = `<h1>Økonomisk ramme ${esc(year)}</h1>
+    ${r.complete ? '' : `<p class="error" id="incomplete">Ufuldstændig opgørelse (complete: false): ${esc((r.missing || []).slice(0, 6).join('; '))}. Der beregnes hverken overskridelse eller modregning af et delvist år.</p>`}
+    <div class="cards">
+      <div class="card"><div class="k">Rammen (reguleret)</div><div class="v">${mioKr(r.ramme_ore)}</div></div>
+      <div class="card"><div class="k">Udgift (normeret til 52 uger)</div><div class="v">${mioKr(r.spend_ore)}</div></div>
+      <div class="card"><div class="k">Overskridelse</div><div class="v">${r.overrun_ore === null ? '–' : mioKr(r.overrun_ore) + ' (' + esc(r.overrun_pct) + ' %)'}</div></div>
+      <div class="card"><div class="k">Prognose for året</div><div class="v">${f ? mioKr(f.spend_ore) : '–'}</div><div class="k">${f ? `på ${f.based_on_quarters} fulde kvartaler; overskridelse ${mioKr(f.overrun_ore)} (${pct(f.overrun_ppm)})` : 'intet fuldt kvartal endnu'}</div></div>
+      <div class="card"><div class="k">LTO-kapacitetstillæg</div><div class="v">${kr(r.lto_capacity_addition_ore)}</div></div>
+    </div>
+    <div class="panel"><h2>Udgift mod rammen pr. kvartal</h2><div class="chart-box"><canvas id="ramme-chart"></canvas></div><div id="rq"></div></div>
+    <div class="panel"><h2>Modregning</h2><p>${esc(r.offset_reason || '')}</p><div id="offset"></div></div>
+    <div class="panel"><h2>LTO-kapacitetsmekanismen (ramme-tillæg)</h2><p class="muted">Udgangspunkt ${r.lto?.baseline_date ? dateDa(r.lto.baseline_date) : '–'}: ${int(r.lto?.baseline_capacities || 0)} besatte kapaciteter i LTO-områder. Betingelsen om ekstraordinær aktivitetsstigning: ${esc(r.lto?.condition || '')}.</p><div id="lto"></div></div>`;
+  const labels = r.quarters.map((q) => q.quarter + (q.complete ? '' : ' (delvist)'));
+  if (window.Chart) {
+    const fq = f ? r.quarters.map((q) => Math.round((q.ramme_ore * f.spend_actual_ore) / r.ramme_ore) / 100) : [];
+    const datasets = [
+      { type: 'bar', label: 'Udgift (kr.)', data: r.quarters.map((q) => q.spend_ore / 100), backgroundColor: r.quarters.map((q) => (q.complete ? '#2f7fb8' : '#9fc3de')) },
+      { type: 'line', label: 'Rammen (kr.)', data: r.quarters.map((q) => q.ramme_ore / 100), borderColor: '#b3261e', pointRadius: 3 },
+    ];
+    if (f) datasets.push({ type: 'line', label: 'Prognose (kr.)', data: fq, borderColor: '#c88a00', borderDash: [6, 4], pointRadius: 0 });
+    charts.push(new Chart(el.querySelector('#ramme-chart'), {
+      data: { labels, datasets },
+      options: { maintainAspectRatio: false, animation: false, scales: { y: { beginAtZero: true } },
+        plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${kr(Math.round(c.parsed.y * 100))}` } } } },
+    }));
+  }
+  renderTable(el.querySelector('#rq'), [
+    { key: 'quarter', label: 'Kvartal' }, { key: 'ramme_ore', label: 'Ramme', type: 'kr' }, { key: 'spend_ore', label: 'Udgift', type: 'kr' },
+    { key: 'excluded_ore', label: 'Uden for rammen', type: 'kr' }, { key: 'cumulative_spend_ore', label: 'Udgift år til dato', type: 'kr' },
+    { key: 'complete', label: 'Fuldt kvartal', html: (q) => (q.complete ? 'ja' : 'nej – ' + esc((q.months_missing || []).join(', '))) },
+  ], r.quarters, { exportUrl: `/api/economy/ramme?year=${year}` });
+  renderTable(el.querySelector('#offset'), [
+    { key: 'period', label: 'Periode', type: 'int' }, { key: 'from', label: 'Fra', html: (p) => dateDa(p.from) },
+    { key: 'to', label: 'Til', html: (p) => dateDa(p.to) }, { key: 'amount_ore', label: 'Modregning', type: 'kr' },
+  ], r.offset_plan || [], { caption: r.offset_ore === null ? 'Ingen modregning af et ufuldstændigt år' : `Modregning i alt ${kr(r.offset_ore)}` });
+  renderTable(el.querySelector('#lto'), [
+    { key: 'date', label: 'Dato', html: (e) => dateDa(e.date) }, { key: 'capacities', label: 'Kapaciteter', type: 'int' },
+    { key: 'additional', label: 'Ekstra (maks. 75)', type: 'int' }, { key: 'amount_ore', label: 'Tillæg til rammen', type: 'kr' },
+    { key: 'change_ore', label: 'Ændring', type: 'kr' },
+  ], r.lto_ledger || [], {});
+}
+
+function uploadForm(id, fields, label) {
+  return `<form class="toolbar" id="${id}">${fields.map(([n, t]) => `<label>${esc(t)} <input type="file" name="${n}" accept=".csv"></label>`).join(' ')}<button class="primary">${esc(label)}</button></form>`;
+}
+
+async function ceilingPanel({ el, api, me, year }) {
+  let c;
+  try { c = await api(`/api/economy/ceilings?year=${year}`); } catch (err) { el.innerHTML = ''; return; }
+  const form = me.role === 'rltn' ? uploadForm('ceil-form', [['listings', 'Tilmeldte (listings.csv)'], ['decisions', 'Afgørelser (valgfri)']], 'Beregn højestegrænser') : '';
+  if (!c.available) {
+    el.innerHTML = `<div class="panel"><h2>Højestegrænser ${esc(year)}</h2><p class="muted">${esc(c.message)}</p>${form}</div>`;
+  } else {
+    const t = c.totals;
+    el.innerHTML = `<div class="panel"><h2>Højestegrænser ${esc(year)} (grænse ${esc(c.limit_pct)} %)</h2>
+      <p class="muted">${esc(c.method)} Reference: ${c.reference === 'country' ? 'hele landet' : 'regionen'}. Tilbagebetaling modregnes i ${monthDa(c.clawback_month)}.</p>
+      <p>${int(t.above)} klinikker over grænsen · ${int(t.ceilings)} højestegrænser · ${int(t.assessment_pending)} afventer vurdering · ${int(t.exempt)} undtaget · tilbagebetaling i alt ${kr(t.clawback_ore)}</p>
+      ${(c.tasks || []).filter((k) => k.state === 'pending').map((k) => `<p class="error">${esc(k.text)}</p>`).join('')}
+      ${form}<div id="ceil"></div></div>`;
+    renderTable(el.querySelector('#ceil'), [
+      { key: 'provider', label: 'Ydernr.' }, { key: 'region', label: 'Region' }, { key: 'listed_avg', label: 'Tilmeldte (gns.)' },
+      { key: 'cost_ore', label: 'Udgift', type: 'kr' }, { key: 'expected_ore', label: 'Forventet (standardiseret)', type: 'kr' },
+      { key: 'deviation_pct', label: 'Afvigelse', html: (r) => (r.deviation_pct === null ? '' : esc(r.deviation_pct.replace('.', ',')) + ' %') },
+      { key: 'bosted', label: 'Bostedslæge', html: (r) => (r.bosted ? 'ja' : '') },
+      { key: 'status', label: 'Status', html: (r) => esc(STATUS_DA[r.status] || r.status) + (r.decision ? ` – ${esc(r.decision.reason)} (${esc(r.decision.decided_by)}, ${dateDa(r.decision.decided)})` : '') },
+      { key: 'ceiling_ore', label: 'Højestegrænse', type: 'kr' }, { key: 'clawback_ore', label: 'Tilbagebetaling', type: 'kr' },
+    ], c.clinics, { exportUrl: `/api/economy/ceilings?year=${year}` });
+  }
+  const f = el.querySelector('#ceil-form');
+  if (f) f.onsubmit = async (ev) => {
+    ev.preventDefault();
+    try { await api(`/api/economy/ceilings?year=${year}`, { method: 'POST', body: new FormData(f) }); await ceilingPanel({ el, api, me, year }); } catch (err) { alert(err.message); }
+  };
+}
+
+async function qualityPanel({ el, api, me, year }) {
+  let q;
+  try { q = await api(`/api/economy/quality?year=${year}`); } catch (err) { el.innerHTML = ''; return; }
+  const form = me.role === 'rltn' ? uploadForm('qual-form', [['listings', 'Tilmeldte (listings.csv)'], ['clusters', 'Klynger (valgfri)']], 'Beregn kvalitetsbetalinger') : '';
+  if (!q.available) {
+    el.innerHTML = `<div class="panel"><h2>Kvalitetsbetalinger ${esc(year)} (pkt. 5.8)</h2><p class="muted">${esc(q.message)}</p>${form}</div>`;
+  } else {
+    el.innerHTML = `<div class="panel"><h2>Kvalitetsbetalinger ${esc(year)} (pkt. 5.8)</h2>
+      <p class="muted">${kr(q.rates.per_insured_ore)} pr. sikret · ${kr(q.rates.cluster_per_patient_ore)} pr. patient i klynger · ${mioKr(q.rates.fund_ore)} fra Fonden. Optalt ${dateDa(q.count_date)}. ${esc(q.method)}</p>
+      ${form}<div id="qr"></div><div id="qc"></div></div>`;
+    renderTable(el.querySelector('#qr'), [
+      { key: 'name', label: 'Region' }, { key: 'insured', label: 'Sikrede', type: 'int' }, { key: 'quality_ore', label: 'Kvalitet', type: 'kr' },
+      { key: 'cluster_patients', label: 'Patienter i klynger', type: 'int' }, { key: 'cluster_ore', label: 'Klynger', type: 'kr' },
+      { key: 'fund_ore', label: 'Fra Fonden', type: 'kr' }, { key: 'total_ore', label: 'I alt', type: 'kr' },
+    ], q.regions, { caption: `I alt ${kr(q.totals.total_ore)}` });
+    renderTable(el.querySelector('#qc'), [
+      { key: 'cluster_id', label: 'Klynge' }, { key: 'clinics', label: 'Klinikker', html: (c) => esc(c.clinics.join(', ')) },
+      { key: 'patients', label: 'Patienter', type: 'int' }, { key: 'amount_ore', label: 'Beløb', type: 'kr' },
+    ], q.clusters, { caption: 'Klynger' });
+  }
+  const f = el.querySelector('#qual-form');
+  if (f) f.onsubmit = async (ev) => {
+    ev.preventDefault();
+    try { await api(`/api/economy/quality?year=${year}`, { method: 'POST', body: new FormData(f) }); await qualityPanel({ el, api, me, year }); } catch (err) { alert(err.message); }
+  };
+}
+
+// Renders the ramme, ceilings and quality panels into `el` (above the section 6 table).
+export async function renderEconomyPanels({ el, api, charts, me, year = 2025 }) {
+  el.innerHTML = '<div id="eco-ramme"></div><div id="eco-ceil"></div><div id="eco-qual"></div>';
+  await Promise.all([
+    rammePanel({ el: el.querySelector('#eco-ramme'), api, charts, year }),
+    ceilingPanel({ el: el.querySelector('#eco-ceil'), api, me, year }),
+    qualityPanel({ el: el.querySelector('#eco-qual'), api, me, year }),
+  ]);
+}
