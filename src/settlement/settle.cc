@@ -25,6 +25,7 @@
 #include "common/csv.h"
 #include "common/file.h"
 #include "common/format_da.h"
+#include "sanctions/sanctions.h"
 #include "settlement/rules.h"
 #include "settlement/statement.h"
 
@@ -151,6 +152,7 @@ struct Pass2State {
 
 struct LineCheck {
   const RuleRow* rule = nullptr;
+  const SanctionRow* sanction = nullptr;  // when an LSU payment stop decided the line
   std::string_view detail;
   const FeeRow* fee = nullptr;
   const IndexRow* index = nullptr;
@@ -160,12 +162,24 @@ struct LineCheck {
 class Engine {
  public:
   Engine(const Agreement& a, const CompiledRules& r, const Pseudonymizer& p, const SettleOptions& o,
-         const ProviderRegistry* providers)
-      : agreement_(a), rules_(r), pseudonymizer_(p), options_(o), providers_(providers) {}
+         const ProviderRegistry* providers, const SanctionRegister* sanctions)
+      : agreement_(a), rules_(r), pseudonymizer_(p), options_(o), providers_(providers), sanctions_(sanctions) {}
 
   LineCheck Check(const ClaimLine& l) const {
     LineCheck c;
     Date d = l.service_date;
+    // An LSU suspension (d) or exclusion (e) stops payment for service dates
+    // in its period (§ 114 stk. 2, OK25 pkt. 5.7).
+    if (sanctions_ && sanctions_->HasPaymentStops()) {
+      if (const SanctionRow* s = sanctions_->PaymentStop(l.provider, d)) {
+        const RuleRow* row = s->kind == SanctionKind::kD ? rules_.sanction_suspended : rules_.sanction_excluded;
+        if (row) {
+          c.rule = row;
+          c.sanction = s;
+          return c;
+        }
+      }
+    }
     if (!l.cpr.info) {
       c.rule = rules_.cpr_malformed;
       c.detail = l.cpr.error;
@@ -340,6 +354,7 @@ class Engine {
   const Pseudonymizer& pseudonymizer_;
   const SettleOptions& options_;
   const ProviderRegistry* providers_;
+  const SanctionRegister* sanctions_;
 };
 
 std::string MonthsDa(Month m) { return FormatMonthDa(m); }
@@ -583,7 +598,8 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
     } else if (chk = Check(l); chk.rule) {
       rule = chk.rule;
       status = LineStatus::kRejected;
-      reason = Explain(*rule, {{"detail", std::string(chk.detail)},
+      if (chk.sanction) reason = SanctionReason(*chk.sanction, rule->reason_da);
+      else reason = Explain(*rule, {{"detail", std::string(chk.detail)},
                                {"provider", std::string(l.provider_text)},
                                {"code", std::string(l.code_text)},
                                {"date", FormatDateDa(l.service_date)}});
@@ -796,7 +812,15 @@ Status Settle(const Agreement& agreement, const Pseudonymizer& pseudonymizer, co
     ALMEN_ASSIGN_OR_RETURN(ProviderRegistry reg, ProviderRegistry::Load(options.providers_path));
     providers = std::move(reg);
   }
-  Engine engine(agreement, rules, pseudonymizer, options, providers ? &*providers : nullptr);
+  std::optional<SanctionRegister> sanctions;
+  if (!options.sanctions_path.empty()) {
+    ALMEN_ASSIGN_OR_RETURN(SanctionRegister reg, SanctionRegister::LoadFile(options.sanctions_path));
+    if (reg.HasPaymentStops() && (!rules.sanction_suspended || !rules.sanction_excluded))
+      return InvalidInput("rules.csv: sanction_payment_stop rules for kind d and e are needed to apply sanctions");
+    sanctions = std::move(reg);
+  }
+  Engine engine(agreement, rules, pseudonymizer, options, providers ? &*providers : nullptr,
+                sanctions ? &*sanctions : nullptr);
 
   int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
   threads = std::clamp(threads, 1, 64);
@@ -900,6 +924,16 @@ Status Settle(const Agreement& agreement, const Pseudonymizer& pseudonymizer, co
     for (const auto& [k, v] : st.counts.by_rule) counts.by_rule[k] += v;
     statements.Merge(st.statements);
   }
+  // LSU repayments (b) and fines (c) collected by offset in the provider's
+  // statements from the month they take effect, as far as each month's
+  // payable amount allows, until paid (sanctions/sanctions.h).
+  if (sanctions) {
+    for (int provider : sanctions->ProvidersWithCollections()) {
+      std::map<Month, Money> payable = statements.ProviderMonthTotals(provider);
+      for (const SanctionCollection& c : sanctions->Collections(provider, payable))
+        statements.Add(provider, c.month, StatementItem::kOffset, -1, 1, -c.amount);
+    }
+  }
   std::string statements_csv = statements.ToCsv();
   ALMEN_RETURN_IF_ERROR(out.Write("statements.csv", statements_csv));
 
@@ -933,7 +967,9 @@ Status Settle(const Agreement& agreement, const Pseudonymizer& pseudonymizer, co
   j["period"] = {{"from", period_from ? period_from->ToString() : ""}, {"to", period_to ? period_to->ToString() : ""}};
   j["by_rule"] = counts.by_rule;
   j["claims_file"] = {{"name", label}, {"bytes", data.size()}, {"xxh128", s.claims_xxh128}};
-  j["inputs"] = {{"providers", !options.providers_path.empty()}, {"listings", !options.listings_path.empty()}};
+  j["inputs"] = {{"providers", !options.providers_path.empty()},
+                 {"listings", !options.listings_path.empty()},
+                 {"sanctions", !options.sanctions_path.empty()}};
   ALMEN_RETURN_IF_ERROR(out.Write("summary.json", j.dump(2) + "\n"));
   ALMEN_RETURN_IF_ERROR(out.Commit());
   if (summary) *summary = s;

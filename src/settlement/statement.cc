@@ -38,6 +38,13 @@ Money StatementAccumulator::Total() const {
   return t;
 }
 
+std::map<Month, Money> StatementAccumulator::ProviderMonthTotals(int provider) const {
+  std::map<Month, Money> out;
+  for (const auto& [k, v] : rows_)
+    if (k.provider == provider) out[Month{k.month}] += v.amount;
+  return out;
+}
+
 std::string StatementAccumulator::ToCsv() const {
   std::vector<std::pair<Key, Value>> rows(rows_.begin(), rows_.end());
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,8 @@ class StatementAccumulator {
   void Add(int provider, Month month, StatementItem item, int code, int64_t count, Money amount);
   void Merge(const StatementAccumulator& other);
   Money Total() const;
+  // The provider's total per month (all items), for collections by offset.
+  std::map<Month, Money> ProviderMonthTotals(int provider) const;
   std::string ToCsv() const;
   size_t size() const { return rows_.size(); }
 
