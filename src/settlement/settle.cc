@@ -226,13 +226,14 @@ class Engine {
   }
 
   // Price of a line that is paid: fee × index × quantity, plus the transport
-  // time supplement and mileage where a home rule says they are paid instead
-  // of the visit fee (Bilag 3, pkt. 8).
+  // time supplement where a home rule says it is paid instead of the visit
+  // fee (Bilag 3, pkt. 8). Mileage (§ 80) is paid on its own 9001/9002 lines
+  // (quantity = km); `km` on a visit line documents the trip.
   Money Price(const ClaimLine& l, const LineCheck& c, std::string* extra_reason) const {
     Money unit = c.fee->amount;
     if (c.fee->indexed && c.index) unit = Scale(unit, c.index->factor);
     Money total = unit * l.quantity;
-    if (l.minutes > 0 || l.km > 0) {
+    if (l.minutes > 0) {
       for (const auto& h : rules_.home) {
         if (h.code != l.code || h.setting != l.setting || !h.row->period.Contains(l.service_date)) continue;
         if (l.minutes > 0) {
@@ -243,13 +244,6 @@ class Engine {
             Money supplement = m * ((l.minutes + 14) / 15);
             total += supplement;
             *extra_reason += " Tidsforbrugstillæg " + FormatKroner(supplement) + " (§ 64 stk. 2 c).";
-          }
-        }
-        if (l.km > 0) {
-          if (const FeeRow* mileage = agreement_.FeeOn(9001, l.service_date)) {
-            Money m = mileage->amount * l.km;
-            total += m;
-            *extra_reason += " Kørselsgodtgørelse " + FormatKroner(m) + " (§ 80).";
           }
         }
         break;

@@ -163,11 +163,14 @@ TEST_F(SettleTest, AddOnsAndLabWith0120AreReviewedExcept2149) {
 
 TEST_F(SettleTest, HomeAnnualStatusPaysTransportNotTheVisit) {
   ASSERT_TRUE(Run("1,123456,0101801233,2025-03-04,0120,1,h,,home,chronic_programme,,20,10\n"
-                  "2,123456,0101801233,2025-03-04,0421,1,h,,home,,,,\n").ok());
+                  "2,123456,0101801233,2025-03-04,0421,1,h,,home,,,,\n"
+                  "3,123456,0101801233,2025-03-04,9001,10,h,,home,,,,10\n").ok());
   auto rows = Lines();
-  // 412,55 + 2 started quarters × 120,00 + 10 km × 3,81
-  EXPECT_EQ(rows[0].amount, 41255 + 2 * 12000 + 10 * 381);
+  // 412,55 + 2 started quarters × 120,00; mileage on its own 9001 line: 10 km × 3,81
+  EXPECT_EQ(rows[0].amount, 41255 + 2 * 12000);
   EXPECT_EQ(rows[1].rule, "0120.home_no_visit_fee");
+  EXPECT_EQ(rows[2].status, "accepted");
+  EXPECT_EQ(rows[2].amount, 10 * 381);
 }
 
 TEST_F(SettleTest, PerPatientRulesAcrossTheFileRegardlessOfOrder) {
