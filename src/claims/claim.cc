@@ -78,6 +78,7 @@ StatusOr<ClaimParser> ClaimParser::ForHeader(const CsvReader& r, const Agreement
   p.c_course_ = r.Column("course_id");
   p.c_minutes_ = r.Column("minutes");
   p.c_km_ = r.Column("km");
+  p.c_botilbud_ = r.Column("botilbud_id");
   return p;
 }
 
@@ -117,6 +118,7 @@ Status ClaimParser::Parse(const CsvReader& r, ClaimLine* l, bool parse_cpr) cons
 
   l->contact_id = Trimmed(r.field(c_contact_));
   l->course_id = Trimmed(r.field(c_course_));
+  l->botilbud_id = Trimmed(r.field(c_botilbud_));
 
   std::string_view perf = Trimmed(r.field(c_performer_));
   if (perf.empty() || perf == "doctor") l->performer = Performer::kDoctor;

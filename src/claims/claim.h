@@ -41,6 +41,7 @@ std::string_view IndicationName(Indication i);
 
 struct ClaimLine {
   std::string_view claim_id, provider_text, service_date_text, code_text, contact_id, course_id;
+  std::string_view botilbud_id;  // optional extension column: the botilbud visited (C5)
   int provider = 0;  // ydernummer as a number (6 digits)
   int code = 0;      // 0..9999
   Date service_date;
@@ -63,7 +64,7 @@ class ClaimParser {
  private:
   const Agreement* agreement_ = nullptr;
   int c_claim_id_, c_provider_, c_cpr_, c_date_, c_code_, c_quantity_, c_contact_, c_performer_, c_setting_,
-      c_indication_, c_course_, c_minutes_, c_km_;
+      c_indication_, c_course_, c_minutes_, c_km_, c_botilbud_;
 };
 
 // Strict non-negative integer of at most 9 digits; nullopt otherwise.

@@ -178,6 +178,14 @@ StatusOr<CompiledRules> CompileRules(const Agreement& agreement) {
       else if (outcome == "already_enrolled") out.chronic_already = &row;
       else if (outcome == "enrolled_elsewhere") out.chronic_elsewhere = &row;
       else return rc.Error("outcome must be enrol, already_enrolled or enrolled_elsewhere");
+    } else if (k == "bosted_fixed_doctor_visit") {
+      out.bosted_fixed_visit = &row;
+      ALMEN_ASSIGN_OR_RETURN(out.bosted_visit_code, rc.Code("visit_code"));
+      ALMEN_ASSIGN_OR_RETURN(out.bosted_visit_categories, rc.Categories("other_categories", true));
+    } else if (k == "bosted_following_patient") {
+      out.bosted_following = &row;
+      ALMEN_ASSIGN_OR_RETURN(out.bosted_following_code, rc.Code("code"));
+      ALMEN_ASSIGN_OR_RETURN(out.bosted_following_categories, rc.Categories("other_categories", true));
     } else if (k == "sanction_payment_stop") {
       ALMEN_ASSIGN_OR_RETURN(std::string kind, rc.Param("kind"));
       if (kind == "d") out.sanction_suspended = &row;

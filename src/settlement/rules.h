@@ -29,6 +29,10 @@
 //   once_per_course {code, indication}        first per patient and course_id.
 //   chronic_enrolment {outcome, codes}        12-month enrolment (C4); outcomes
 //                                             enrol, already_enrolled, enrolled_elsewhere.
+//   bosted_fixed_doctor_visit {visit_code, other_categories}
+//                                             C5: the fixed doctor bills 0491 on its botilbud.
+//   bosted_following_patient {code, other_categories}
+//                                             C5: others bill 0102 after the first patient of a trip.
 //   sanction_payment_stop {kind=d|e}          the reason for lines stopped by an LSU
 //                                             suspension (d) / exclusion (e), § 114 stk. 2
 //                                             (sanctions/sanctions.h).
@@ -117,6 +121,16 @@ struct CompiledRules {
   const RuleRow* chronic_enrol = nullptr;
   const RuleRow* chronic_already = nullptr;
   const RuleRow* chronic_elsewhere = nullptr;
+  // bosted_fixed_doctor_visit {visit_code, other_categories}: the fixed doctor
+  // of a botilbud bills visits there with visit_code (C5).
+  const RuleRow* bosted_fixed_visit = nullptr;
+  int bosted_visit_code = 0;
+  CategoryMask bosted_visit_categories = 0;
+  // bosted_following_patient {code, other_categories}: another doctor's second
+  // and following visits on one trip to a botilbud are billed with `code`.
+  const RuleRow* bosted_following = nullptr;
+  int bosted_following_code = 0;
+  CategoryMask bosted_following_categories = 0;
   // sanction_payment_stop: kind=d (suspended) and kind=e (excluded).
   const RuleRow* sanction_suspended = nullptr;
   const RuleRow* sanction_excluded = nullptr;

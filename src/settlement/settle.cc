@@ -25,6 +25,8 @@
 #include "common/csv.h"
 #include "common/file.h"
 #include "common/format_da.h"
+#include "bosted/honorarium.h"
+#include "bosted/register.h"
 #include "sanctions/sanctions.h"
 #include "settlement/rules.h"
 #include "settlement/statement.h"
@@ -125,7 +127,39 @@ class ClaimIds {
   absl::flat_hash_set<Key128>* last_ = nullptr;
 };
 
+// Which providers are fixed doctors on which botilbud, when (C5).
+class FixedDoctors {
+ public:
+  explicit FixedDoctors(const BostedRegister& reg) {
+    for (const auto& a : reg.attachments()) by_provider_[a.provider].push_back(&a);
+    for (const auto& a : reg.attachments()) by_botilbud_[a.botilbud_id].push_back(&a);
+  }
+  // Fixed doctor on `date`, on `botilbud_id` if given, else on any botilbud.
+  bool IsFixed(int provider, Date date, std::string_view botilbud_id) const {
+    auto it = by_provider_.find(provider);
+    if (it == by_provider_.end()) return false;
+    for (const auto* a : it->second)
+      if (a->period.Contains(date) && (botilbud_id.empty() || a->botilbud_id == botilbud_id)) return true;
+    return false;
+  }
+  // The botilbud has a fixed doctor on `date` (it is under the scheme).
+  bool UnderScheme(std::string_view botilbud_id, Date date) const {
+    auto it = by_botilbud_.find(std::string(botilbud_id));
+    if (it == by_botilbud_.end()) return false;
+    for (const auto* a : it->second)
+      if (a->period.Contains(date)) return true;
+    return false;
+  }
+
+ private:
+  absl::flat_hash_map<int, std::vector<const BostedAttachmentRow*>> by_provider_;
+  absl::flat_hash_map<std::string, std::vector<const BostedAttachmentRow*>> by_botilbud_;
+};
+
 struct Pass1State {
+  // Visit trips to a botilbud by a doctor who is not its fixed doctor: the
+  // smallest claim key of each trip is "the first patient" (C5).
+  absl::flat_hash_map<Key128, Key128> trips;
   ClaimIds claims;
   absl::flat_hash_set<int64_t> dup_lines;      // local record indices
   absl::flat_hash_set<int64_t> bad_cpr_lines;  // … with a malformed CPR (pass 2 need not parse CPRs)
@@ -162,8 +196,37 @@ struct LineCheck {
 class Engine {
  public:
   Engine(const Agreement& a, const CompiledRules& r, const Pseudonymizer& p, const SettleOptions& o,
-         const ProviderRegistry* providers, const SanctionRegister* sanctions)
-      : agreement_(a), rules_(r), pseudonymizer_(p), options_(o), providers_(providers), sanctions_(sanctions) {}
+         const ProviderRegistry* providers, const SanctionRegister* sanctions, const FixedDoctors* fixed)
+      : agreement_(a),
+        rules_(r),
+        pseudonymizer_(p),
+        options_(o),
+        providers_(providers),
+        sanctions_(sanctions),
+        fixed_(fixed) {}
+
+  // C5: a sick visit on a botilbud. Returns the trip key when the line is a
+  // visit by a doctor who is not the botilbud's fixed doctor (the 0102 rule),
+  // and sets *fixed_rule when the fixed doctor billed another visit code.
+  std::optional<Key128> BostedVisit(const ClaimLine& l, const LineCheck& c, const RuleRow** fixed_rule) const {
+    *fixed_rule = nullptr;
+    if (l.setting != Setting::kBotilbud || !c.fee) return std::nullopt;
+    Date d = l.service_date;
+    CategoryMask cat = Bit(c.fee->category);
+    if (fixed_ && rules_.bosted_fixed_visit && (rules_.bosted_visit_categories & cat) &&
+        rules_.bosted_fixed_visit->period.Contains(d) && fixed_->IsFixed(l.provider, d, l.botilbud_id)) {
+      if (l.code != rules_.bosted_visit_code) *fixed_rule = rules_.bosted_fixed_visit;
+      return std::nullopt;
+    }
+    if (!rules_.bosted_following || !(rules_.bosted_following_categories & cat) ||
+        !rules_.bosted_following->period.Contains(d))
+      return std::nullopt;
+    if (fixed_ && !l.botilbud_id.empty() && !fixed_->UnderScheme(l.botilbud_id, d)) return std::nullopt;
+    std::string trip(l.botilbud_id);
+    trip += '|';
+    trip += l.service_date_text;
+    return HashKey(l.provider, trip);
+  }
 
   LineCheck Check(const ClaimLine& l) const {
     LineCheck c;
@@ -300,6 +363,13 @@ class Engine {
       if (dup) st->dup_lines.insert(local);
       if (!l.cpr.info) st->bad_cpr_lines.insert(local);
       LineCheck chk = Check(l);
+      if (!chk.rule && !dup) {
+        const RuleRow* fixed_rule;
+        if (auto trip = BostedVisit(l, chk, &fixed_rule)) {
+          auto [it, fresh] = st->trips.try_emplace(*trip, ck);
+          if (!fresh && ck < it->second) it->second = ck;
+        }
+      }
       Key128 contact{};
       bool has_contact = !l.contact_id.empty();
       if (has_contact) {
@@ -340,7 +410,8 @@ class Engine {
 
   void Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> header, int chunk, ChunkInput in,
              const std::vector<Pass1State>& p1, const absl::flat_hash_map<Key128, ContactFlags>& contacts,
-             const absl::flat_hash_map<int64_t, Decision>& decisions, bool write_header, Pass2State* st) const;
+             const absl::flat_hash_map<int64_t, Decision>& decisions,
+             const absl::flat_hash_map<Key128, Key128>& trips, bool write_header, Pass2State* st) const;
 
  private:
   const Agreement& agreement_;
@@ -349,6 +420,7 @@ class Engine {
   const SettleOptions& options_;
   const ProviderRegistry* providers_;
   const SanctionRegister* sanctions_;
+  const FixedDoctors* fixed_;
 };
 
 std::string MonthsDa(Month m) { return FormatMonthDa(m); }
@@ -541,8 +613,8 @@ void AppendInt(std::string& out, int64_t v) {
 
 void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> header, int chunk, ChunkInput in,
                    const std::vector<Pass1State>& p1, const absl::flat_hash_map<Key128, ContactFlags>& contacts,
-                   const absl::flat_hash_map<int64_t, Decision>& decisions, bool write_header,
-                   Pass2State* st) const {
+                   const absl::flat_hash_map<int64_t, Decision>& decisions,
+                   const absl::flat_hash_map<Key128, Key128>& trips, bool write_header, Pass2State* st) const {
   CsvReader reader = CsvReader::ForSlice(std::move(header), in.text, in.first_line);
   FILE* out = std::fopen(st->part_path.c_str(), "wb");
   if (!out) {
@@ -606,8 +678,22 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
       reason = d.reason;
       if (status != LineStatus::kRejected) amount = d.has_amount ? d.amount : Price(l, chk, &reason);
     } else {
+      // C5: visits on a botilbud.
+      const RuleRow* fixed_rule = nullptr;
+      if (auto trip = BostedVisit(l, chk, &fixed_rule)) {
+        auto tit = trips.find(*trip);
+        if (tit != trips.end() && !(tit->second == HashKey(l.provider, l.claim_id)) &&
+            l.code != rules_.bosted_following_code) {
+          rule = rules_.bosted_following;
+          status = LineStatus::kRejected;
+        }
+      } else if (fixed_rule) {
+        rule = fixed_rule;
+        status = LineStatus::kRejected;
+      }
+      if (rule) reason = Explain(*rule, {{"code", std::string(l.code_text)}});
       // Contact rules judged by a paid event code in the same contact.
-      if (!l.contact_id.empty()) {
+      if (!rule && !l.contact_id.empty()) {
         auto cit = contacts.find(HashKey(l.provider, l.contact_id));
         if (cit != contacts.end() && cit->second.paid) {
           const ContactFlags& f = cit->second;
@@ -813,8 +899,20 @@ Status Settle(const Agreement& agreement, const Pseudonymizer& pseudonymizer, co
       return InvalidInput("rules.csv: sanction_payment_stop rules for kind d and e are needed to apply sanctions");
     sanctions = std::move(reg);
   }
+  std::optional<BostedRegister> bosted;
+  std::optional<FixedDoctors> fixed;
+  if (options.botilbud_path.empty() != options.attachments_path.empty())
+    return UsageError("--botilbud and --attachments go together");
+  if (!options.botilbud_path.empty()) {
+    BostedLoadOptions lo;
+    if (providers) lo.providers = &*providers;
+    if (sanctions) lo.excluded = [&sanctions](int p, Date d) { return sanctions->PaymentStop(p, d) != nullptr; };
+    ALMEN_ASSIGN_OR_RETURN(BostedRegister reg, BostedRegister::Load(options.botilbud_path, options.attachments_path, lo));
+    bosted = std::move(reg);
+    fixed.emplace(*bosted);
+  }
   Engine engine(agreement, rules, pseudonymizer, options, providers ? &*providers : nullptr,
-                sanctions ? &*sanctions : nullptr);
+                sanctions ? &*sanctions : nullptr, fixed ? &*fixed : nullptr);
 
   int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
   threads = std::clamp(threads, 1, 64);
@@ -854,6 +952,12 @@ Status Settle(const Agreement& agreement, const Pseudonymizer& pseudonymizer, co
     }
     p1[static_cast<size_t>(k)].contacts.clear();
   }
+  absl::flat_hash_map<Key128, Key128> trips = std::move(p1[0].trips);
+  for (int k = 1; k < n; ++k)
+    for (const auto& [trip, first] : p1[static_cast<size_t>(k)].trips) {
+      auto [it, fresh] = trips.try_emplace(trip, first);
+      if (!fresh && first < it->second) it->second = first;
+    }
   absl::flat_hash_map<int64_t, Decision> decisions;
   StatementAccumulator extra;
   engine.Resolve(p1, &contacts, &decisions, &extra);
@@ -895,8 +999,8 @@ Status Settle(const Agreement& agreement, const Pseudonymizer& pseudonymizer, co
     std::vector<std::thread> pool;
     for (int k = 0; k < n; ++k)
       pool.emplace_back([&, k] {
-        engine.Pass2(parser, head.shared_header(), k, chunks[static_cast<size_t>(k)], p1, contacts, decisions, k == 0,
-                     &p2[static_cast<size_t>(k)]);
+        engine.Pass2(parser, head.shared_header(), k, chunks[static_cast<size_t>(k)], p1, contacts, decisions, trips,
+                     k == 0, &p2[static_cast<size_t>(k)]);
       });
     for (auto& t : pool) t.join();
   }
@@ -918,6 +1022,11 @@ Status Settle(const Agreement& agreement, const Pseudonymizer& pseudonymizer, co
     for (const auto& [k, v] : st.counts.by_rule) counts.by_rule[k] += v;
     statements.Merge(st.statements);
   }
+  // Fixed doctors on botilbud: the monthly honorarium per attachment (§D),
+  // outside the ramme, for the months of the settlement period.
+  if (bosted && period_from)
+    ALMEN_RETURN_IF_ERROR(
+        AddBostedHonoraria(agreement, *bosted, *period_from, *period_to, options.price_level_apr24, &statements));
   // LSU repayments (b) and fines (c) collected by offset in the provider's
   // statements from the month they take effect, as far as each month's
   // payable amount allows, until paid (sanctions/sanctions.h).
@@ -963,7 +1072,8 @@ Status Settle(const Agreement& agreement, const Pseudonymizer& pseudonymizer, co
   j["claims_file"] = {{"name", label}, {"bytes", data.size()}, {"xxh128", s.claims_xxh128}};
   j["inputs"] = {{"providers", !options.providers_path.empty()},
                  {"listings", !options.listings_path.empty()},
-                 {"sanctions", !options.sanctions_path.empty()}};
+                 {"sanctions", !options.sanctions_path.empty()},
+                 {"botilbud", !options.botilbud_path.empty()}};
   ALMEN_RETURN_IF_ERROR(out.Write("summary.json", j.dump(2) + "\n"));
   ALMEN_RETURN_IF_ERROR(out.Commit());
   if (summary) *summary = s;
