@@ -13,7 +13,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential cmake ninja-build pkg-config python3 git ca-certificates \
   libfmt-dev nlohmann-json3-dev libcli11-dev libsodium-dev libabsl-dev libxxhash-dev \
   libsqlite3-dev sqlite3 libpq-dev libpqxx-dev postgresql \
-  libcpp-httplib-dev libssl-dev libxlsxwriter-dev libjs-chart.js curl \
+  libcpp-httplib-dev libssl-dev libxlsxwriter-dev libjs-chart.js curl jq wrk \
   libgtest-dev libgmock-dev libbenchmark-dev \
   chromium fonts-dejavu-core >/dev/null
 # Node.js and npm for the web UI build and the browser tests, if the machine lacks them.
