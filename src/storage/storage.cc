@@ -358,19 +358,24 @@ StatusOr<ImportResult> Storage::ImportRun(const RunImport& im, const std::atomic
       ALMEN_RETURN_IF_ERROR(r.RequireColumns({"botilbud_id", "name", "municipality_code"}));
       int ci = r.Column("botilbud_id"), cs = r.Column("section"), cn = r.Column("name"),
           cm = r.Column("municipality_code"), cpar = r.Column("paragraph"), cpl = r.Column("places"),
-          co = r.Column("operator"), cr = r.Column("residents");
+          co = r.Column("operator"), cr = r.Column("residents"), cvf = r.Column("valid_from"),
+          cvt = r.Column("valid_to");
       while (true) {
         ALMEN_ASSIGN_OR_RETURN(bool more, r.Next());
         if (!more) break;
         ALMEN_ASSIGN_OR_RETURN(int64_t places, IntField(r, cpl));
         ALMEN_ASSIGN_OR_RETURN(int64_t residents, IntField(r, cr));
+        // History (migration 0004): one row per (section, valid_from); a file without
+        // validity columns updates the section's row that starts at the beginning.
         ALMEN_RETURN_IF_ERROR(c.Exec(
             "INSERT INTO botilbud (botilbud_id, section, name, municipality_code, paragraph, places, operator, "
-            "residents) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (botilbud_id, section) DO UPDATE SET "
+            "residents, valid_from, valid_to, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) "
+            "ON CONFLICT (botilbud_id, section, valid_from) DO UPDATE SET "
             "name = excluded.name, municipality_code = excluded.municipality_code, paragraph = excluded.paragraph, "
             "places = excluded.places, operator = excluded.operator, residents = excluded.residents",
             {std::string(r.field(ci)), std::string(r.field(cs)), std::string(r.field(cn)), std::string(r.field(cm)),
-             std::string(r.field(cpar)), places, std::string(r.field(co)), residents}));
+             std::string(r.field(cpar)), places, std::string(r.field(co)), residents, std::string(r.field(cvf)),
+             std::string(r.field(cvt)), im.now, im.user}));
         ++rows;
       }
     } else if (h.in->kind == "attachments") {
@@ -652,14 +657,14 @@ StatusOr<Table> Storage::Providers(const Scope& scope) {
 StatusOr<Table> Storage::Botilbud(const std::string& municipality_code) {
   auto c = pool_->Borrow();
   SqlParams p;
-  std::string sql = "SELECT botilbud_id, section, name, municipality_code, paragraph, places, operator, residents "
-                    "FROM botilbud WHERE 1 = 1";
+  std::string sql = "SELECT botilbud_id, section, name, municipality_code, paragraph, places, operator, residents, "
+                    "valid_from, valid_to FROM botilbud WHERE 1 = 1";
   if (!municipality_code.empty()) sql += " AND municipality_code = " + P(p, municipality_code);
-  sql += " ORDER BY botilbud_id, section";
+  sql += " ORDER BY botilbud_id, section, valid_from";
   return MakeTable(*c, sql, p,
                    {"botilbud_id", "section", "name", "municipality_code", "paragraph", "places", "operator",
-                    "residents"},
-                   "sssssisi");
+                    "residents", "valid_from", "valid_to"},
+                   "sssssisiss");
 }
 
 // ---- Users, sessions, audit -------------------------------------------------

@@ -75,8 +75,8 @@ const char* kStatements1 =
     "123456,2025-01,service,0101,1,17288\n";
 
 TEST_P(StorageTest, MigratesAndImports) {
-  // The highest migration in src/storage/migrations/ (0003_cases.sql).
-  EXPECT_EQ(*db_->SchemaVersion(), 3);
+  // The highest migration in src/storage/migrations/ (0004_bosted_history.sql).
+  EXPECT_EQ(*db_->SchemaVersion(), 4);
   auto r = db_->ImportRun(MakeRun("a", "claim_id\nc1\nc2\n", kLines1, kStatements1), nullptr, {});
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_FALSE(r->already_imported);
