@@ -56,28 +56,13 @@ StatusOr<BostedCoverageFilter> ScopeFilter(const UserRecord& u) {
 
 // The stored register as the library's BostedRegister (validated as a file would be).
 StatusOr<BostedRegister> LoadStored(Storage& db, const Agreement& agreement) {
-  auto c = db.pool().Borrow();
-  ALMEN_ASSIGN_OR_RETURN(
-      auto brows, c->Query("SELECT botilbud_id, name, municipality_code, paragraph, places, operator, section, "
-                           "residents FROM botilbud ORDER BY botilbud_id, section"));
-  ALMEN_ASSIGN_OR_RETURN(auto arows, c->Query("SELECT botilbud_id, section, provider, from_date, to_date FROM "
-                                              "attachments ORDER BY botilbud_id, section, from_date"));
-  std::string b = "botilbud_id,name,municipality_code,paragraph,places,operator,section,residents\n";
-  for (const auto& r : brows) {
-    for (size_t i = 0; i < 8; ++i) {
-      if (i) b += ',';
-      AppendCsvField(b, r.Str(i));
-    }
-    b += '\n';
+  std::pair<std::string, std::string> csv;
+  {
+    auto c = db.pool().Borrow();
+    ALMEN_ASSIGN_OR_RETURN(csv, StoredBostedCsv(*c));
   }
-  std::string a = "botilbud_id,section,provider,from_date,to_date\n";
-  for (const auto& r : arows) {
-    for (size_t i = 0; i < 5; ++i) {
-      if (i) a += ',';
-      AppendCsvField(a, r.Str(i));
-    }
-    a += '\n';
-  }
+  const std::string& b = csv.first;
+  const std::string& a = csv.second;
   BostedLoadOptions lo;
   auto min = agreement.IntParameter("bosted_min_section_residents", Date::FromYmd(2025, 1, 1));
   if (min.ok()) lo.min_section_residents = *min;
@@ -221,6 +206,8 @@ void RegisterBostedRoutes(const BostedRoutesContext& ctx) {
              }
              SendJsonB(res, *r);
            }));
+
+  RegisterBostedEditRoutes(ctx);
 }
 
 }  // namespace almen

@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 
 #include "agreement/agreement.h"
 #include "common/status.h"
@@ -31,7 +32,23 @@ struct BostedRoutesContext {
       send_table;
 };
 
-// Registers the routes. Call before the server's catch-all routes.
+// Registers the routes (and RegisterBostedEditRoutes). Call before the server's catch-all routes.
 void RegisterBostedRoutes(const BostedRoutesContext& ctx);
+
+// Editing the register (routes_bosted_edit.cc; docs/server.md):
+//  GET  /api/bosted/botilbud/{id}   history of one botilbud and its attachments
+//  POST /api/bosted/botilbud        new botilbud (municipality: its own; rltn)
+//  PUT  /api/bosted/botilbud/{id}   change from valid_from (history kept, never overwritten)
+//  POST /api/bosted/attachments     attach a fixed doctor (municipality, region, rltn)
+//  PUT  /api/bosted/attachments     end an attachment
+void RegisterBostedEditRoutes(const BostedRoutesContext& ctx);
+
+// The stored register as botilbud.csv and attachments.csv texts (with the
+// valid_from/valid_to and listed_residents columns).
+StatusOr<std::pair<std::string, std::string>> StoredBostedCsv(SqlConnection& c);
+// Writes the stored register into `dir` for a settlement run (--botilbud /
+// --attachments); false (nothing written) when the register is empty.
+StatusOr<bool> WriteStoredBostedFiles(Storage& db, const std::string& dir, std::string* botilbud_path,
+                                      std::string* attachments_path);
 
 }  // namespace almen

@@ -421,6 +421,16 @@ StatusOr<ImportResult> App::Impl::SettleAndImport(const fs::path& dir, const std
     r.already_imported = true;
     return r;
   }
+  // Without uploaded register files, the stored register (imported, and edited
+  // through /api/bosted) gives the bostedslæge honoraria (issue 6).
+  if (so.botilbud_path.empty() && so.attachments_path.empty()) {
+    std::string b, a;
+    ALMEN_ASSIGN_OR_RETURN(bool stored, WriteStoredBostedFiles(*db, dir.string(), &b, &a));
+    if (stored) {
+      so.botilbud_path = b;
+      so.attachments_path = a;
+    }
+  }
   progress("settle", 0.0);
   SettleSummary summary;
   std::string out = (dir / "out").string();
@@ -545,6 +555,9 @@ json App::Impl::Overview(const UserRecord& u, const std::string& year_param, Sta
 
 void App::Impl::Routes() {
   http.set_payload_max_length(size_t{4} << 30);
+  // Responses go out as header + body writes: without TCP_NODELAY, Nagle's
+  // algorithm and the client's delayed ACK add ~40 ms to every keep-alive request.
+  http.set_tcp_nodelay(true);
   http.new_task_queue = [n = options.threads] { return new httplib::ThreadPool(static_cast<size_t>(std::max(2, n))); };
   http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
     t_request_start = std::chrono::steady_clock::now();
