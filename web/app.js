@@ -2,7 +2,7 @@
 // Every permission is enforced by the API; the menu only mirrors /api/me.
 import { kr, mioKr, int, monthDa, dateDa, ROLE_DA, ITEM_DA } from './format.js';
 import { renderTable, esc, exportButtons } from './table.js';
-import { pageBostedCoverage, pageBostedReport } from './bosted.js';
+import { pageBostedCoverage, pageBostedReport, renderBostedEdit } from './bosted.js';
 import { pagePool, pageApplication, pageSanctions, pageSharing, caseNavItems, CASE_ROLE_DA } from './cases.js';
 import { renderEconomyPanels } from './economy.js';
 
@@ -322,12 +322,14 @@ async function pageEconomy() {
 
 async function pageBotilbud() {
   const t = await api('/api/botilbud');
-  main.innerHTML = '<h1>Botilbud</h1><div id="t"></div>';
+  main.innerHTML = '<h1>Botilbud</h1><div id="t"></div><div id="b-edit"></div>';
   renderTable(document.getElementById('t'), [
     { key: 'botilbud_id', label: 'Botilbud' }, { key: 'section', label: 'Afsnit' }, { key: 'name', label: 'Navn' },
     { key: 'municipality_code', label: 'Kommune' }, { key: 'paragraph', label: 'Paragraf' }, { key: 'places', label: 'Pladser', type: 'int' },
     { key: 'operator', label: 'Driftsform' }, { key: 'residents', label: 'Beboere', type: 'int' },
-  ], t.rows, { exportUrl: '/api/botilbud', caption: `${int(t.rows.length)} afsnit` });
+    { key: 'valid_from', label: 'Gælder fra' }, { key: 'valid_to', label: 'Til' },
+  ], t.rows, { exportUrl: '/api/botilbud', caption: `${int(t.rows.length)} rækker (afsnit over tid)` });
+  renderBostedEdit(document.getElementById('b-edit'), { api, me, rows: t.rows, reload: pageBotilbud });
 }
 
 async function pageAudit() {

@@ -127,3 +127,87 @@ export async function pageBostedReport({ main, api, params, qs }) {
   document.getElementById('r-print').onclick = () => window.print();
   document.getElementById('r-date').onchange = (e) => { location.hash = '#/bostedsrapport' + qs({ kind, date: e.target.value }); };
 }
+
+// ---- Editing the register (municipality: its own botilbud; region: fixed doctors in its region; rltn) ----
+// POST/PUT /api/bosted/botilbud and /api/bosted/attachments. A change never overwrites:
+// it applies from a date, and the register keeps the earlier rows.
+const PARAGRAPHS_DA = { SEL108: 'SEL § 108', ABL105: 'ABL § 105', SEL107: 'SEL § 107', BL43: 'Barnets Lov § 43', OPHOLDSSTED: 'Opholdssted', OTHER: 'Andet' };
+const OPERATORS_DA = { municipal: 'kommunal', regional: 'regional', private: 'privat/selvejende' };
+const opts = (o, empty) => (empty ? `<option value="">${esc(empty)}</option>` : '') + Object.entries(o).map(([k, v]) => `<option value="${k}">${esc(v)}</option>`).join('');
+
+export function renderBostedEdit(el, { api, me, rows, reload }) {
+  const editRegister = me.role === 'municipality' || me.role === 'rltn';
+  const attach = editRegister || me.role === 'region';
+  if (!attach) { el.innerHTML = ''; return; }
+  const ids = [...new Set(rows.map((r) => r.botilbud_id))];
+  const idOpts = ids.map((i) => `<option value="${esc(i)}">${esc(i)}</option>`).join('');
+  const today = new Date().toISOString().slice(0, 10);
+  el.innerHTML = `<h2>Ret registeret</h2>
+    <p class="muted">Ændringer gælder fra en dato; tidligere oplysninger bevares (historik). Alle ændringer skrives i revisionsloggen.</p>
+    <p id="be-msg" role="status"></p>
+    ${editRegister ? `<form class="panel" id="be-new"><h3>Nyt botilbud</h3><div class="toolbar">
+      <label>Id <input name="botilbud_id" required></label><label>Navn <input name="name" required></label>
+      ${me.role === 'rltn' ? '<label>Kommunekode <input name="municipality_code" required pattern="\\d{3,4}"></label>' : ''}
+      <label>Paragraf <select name="paragraph">${opts(PARAGRAPHS_DA)}</select></label>
+      <label>Pladser <input name="places" type="number" min="0" required></label>
+      <label>Driftsform <select name="operator">${opts(OPERATORS_DA)}</select></label>
+      <label>Afsnit <input name="section" placeholder="(intet)"></label>
+      <label>Beboere <input name="residents" type="number" min="0" required></label>
+      <label>Gælder fra <input name="valid_from" type="date" value="${today}" required></label>
+      <button type="submit">Opret</button></div></form>
+    <form class="panel" id="be-change"><h3>Ændring fra en dato</h3><div class="toolbar">
+      <label>Botilbud <select name="id">${idOpts}</select></label>
+      <label>Gælder fra <input name="valid_from" type="date" value="${today}" required></label>
+      <label>Pladser <input name="places" type="number" min="0" placeholder="uændret"></label>
+      <label>Paragraf <select name="paragraph">${opts(PARAGRAPHS_DA, 'uændret')}</select></label>
+      <label>Driftsform <select name="operator">${opts(OPERATORS_DA, 'uændret')}</select></label>
+      <label>Afsnit <input name="section" placeholder="(intet)"></label>
+      <label>Beboere i afsnittet <input name="residents" type="number" min="0" placeholder="uændret"></label>
+      <label><input name="end" type="checkbox"> Afslut afsnittet</label>
+      <button type="submit">Gem ændring</button></div></form>` : ''}
+    <form class="panel" id="be-attach"><h3>Fast læge (tilknytning)</h3><div class="toolbar">
+      <label>Botilbud <select name="botilbud_id">${idOpts}</select></label>
+      <label>Afsnit <input name="section" placeholder="(intet)"></label>
+      <label>Ydernummer <input name="provider" required pattern="\\d{6}"></label>
+      <label>Læge-id (valgfri) <input name="doctor_id"></label>
+      <label>Fra <input name="from_date" type="date" value="${today}" required></label>
+      <label>Til (valgfri) <input name="to_date" type="date"></label>
+      <label>Tilmeldte beboere <input name="listed_residents" type="number" min="0"></label>
+      <button type="submit" name="op" value="attach">Tilknyt</button>
+      <button type="submit" name="op" value="end">Afslut tilknytning (til-dato)</button></div></form>`;
+  const msg = el.querySelector('#be-msg');
+  const send = async (method, path, body) => {
+    msg.className = ''; msg.textContent = 'Gemmer…';
+    try {
+      await api(path, { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      await reload();
+      const m2 = document.getElementById('be-msg');  // the page was drawn again
+      if (m2) { m2.className = 'ok'; m2.textContent = 'Gemt.'; }
+    } catch (err) { msg.className = 'error'; msg.textContent = `Afvist: ${err.message}`; }
+  };
+  const val = (f, n) => (f.elements[n] ? f.elements[n].value.trim() : '');
+  const nf = el.querySelector('#be-new');
+  if (nf) nf.onsubmit = (e) => {
+    e.preventDefault();
+    const b = { botilbud_id: val(nf, 'botilbud_id'), name: val(nf, 'name'), paragraph: val(nf, 'paragraph'), places: val(nf, 'places'),
+      operator: val(nf, 'operator'), valid_from: val(nf, 'valid_from'), sections: [{ section: val(nf, 'section'), residents: val(nf, 'residents') }] };
+    if (val(nf, 'municipality_code')) b.municipality_code = val(nf, 'municipality_code');
+    send('POST', '/api/bosted/botilbud', b);
+  };
+  const cf = el.querySelector('#be-change');
+  if (cf) cf.onsubmit = (e) => {
+    e.preventDefault();
+    const b = { valid_from: val(cf, 'valid_from') };
+    for (const k of ['places', 'paragraph', 'operator']) if (val(cf, k)) b[k] = val(cf, k);
+    if (val(cf, 'residents') || cf.elements.end.checked) b.sections = [{ section: val(cf, 'section'), residents: val(cf, 'residents'), end: cf.elements.end.checked }];
+    send('PUT', `/api/bosted/botilbud/${encodeURIComponent(val(cf, 'id'))}`, b);
+  };
+  const af = el.querySelector('#be-attach');
+  af.onsubmit = (e) => {
+    e.preventDefault();
+    const b = { botilbud_id: val(af, 'botilbud_id'), section: val(af, 'section'), provider: val(af, 'provider'), from_date: val(af, 'from_date') };
+    if (e.submitter && e.submitter.value === 'end') return send('PUT', '/api/bosted/attachments', { ...b, to_date: val(af, 'to_date') });
+    for (const k of ['to_date', 'doctor_id', 'listed_residents']) if (val(af, k)) b[k] = val(af, k);
+    return send('POST', '/api/bosted/attachments', b);
+  };
+}
