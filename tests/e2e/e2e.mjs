@@ -1,6 +1,8 @@
 // Browser test of almen serve in Debian's headless Chromium (playwright-core):
 // log in, upload a claim file, open a clinic statement, follow a drill-down
-// from an amount to its lines, and take screenshots.
+// from an amount to its lines, the bostedshonorar in a statement, the
+// bostedslæger coverage page (chart, municipalities at zero), the
+// Lægedækningspulje and Sanktioner pages, and take screenshots.
 // Env: BASE_URL (server), SHOT_DIR (screenshots), CHROMIUM (default /usr/bin/chromium).
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
@@ -77,6 +79,36 @@ try {
   await page.goto(`${base}/#/overenskomst`);
   await page.waitForSelector('table tbody tr');
   await page.screenshot({ path: path.join(shots, '6-overenskomst.png'), fullPage: true });
+
+  step('bostedslæger: the honorarium in a statement');
+  const hon = await page.evaluate(async () => (await (await fetch('/api/statements')).json()).rows
+    .find((r) => r.item === 'bosted_honorarium'));
+  if (!hon) throw new Error('no bosted_honorarium row in the demo statements');
+  await page.goto(`${base}/#/opgoerelse?provider=${hon.provider}`);
+  await page.waitForSelector('#statement-total');
+  if (!(await page.textContent('main')).includes('Bostedshonorar')) throw new Error('the statement does not show Bostedshonorar');
+  await page.screenshot({ path: path.join(shots, '7-opgoerelse-bostedshonorar.png'), fullPage: true });
+
+  step('bostedslæger coverage page');
+  await page.goto(`${base}/#/bostedslaeger?date=2025-12-31`);
+  await page.waitForSelector('#b-zero-table');
+  if ((await page.locator('canvas#b-chart').count()) !== 1) throw new Error('no coverage chart canvas');
+  const zero = Number((await page.textContent('#b-zero')).trim().replace(/\./g, ''));
+  const zeroRows = await page.locator('#b-zero-table tbody tr').count();
+  const zeroText = await page.textContent('#b-zero-table');
+  if (zero > 0 ? zeroRows === 0 : !zeroText.includes('Alle kommuner')) throw new Error(`municipalities at zero: card ${zero}, list ${zeroRows} row(s)`);
+  step(`municipalities at zero: ${zero}`);
+  await page.screenshot({ path: path.join(shots, '8-bostedslaeger.png'), fullPage: true });
+
+  step('lægedækningspulje and sanctions pages');
+  await page.goto(`${base}/#/pulje`);
+  await page.waitForSelector('h1:has-text("Lægedækningspuljen")');
+  await page.waitForSelector('#apps table');
+  await page.screenshot({ path: path.join(shots, '9-pulje.png'), fullPage: true });
+  await page.goto(`${base}/#/sanktioner`);
+  await page.waitForSelector('h1:has-text("LSU-sanktioner")');
+  await page.waitForSelector('#emp');
+  await page.screenshot({ path: path.join(shots, '10-sanktioner.png'), fullPage: true });
 
   if (errors.length) throw new Error('page errors: ' + errors.join('; '));
   step(`ok; screenshots in ${shots}`);
