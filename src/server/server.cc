@@ -421,6 +421,16 @@ StatusOr<ImportResult> App::Impl::SettleAndImport(const fs::path& dir, const std
     r.already_imported = true;
     return r;
   }
+  // Without uploaded register files, the stored register (imported, and edited
+  // through /api/bosted) gives the bostedslæge honoraria (issue 6).
+  if (so.botilbud_path.empty() && so.attachments_path.empty()) {
+    std::string b, a;
+    ALMEN_ASSIGN_OR_RETURN(bool stored, WriteStoredBostedFiles(*db, dir.string(), &b, &a));
+    if (stored) {
+      so.botilbud_path = b;
+      so.attachments_path = a;
+    }
+  }
   progress("settle", 0.0);
   SettleSummary summary;
   std::string out = (dir / "out").string();
