@@ -72,6 +72,10 @@ Status RunBench(const Agreement& agreement, const BenchOptions& options) {
     std::ofstream(marker) << "ok\n";
   }
   std::uintmax_t bytes = fs::file_size(data + "/claims.csv");
+  // A previous run's outputs are removed first: replacing a 1 GB lines.csv
+  // would otherwise charge its deletion to the settle being measured.
+  std::error_code ec;
+  fs::remove_all(dir + "/out", ec);
   std::vector<std::string> args = {"almen",
                                    "settle",
                                    "--claims",

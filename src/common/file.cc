@@ -34,7 +34,9 @@ StatusOr<MappedFile> MappedFile::Open(const std::string& path) {
       ::close(fd);
       return Internal(path + ": cannot map: " + std::strerror(errno));
     }
-    ::madvise(p, f.size_, MADV_SEQUENTIAL | MADV_WILLNEED);
+    // Not MADV_SEQUENTIAL: settlement reads the file twice, and sequential
+    // mode lets the kernel drop pages behind the first pass.
+    ::madvise(p, f.size_, MADV_WILLNEED);
     f.data_ = static_cast<const char*>(p);
     f.mapped_ = true;
   }

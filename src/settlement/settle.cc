@@ -3,6 +3,7 @@
 #include "settlement/settle.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <absl/container/flat_hash_map.h>
@@ -12,6 +13,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <cstdio>
 #include <filesystem>
@@ -49,6 +52,29 @@ Key128 HashKey(int provider, std::string_view s) {
   XXH128_hash_t h = XXH3_128bits_withSeed(s.data(), s.size(), static_cast<XXH64_hash_t>(provider) + 1);
   return Key128{h.low64, h.high64};
 }
+
+// Drops the pages of the memory-mapped claim file that a pass has read from
+// this process's resident set (they stay in the page cache), so the peak RSS
+// is bounded by the engine's state and not by the size of the file.
+class ReleaseBehind {
+ public:
+  explicit ReleaseBehind(std::string_view slice) : base_(slice.data()), released_(0) {}
+  void Advance(size_t done) {
+    if (done - released_ < kStep) return;
+    uintptr_t from = reinterpret_cast<uintptr_t>(base_ + released_);
+    uintptr_t to = reinterpret_cast<uintptr_t>(base_ + done);
+    from = (from + kPage - 1) & ~(kPage - 1);
+    to &= ~(kPage - 1);
+    if (to > from) ::madvise(reinterpret_cast<void*>(from), to - from, MADV_DONTNEED);
+    released_ = done;
+  }
+
+ private:
+  static constexpr size_t kStep = 64u << 20;
+  static constexpr uintptr_t kPage = 4096;
+  const char* base_;
+  size_t released_;
+};
 
 // (chunk, record index within chunk) as one integer: a line's identity.
 inline int64_t LineId(int chunk, int64_t local) { return (static_cast<int64_t>(chunk) << 40) | local; }
@@ -341,6 +367,7 @@ class Engine {
   void Pass1(const ClaimParser& parser, std::shared_ptr<const CsvHeader> header, int chunk, ChunkInput in,
              Pass1State* st) const {
     CsvReader reader = CsvReader::ForSlice(std::move(header), in.text, in.first_line);
+    ReleaseBehind release(in.text);
     ClaimLine l;
     int64_t idx = 0;
     while (true) {
@@ -356,6 +383,7 @@ class Engine {
         return;
       }
       int64_t local = idx++;
+      if ((local & 0xffff) == 0) release.Advance(reader.record_offset());
       st->min_date = std::min(st->min_date, l.service_date);
       st->max_date = std::max(st->max_date, l.service_date);
       Key128 ck = HashKey(l.provider, l.claim_id);
@@ -616,6 +644,7 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
                    const absl::flat_hash_map<int64_t, Decision>& decisions,
                    const absl::flat_hash_map<Key128, Key128>& trips, bool write_header, Pass2State* st) const {
   CsvReader reader = CsvReader::ForSlice(std::move(header), in.text, in.first_line);
+  ReleaseBehind release(in.text);
   FILE* out = std::fopen(st->part_path.c_str(), "wb");
   if (!out) {
     st->error = Internal(st->part_path + ": cannot write");
@@ -642,6 +671,7 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
       break;
     }
     int64_t local = idx++;
+    if ((local & 0xffff) == 0) release.Advance(reader.record_offset());
     // Pass 1 parsed every CPR; only the malformed ones matter here.
     if (own.bad_cpr_lines.contains(local)) (void)parser.Parse(reader, &l);  // rare: for the reason text
     else l.cpr.info.emplace();
@@ -876,6 +906,22 @@ Status Concatenate(const std::vector<std::string>& parts, const std::string& des
   return Status::Ok();
 }
 
+// Phase timings on stderr when ALMEN_TIMING=1 (for docs/performance.md).
+class PhaseTimer {
+ public:
+  PhaseTimer() : on_(std::getenv("ALMEN_TIMING") != nullptr), last_(std::chrono::steady_clock::now()) {}
+  void Mark(const char* phase) {
+    if (!on_) return;
+    auto now = std::chrono::steady_clock::now();
+    std::fprintf(stderr, "timing: %-22s %8.3f s\n", phase, std::chrono::duration<double>(now - last_).count());
+    last_ = now;
+  }
+
+ private:
+  bool on_;
+  std::chrono::steady_clock::time_point last_;
+};
+
 }  // namespace
 
 Status Settle(const Agreement& agreement, const Pseudonymizer& pseudonymizer, const SettleOptions& options,
@@ -921,6 +967,8 @@ Status Settle(const Agreement& agreement, const Pseudonymizer& pseudonymizer, co
   std::vector<ChunkInput> chunks = Split(body, head.body_first_line(), threads);
   const int n = static_cast<int>(chunks.size());
 
+  PhaseTimer timer;
+  timer.Mark("open and load");
   // Pass 1.
   std::vector<Pass1State> p1(static_cast<size_t>(n));
   {
@@ -942,6 +990,7 @@ Status Settle(const Agreement& agreement, const Pseudonymizer& pseudonymizer, co
     return again.error.ok() ? p1[static_cast<size_t>(k)].error : again.error;
   }
 
+  timer.Mark("pass 1");
   // Merge contacts and resolve the order-independent rules.
   absl::flat_hash_map<Key128, ContactFlags> contacts = std::move(p1[0].contacts);
   for (int k = 1; k < n; ++k) {
@@ -962,6 +1011,7 @@ Status Settle(const Agreement& agreement, const Pseudonymizer& pseudonymizer, co
   StatementAccumulator extra;
   engine.Resolve(p1, &contacts, &decisions, &extra);
 
+  timer.Mark("resolve");
   // The statement period.
   Date min_date = Date::Max(), max_date = Date::Min();
   for (const auto& st : p1) {
@@ -989,6 +1039,7 @@ Status Settle(const Agreement& agreement, const Pseudonymizer& pseudonymizer, co
     }
   }
 
+  timer.Mark("listings");
   // Pass 2 into a staging directory.
   ALMEN_ASSIGN_OR_RETURN(OutputDir out, OutputDir::Create(out_dir));
   std::vector<Pass2State> p2(static_cast<size_t>(n));
@@ -1009,7 +1060,9 @@ Status Settle(const Agreement& agreement, const Pseudonymizer& pseudonymizer, co
   if (n == 0) ALMEN_RETURN_IF_ERROR(out.Write("lines.csv", "claim_id,provider,service_date,code,status,amount_ore,rule,reason,paragraph\n"));
   std::vector<std::string> parts;
   for (int k = 1; k < n; ++k) parts.push_back(p2[static_cast<size_t>(k)].part_path);
+  timer.Mark("pass 2");
   ALMEN_RETURN_IF_ERROR(Concatenate(parts, out.StagingPath("lines.csv")));
+  timer.Mark("concatenate");
 
   Counts counts;
   StatementAccumulator statements = std::move(extra);
@@ -1037,7 +1090,9 @@ Status Settle(const Agreement& agreement, const Pseudonymizer& pseudonymizer, co
         statements.Add(provider, c.month, StatementItem::kOffset, -1, 1, -c.amount);
     }
   }
+  timer.Mark("merge and collections");
   std::string statements_csv = statements.ToCsv();
+  timer.Mark("statements.csv");
   ALMEN_RETURN_IF_ERROR(out.Write("statements.csv", statements_csv));
 
   SettleSummary s;
@@ -1052,11 +1107,6 @@ Status Settle(const Agreement& agreement, const Pseudonymizer& pseudonymizer, co
   s.price_level = options.price_level_apr24 ? "apr-24" : "regulated";
   s.period_from = period_from;
   s.period_to = period_to;
-  XXH128_hash_t fh = XXH3_128bits(data.data(), data.size());
-  char fhex[40];
-  std::snprintf(fhex, sizeof fhex, "%016llx%016llx", static_cast<unsigned long long>(fh.high64),
-                static_cast<unsigned long long>(fh.low64));
-  s.claims_xxh128 = fhex;
 
   nlohmann::json j;
   j["lines"] = s.lines;
@@ -1069,13 +1119,14 @@ Status Settle(const Agreement& agreement, const Pseudonymizer& pseudonymizer, co
   j["price_level"] = s.price_level;
   j["period"] = {{"from", period_from ? period_from->ToString() : ""}, {"to", period_to ? period_to->ToString() : ""}};
   j["by_rule"] = counts.by_rule;
-  j["claims_file"] = {{"name", label}, {"bytes", data.size()}, {"xxh128", s.claims_xxh128}};
+  j["claims_file"] = {{"name", label}, {"bytes", data.size()}};
   j["inputs"] = {{"providers", !options.providers_path.empty()},
                  {"listings", !options.listings_path.empty()},
                  {"sanctions", !options.sanctions_path.empty()},
                  {"botilbud", !options.botilbud_path.empty()}};
   ALMEN_RETURN_IF_ERROR(out.Write("summary.json", j.dump(2) + "\n"));
   ALMEN_RETURN_IF_ERROR(out.Commit());
+  timer.Mark("statements and commit");
   if (summary) *summary = s;
   return Status::Ok();
 }

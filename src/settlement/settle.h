@@ -46,7 +46,6 @@ struct SettleSummary {
   int64_t statement_amount_ore = 0;  // sum of statements.csv amount_ore
   std::string agreement_version;     // "ok25@…"
   std::string agreement_hash;        // SHA-256 of the agreement data set
-  std::string claims_xxh128;         // fast content hash of the claim file (XXH3-128, hex)
   std::string price_level;           // "regulated" or "apr-24"
   std::optional<Month> period_from, period_to;
 };
