@@ -364,5 +364,20 @@ TEST_F(SettleTest, ThreadsGiveTheSameFileAsOneThread) {
   EXPECT_EQ(Statements(), s1);
 }
 
+TEST_F(SettleTest, ErrorsDeepInAThreadedFileNameTheExactLine) {
+  std::string claims;
+  for (int i = 0; i < 3000; ++i) claims += std::to_string(i) + ",123456,0101801233,2025-03-04,0101,1,,,,,,,\n";
+  claims += "x,123456,0101801233,2025-02-30,0101,1,,,,,,,\n";  // data line 3001 = file line 3002
+  for (int i = 0; i < 3000; ++i) claims += "y" + std::to_string(i) + ",123456,0101801233,2025-03-04,0101,1,,,,,,,\n";
+  for (int threads : {1, 2, 3}) {
+    SettleOptions opt;
+    opt.threads = threads;
+    Status st = Run(claims, opt, "t" + std::to_string(threads));
+    ASSERT_FALSE(st.ok());
+    EXPECT_NE(st.message().find("claims.csv:3002:4 (service_date)"), std::string::npos) << st.message();
+    EXPECT_FALSE(fs::exists(out_));
+  }
+}
+
 }  // namespace
 }  // namespace almen
