@@ -3,6 +3,8 @@
 // (copied, so that file stays its owner's): the server runs in-process on a free
 // port over SQLite and a real PostgreSQL, with a fake settlement and generator.
 #include <gtest/gtest.h>
+
+#include "sanctions/sanctions.h"
 #include <httplib.h>
 
 #include <filesystem>
@@ -47,9 +49,17 @@ Status FakeGenerate(const GenerateOptions& o, GenerateSummary* s) {
   return Status::Ok();
 }
 
+// The sanctions file the server handed to the last settlement ("" = none).
+std::string g_last_sanctions_csv;
+
 // Pays every line 100,00 kr., rejects 0120 (as if in lægevagt).
 Status FakeSettle(const Agreement&, const Pseudonymizer&, const SettleOptions& o, const std::string& out,
                   SettleSummary*) {
+  g_last_sanctions_csv.clear();
+  if (!o.sanctions_path.empty()) {
+    ALMEN_ASSIGN_OR_RETURN(std::string sanctions, ReadFile(o.sanctions_path));
+    g_last_sanctions_csv = sanctions;
+  }
   ALMEN_ASSIGN_OR_RETURN(std::string text, ReadFile(o.claims_path));
   ALMEN_ASSIGN_OR_RETURN(CsvReader r, CsvReader::Open("claims.csv", text));
   ALMEN_RETURN_IF_ERROR(r.RequireColumns({"claim_id", "provider", "service_date", "code"}));
@@ -385,6 +395,16 @@ TEST_P(CasesTest, SanctionsRegisterAndEmployment) {
   json eff = GetJson(rltn, "/api/sanctions/effect");
   EXPECT_TRUE(eff["stopped"]["rows"].is_array());
   EXPECT_TRUE(eff["collected"]["rows"].is_array());
+
+  // The stored register acts on the next settlement: the server hands it to
+  // settle as sanctions.csv (d/e stop payment, b/c offset; see settle tests).
+  json job = Upload(rltn, "claim_id,provider,cpr,service_date,code\ns1,111111,0101801234,2025-03-10,0101\n");
+  EXPECT_EQ(job["state"], "done") << job.dump();
+  EXPECT_NE(g_last_sanctions_csv.find("L1,111111,d,2025-02-01,2025-03-01,2025-04-01,"), std::string::npos)
+      << g_last_sanctions_csv;
+  EXPECT_NE(g_last_sanctions_csv.find("L1,111111,b,2025-02-01"), std::string::npos);
+  auto check = SanctionRegister::Parse("stored", g_last_sanctions_csv);
+  EXPECT_TRUE(check.ok()) << check.status().message();
 }
 
 TEST_P(CasesTest, SharingBlocksHonouredAndNoCprAnywhere) {

@@ -5,6 +5,8 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <ctime>
 #include <map>
 #include <mutex>
@@ -13,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "claims/cpr.h"
+#include "common/csv.h"
 #include "common/format_da.h"
 #include "sanctions/sanctions.h"
 
@@ -1138,6 +1141,31 @@ void Cases::Register() {
 }
 
 }  // namespace
+
+StatusOr<bool> WriteStoredSanctionsFile(Storage& db, const std::string& dir, std::string* sanctions_path) {
+  std::string csv = "doctor_id,provider,kind,decided,from_date,to_date,amount_ore,repetition,case_id\n";
+  {
+    auto c = db.pool().Borrow();
+    ALMEN_ASSIGN_OR_RETURN(auto rows, c->Query("SELECT doctor_id, provider, kind, decided, from_date, to_date, "
+                                               "amount_ore, repetition, case_id FROM sanctions ORDER BY id"));
+    if (rows.empty()) return false;
+    for (const auto& r : rows) {
+      for (size_t i = 0; i < 9; ++i) {
+        if (i) csv += ',';
+        std::string v = i == 6 ? (r.Int(6) > 0 ? std::to_string(r.Int(6)) : std::string()) : i == 7 ? (r.Int(7) ? "1" : "0") : r.Str(i);
+        AppendCsvField(csv, v);
+      }
+      csv += '\n';
+    }
+  }
+  std::string path = (std::filesystem::path(dir) / "stored-sanctions.csv").string();
+  std::ofstream f(path, std::ios::binary);
+  f.write(csv.data(), static_cast<std::streamsize>(csv.size()));
+  if (!f) return Internal("cannot write " + path);
+  *sanctions_path = path;
+  return true;
+}
+
 
 void RegisterCaseRoutes(const CaseRoutesContext& ctx) {
   // Lives as long as the process's server (routes hold a pointer to it).

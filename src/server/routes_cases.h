@@ -43,6 +43,11 @@ struct CaseRoutesContext {
 // Registers the routes. Call before the server's catch-all routes.
 void RegisterCaseRoutes(const CaseRoutesContext& ctx);
 
+// Writes the stored LSU sanctions register as sanctions.csv into `dir` for a
+// settlement run (d/e stop payments, b/c are collected by offset). false when
+// no sanction is stored.
+StatusOr<bool> WriteStoredSanctionsFile(Storage& db, const std::string& dir, std::string* sanctions_path);
+
 // Demo data for a freshly created demo database: the fund's users
 // (fond-sekretariat, fond-bestyrelse, udvalg-rltn-1..3, udvalg-plo-1..3;
 // password = user name), a 2025 call with applications in several states,

@@ -411,6 +411,7 @@ StatusOr<ImportResult> App::Impl::SettleAndImport(const fs::path& dir, const std
     if (in.kind == "listings") so.listings_path = in.path;
     if (in.kind == "botilbud") so.botilbud_path = in.path;
     if (in.kind == "attachments") so.attachments_path = in.path;
+    if (in.kind == "sanctions") so.sanctions_path = in.path;
   }
   // A claim file imported before is a no-op: skip the settlement too.
   ALMEN_ASSIGN_OR_RETURN(std::string sha, Storage::FileSha256(claims_path));
@@ -430,6 +431,13 @@ StatusOr<ImportResult> App::Impl::SettleAndImport(const fs::path& dir, const std
       so.botilbud_path = b;
       so.attachments_path = a;
     }
+  }
+  // The stored LSU sanctions act on every settlement (issue 7): d/e stop
+  // payment for the period, b/c are collected by offset.
+  if (so.sanctions_path.empty()) {
+    std::string sp;
+    ALMEN_ASSIGN_OR_RETURN(bool stored, WriteStoredSanctionsFile(*db, dir.string(), &sp));
+    if (stored) so.sanctions_path = sp;
   }
   progress("settle", 0.0);
   SettleSummary summary;
