@@ -26,6 +26,7 @@
 #include "common/csv.h"
 #include "sanctions/sanctions.h"
 #include "server/routes_bosted.h"
+#include "server/routes_cases.h"
 
 namespace almen {
 
@@ -225,22 +226,7 @@ Status MayEdit(const UserRecord& u, const std::string& municipality_code, bool a
 }
 
 StatusOr<SanctionRegister> StoredSanctions(SqlConnection& c) {
-  ALMEN_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT doctor_id, provider, kind, decided, from_date, to_date, amount_ore, "
-                                            "repetition, case_id FROM sanctions ORDER BY id"));
-  std::vector<SanctionRow> all;
-  for (const auto& r : rows) {
-    SanctionRow s;
-    s.doctor_id = r.Str(0);
-    s.provider = r.Str(1).empty() ? 0 : std::atoi(r.Str(1).c_str());
-    if (!ParseSanctionKind(r.Str(2), &s.kind)) return Internal("sanctions table: bad kind");
-    s.decided = Date::Parse(r.Str(3)).value_or(Date());
-    s.period.from = Date::Parse(r.Str(4)).value_or(s.decided);
-    s.period.to = r.Str(5).empty() ? Date::Max() : Date::Parse(r.Str(5)).value_or(Date::Max());
-    s.amount = Money::FromOre(r.Int(6));
-    s.repetition = r.Int(7) != 0;
-    s.case_id = r.Str(8);
-    all.push_back(std::move(s));
-  }
+  ALMEN_ASSIGN_OR_RETURN(std::vector<SanctionRow> all, StoredSanctionRows(c));
   return SanctionRegister::FromRows(std::move(all), "sanctions register");
 }
 

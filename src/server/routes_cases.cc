@@ -723,22 +723,7 @@ Status Cases::GetEvaluation(const httplib::Request& req, httplib::Response& res,
 // ---- sanctions and employment ------------------------------------------------------------
 
 StatusOr<SanctionRegister> Cases::LoadSanctions(SqlConnection& c, std::vector<SanctionRow> extra) {
-  ALMEN_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT doctor_id, provider, kind, decided, from_date, to_date, amount_ore, "
-                                            "repetition, case_id FROM sanctions ORDER BY id"));
-  std::vector<SanctionRow> all;
-  for (const auto& r : rows) {
-    SanctionRow s;
-    s.doctor_id = r.Str(0);
-    s.provider = r.Str(1).empty() ? 0 : std::atoi(r.Str(1).c_str());
-    if (!ParseSanctionKind(r.Str(2), &s.kind)) return Internal("sanctions table: bad kind");
-    s.decided = Date::Parse(r.Str(3)).value_or(Date());
-    s.period.from = Date::Parse(r.Str(4)).value_or(s.decided);
-    s.period.to = r.Str(5).empty() ? Date::Max() : Date::Parse(r.Str(5)).value_or(Date::Max());
-    s.amount = Money::FromOre(r.Int(6));
-    s.repetition = r.Int(7) != 0;
-    s.case_id = r.Str(8);
-    all.push_back(std::move(s));
-  }
+  ALMEN_ASSIGN_OR_RETURN(std::vector<SanctionRow> all, StoredSanctionRows(c));
   for (auto& e : extra) all.push_back(std::move(e));
   return SanctionRegister::FromRows(std::move(all), "sanctions register");
 }
@@ -1142,21 +1127,47 @@ void Cases::Register() {
 
 }  // namespace
 
+StatusOr<std::vector<SanctionRow>> StoredSanctionRows(SqlConnection& c) {
+  ALMEN_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT doctor_id, provider, kind, decided, from_date, to_date, amount_ore, "
+                                            "repetition, case_id FROM sanctions ORDER BY id"));
+  std::vector<SanctionRow> all;
+  for (const auto& r : rows) {
+    SanctionRow s;
+    s.doctor_id = r.Str(0);
+    s.provider = r.Str(1).empty() ? 0 : std::atoi(r.Str(1).c_str());
+    if (!ParseSanctionKind(r.Str(2), &s.kind)) return Internal("sanctions table: bad kind");
+    s.decided = Date::Parse(r.Str(3)).value_or(Date());
+    s.period.from = Date::Parse(r.Str(4)).value_or(s.decided);
+    s.period.to = r.Str(5).empty() ? Date::Max() : Date::Parse(r.Str(5)).value_or(Date::Max());
+    s.amount = Money::FromOre(r.Int(6));
+    s.repetition = r.Int(7) != 0;
+    s.case_id = r.Str(8);
+    all.push_back(std::move(s));
+  }
+  return all;
+}
+
 StatusOr<bool> WriteStoredSanctionsFile(Storage& db, const std::string& dir, std::string* sanctions_path) {
-  std::string csv = "doctor_id,provider,kind,decided,from_date,to_date,amount_ore,repetition,case_id\n";
+  std::vector<SanctionRow> rows;
   {
     auto c = db.pool().Borrow();
-    ALMEN_ASSIGN_OR_RETURN(auto rows, c->Query("SELECT doctor_id, provider, kind, decided, from_date, to_date, "
-                                               "amount_ore, repetition, case_id FROM sanctions ORDER BY id"));
-    if (rows.empty()) return false;
-    for (const auto& r : rows) {
-      for (size_t i = 0; i < 9; ++i) {
-        if (i) csv += ',';
-        std::string v = i == 6 ? (r.Int(6) > 0 ? std::to_string(r.Int(6)) : std::string()) : i == 7 ? (r.Int(7) ? "1" : "0") : r.Str(i);
-        AppendCsvField(csv, v);
-      }
-      csv += '\n';
+    ALMEN_ASSIGN_OR_RETURN(rows, StoredSanctionRows(*c));
+  }
+  if (rows.empty()) return false;
+  // sanctions.csv as interfaces.md has it, plus the repetition and case_id extensions.
+  std::string csv = "doctor_id,provider,kind,decided,from_date,to_date,amount_ore,repetition,case_id\n";
+  for (const SanctionRow& r : rows) {
+    char provider[16] = "";
+    if (r.provider > 0) std::snprintf(provider, sizeof provider, "%06d", r.provider);
+    const bool money = r.kind == SanctionKind::kB || r.kind == SanctionKind::kC;
+    for (const std::string& field :
+         {r.doctor_id, std::string(provider), std::string(1, SanctionKindLetter(r.kind)), r.decided.ToIso(),
+          r.period.from.ToIso(), r.period.to.ToIso(), money ? std::to_string(r.amount.ore()) : std::string(),
+          std::string(r.repetition ? "1" : "0"), r.case_id}) {
+      AppendCsvField(csv, field);
+      csv += ',';
     }
+    csv.back() = '\n';
   }
   std::string path = (std::filesystem::path(dir) / "stored-sanctions.csv").string();
   std::ofstream f(path, std::ios::binary);

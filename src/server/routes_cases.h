@@ -22,6 +22,8 @@
 #include "agreement/agreement.h"
 #include "common/crypto.h"
 #include "common/status.h"
+#include "sanctions/sanctions.h"
+#include "storage/sql.h"
 #include "storage/storage.h"
 
 namespace almen {
@@ -42,6 +44,9 @@ struct CaseRoutesContext {
 
 // Registers the routes. Call before the server's catch-all routes.
 void RegisterCaseRoutes(const CaseRoutesContext& ctx);
+
+// The stored LSU sanctions register (table `sanctions`), unvalidated rows.
+StatusOr<std::vector<SanctionRow>> StoredSanctionRows(SqlConnection& c);
 
 // Writes the stored LSU sanctions register as sanctions.csv into `dir` for a
 // settlement run (d/e stop payments, b/c are collected by offset). false when
