@@ -49,7 +49,8 @@ class SqlConnection {
   virtual bool in_transaction() const = 0;
   // Inserts rows into `table(columns)` as fast as the backend can (a prepared
   // statement in SQLite, batched multi-row INSERTs in PostgreSQL). `next` fills one row and returns
-  // false at the end. REQUIRES: inside a transaction.
+  // false at the end; it may receive the previous row (SQLite reuses it) and must then assign
+  // every column. REQUIRES: inside a transaction.
   virtual Status BulkInsert(const std::string& table, const std::vector<std::string>& columns,
                             const std::function<StatusOr<bool>(SqlParams&)>& next) = 0;
 };

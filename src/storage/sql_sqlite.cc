@@ -83,10 +83,11 @@ class SqliteConnection final : public SqlConnection {
     sql += ") VALUES (" + vals + ")";
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) return Error("prepare " + table);
+    // `row` keeps the previous row's values: `next` overwrites every column,
+    // reusing the strings' buffers (no allocation per field in steady state).
     SqlParams row;
     Status result;
     while (true) {
-      row.clear();
       auto more = next(row);
       if (!more.ok()) { result = more.status(); break; }
       if (!*more) break;
@@ -117,7 +118,9 @@ class SqliteConnection final : public SqlConnection {
         sqlite3_bind_int64(st, idx, *n);
       } else {
         const std::string& s = std::get<std::string>(v);
-        sqlite3_bind_text(st, idx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+        // STATIC: `params` outlives every step of `st`, and the bindings are
+        // cleared or the statement finalized before it changes.
+        sqlite3_bind_text(st, idx, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
       }
     }
   }

@@ -253,6 +253,12 @@ struct FileImporter {
   }
 };
 
+// v = s, reusing v's buffer when it already holds a string.
+void SetText(SqlValue& v, std::string_view s) {
+  if (auto* str = std::get_if<std::string>(&v)) str->assign(s);
+  else v.emplace<std::string>(s);
+}
+
 StatusOr<int64_t> IntField(const CsvReader& r, int col) {
   auto v = ToInt(r.field(col));
   if (!v) return r.FieldError(col, "not an integer");
@@ -319,6 +325,31 @@ StatusOr<ImportResult> Storage::ImportRun(const RunImport& im, const std::atomic
   const int64_t run_id = run_rows.at(0).Int(0);
   result.run_id = run_id;
   FileImporter fi{c, cancel};
+
+  // SQLite bulk load (docs/performance.md, "Server"): a large page cache for
+  // this connection while it imports (restored when the import ends), and, when
+  // the new run is large next to the lines already stored, the secondary
+  // indexes of `lines` are dropped and built again after the insert instead of
+  // being maintained row by row in random order. DDL is transactional in
+  // SQLite: a failure, cancellation or kill rolls the drop back with the rest.
+  // Not for PostgreSQL (DROP INDEX would lock out readers for the whole import).
+  struct CacheRestore {
+    SqlConnection* c = nullptr;
+    ~CacheRestore() {
+      if (c) (void)c->ExecScript("PRAGMA cache_size = -2000");
+    }
+  } cache_restore;
+  bool rebuild_line_indexes = false;
+  int64_t earlier_lines = 0;
+  if (c.dialect() == SqlDialect::kSqlite) {
+    ALMEN_RETURN_IF_ERROR(c.ExecScript("PRAGMA cache_size = -262144"));  // 256 MiB
+    cache_restore.c = &c;
+    ALMEN_ASSIGN_OR_RETURN(auto stored, c.Query("SELECT COALESCE(SUM(lines), 0) FROM runs WHERE id <> $1", {run_id}));
+    earlier_lines = stored.at(0).Int(0);
+    rebuild_line_indexes = earlier_lines < 2 * std::max<int64_t>(expected_lines, 1);
+    if (rebuild_line_indexes)
+      ALMEN_RETURN_IF_ERROR(c.ExecScript("DROP INDEX lines_provider_month; DROP INDEX lines_provider_claim;"));
+  }
 
   // Reference files first (a file already imported by hash is skipped).
   for (const auto& h : files) {
@@ -422,12 +453,22 @@ StatusOr<ImportResult> Storage::ImportRun(const RunImport& im, const std::atomic
                "reason"},
               {"claim_id", "provider", "service_date", "code", "status", "amount_ore", "rule", "reason"},
               [&, seq = int64_t{0}](const CsvReader& r, const std::vector<int>& col, SqlParams& row) mutable -> Status {
-                std::string date(r.field(col[2]));
+                std::string_view date = r.field(col[2]);
                 auto amount = ToInt(r.field(col[5]));
                 if (!amount) return r.FieldError(col[5], "not an integer");
-                row = {run_id, ++seq, std::string(r.field(col[0])), std::string(r.field(col[1])), date,
-                       date.substr(0, 7), std::string(r.field(col[3])), std::string(r.field(col[4])), *amount,
-                       std::string(r.field(col[6])), std::string(r.field(col[7]))};
+                // Assigned in place: a reused row keeps its string buffers.
+                row.resize(11);
+                row[0] = run_id;
+                row[1] = ++seq;
+                SetText(row[2], r.field(col[0]));
+                SetText(row[3], r.field(col[1]));
+                SetText(row[4], date);
+                SetText(row[5], date.substr(0, 7));
+                SetText(row[6], r.field(col[3]));
+                SetText(row[7], r.field(col[4]));
+                row[8] = *amount;
+                SetText(row[9], r.field(col[6]));
+                SetText(row[10], r.field(col[7]));
                 return Status::Ok();
               },
               [&](int64_t n) { report("import lines", expected_lines > 0 ? double(n) / double(expected_lines) : 0.0); }));
@@ -451,15 +492,31 @@ StatusOr<ImportResult> Storage::ImportRun(const RunImport& im, const std::atomic
               }));
   (void)nstatements;
   ALMEN_RETURN_IF_ERROR(fi.Cancelled());
+  if (rebuild_line_indexes) {
+    // The same definitions as migration 0001.
+    report("index lines", 0.0);
+    ALMEN_RETURN_IF_ERROR(c.ExecScript("CREATE INDEX lines_provider_month ON lines (provider, month); "
+                                       "CREATE INDEX lines_provider_claim ON lines (provider, claim_id);"));
+    ALMEN_RETURN_IF_ERROR(fi.Cancelled());
+  }
 
   // A claim already paid in an earlier run is not paid again.
   report("check duplicates", 0.0);
   const std::string dup_where =
       "run_id = $1 AND status IN ('accepted', 'review') AND EXISTS (SELECT 1 FROM lines o WHERE o.provider = "
       "lines.provider AND o.claim_id = lines.claim_id AND o.run_id <> $1 AND o.status IN ('accepted', 'review'))";
-  ALMEN_ASSIGN_OR_RETURN(auto dups, c.Query("SELECT provider, month, code, COUNT(*), SUM(amount_ore) FROM lines "
-                                            "WHERE " + dup_where + " GROUP BY provider, month, code",
-                                            {run_id}));
+  // No other run has lines (e.g. the first import): nothing to look up.
+  // (Two range lookups on the primary key (run_id, seq), each instant.)
+  ALMEN_ASSIGN_OR_RETURN(auto others, c.Query("SELECT 1 FROM lines WHERE run_id < $1 LIMIT 1", {run_id}));
+  if (others.empty()) {
+    ALMEN_ASSIGN_OR_RETURN(others, c.Query("SELECT 1 FROM lines WHERE run_id > $1 LIMIT 1", {run_id}));
+  }
+  std::vector<SqlRow> dups;
+  if (!others.empty()) {
+    ALMEN_ASSIGN_OR_RETURN(dups, c.Query("SELECT provider, month, code, COUNT(*), SUM(amount_ore) FROM lines "
+                                         "WHERE " + dup_where + " GROUP BY provider, month, code",
+                                         {run_id}));
+  }
   if (!dups.empty()) {
     ALMEN_RETURN_IF_ERROR(c.Exec("UPDATE lines SET status = 'rejected', amount_ore = 0, rule = $2, reason = $3 "
                                  "WHERE " + dup_where,
