@@ -1,8 +1,77 @@
 #include "economy/economy.h"
 
+#include <algorithm>
+
 #include "common/file.h"
 
 namespace almen {
+
+namespace {
+
+StatusOr<int64_t> Count(const nlohmann::json& request, const char* key) {
+  const auto& v = request[key];
+  if (!v.is_number_integer() || v.get<int64_t>() < 0)
+    return InvalidInput(std::string("what-if: \"") + key + "\" must be a whole number ≥ 0");
+  return v.get<int64_t>();
+}
+
+// The named what-if items (EconomyWhatIf): changes and their explanation.
+Status NamedItems(const Agreement& agreement, const nlohmann::json& request, std::vector<EconomyChange>* changes,
+                  nlohmann::json* scenario) {
+  const Date on = Date::FromYmd(2025, 1, 1);
+  if (request.contains("lto_capacities_recruited")) {
+    ALMEN_ASSIGN_OR_RETURN(int64_t n, Count(request, "lto_capacities_recruited"));
+    ALMEN_ASSIGN_OR_RETURN(Money per, agreement.MoneyParameter("lto_capacity_amount_ore", on));
+    ALMEN_ASSIGN_OR_RETURN(int64_t max_count, agreement.IntParameter("lto_capacity_max_count", on));
+    ALMEN_ASSIGN_OR_RETURN(Money cap, agreement.MoneyParameter("lto_capacity_cap_ore", on));
+    const int64_t counted = std::min(n, max_count);
+    const Money amount = std::min(per * counted, cap);
+    changes->push_back({std::string(kLtoExtraActivityId), EconomyField::kY2025, amount});
+    (*scenario)["lto_capacities_recruited"] = {
+        {"name", "LTO-læger faktisk rekrutteret"},
+        {"capacities", n},
+        {"counted", counted},
+        {"per_capacity_ore", per.ore()},
+        {"max_count", max_count},
+        {"cap_ore", cap.ore()},
+        {"amount_ore", amount.ore()},
+        {"item", kLtoExtraActivityId},
+        {"in_ramme", true},
+        {"formula", "min(min(N, " + std::to_string(max_count) + ") × lto_capacity_amount_ore, lto_capacity_cap_ore)"}};
+  }
+  if (request.contains("bosted_botilbud_covered")) {
+    ALMEN_ASSIGN_OR_RETURN(int64_t n, Count(request, "bosted_botilbud_covered"));
+    ALMEN_ASSIGN_OR_RETURN(Money rate, agreement.MoneyParameter("bosted_hour_rate_ore", on));
+    ALMEN_ASSIGN_OR_RETURN(int64_t hours, agreement.IntParameter("bosted_base_hours", on));
+    ALMEN_ASSIGN_OR_RETURN(Money pot, agreement.MoneyParameter("bosted_honorarium_pot_ore", on));
+    ALMEN_ASSIGN_OR_RETURN(int64_t pot_botilbud, agreement.IntParameter("bosted_pot_botilbud", on));
+    const Money per_month = rate * hours;
+    const Money per_year = per_month * 12;
+    const Money amount = per_year * n;
+    changes->push_back({std::string(kBostedHonorariumId), EconomyField::kY2025, amount});
+    (*scenario)["bosted_botilbud_covered"] = {
+        {"name", "Bostedsdækning nået"},
+        {"botilbud", n},
+        {"per_month_ore", per_month.ore()},
+        {"per_botilbud_year_ore", per_year.ore()},
+        {"amount_ore", amount.ore()},
+        {"pot_ore", pot.ore()},
+        {"pot_botilbud", pot_botilbud},
+        {"versus_pot_ore", (amount - pot).ore()},
+        {"item", kBostedHonorariumId},
+        {"in_ramme", false},
+        {"formula", "N × bosted_base_hours × bosted_hour_rate_ore × 12"},
+        {"note", "Honoraret ligger uden for rammen og flytter kun totalerne; aktiviteten på 4,7 mio. kr. ligger i "
+                 "rammen og er uændret."}};
+  }
+  return Status::Ok();
+}
+
+nlohmann::json OreOrNull(const nlohmann::json& j, const char* key) {
+  return j.contains(key) && j[key].is_number_integer() ? j[key] : nlohmann::json(nullptr);
+}
+
+}  // namespace
 
 StatusOr<nlohmann::json> EconomyTable(const Agreement& agreement, const std::vector<std::string>& sets) {
   ALMEN_ASSIGN_OR_RETURN(EconomyTableData table, LoadEconomyTable(agreement));
@@ -18,6 +87,8 @@ StatusOr<nlohmann::json> EconomyWhatIf(const Agreement& agreement, const nlohman
   if (!request.is_object()) return InvalidInput("what-if: the request must be a JSON object");
   ALMEN_ASSIGN_OR_RETURN(EconomyTableData table, LoadEconomyTable(agreement));
   std::vector<EconomyChange> changes;
+  nlohmann::json scenario = nlohmann::json::object();
+  ALMEN_RETURN_IF_ERROR(NamedItems(agreement, request, &changes, &scenario));
   if (request.contains("set")) {
     const auto& set = request["set"];
     std::vector<std::string> specs;
@@ -63,7 +134,50 @@ StatusOr<nlohmann::json> EconomyWhatIf(const Agreement& agreement, const nlohman
       changes.push_back(std::move(c));
     }
   }
-  return EconomyReport(agreement, table, changes);
+  ALMEN_ASSIGN_OR_RETURN(nlohmann::json out, EconomyReport(agreement, table, changes));
+  if (!scenario.empty()) out["scenario"] = std::move(scenario);
+  return out;
+}
+
+RammeWhatIf RammeWhatIfOf(const nlohmann::json& report) {
+  RammeWhatIf w;
+  if (!report.contains("ramme")) return w;
+  const auto& r = report["ramme"];
+  if (r.contains("statement_adjustment_ore") && r["statement_adjustment_ore"].is_number_integer())
+    w.adjustment = Money::FromOre(r["statement_adjustment_ore"].get<int64_t>());
+  if (r.contains("lto_capacity_addition_ore") && r["lto_capacity_addition_ore"].is_number_integer())
+    w.lto_addition = Money::FromOre(r["lto_capacity_addition_ore"].get<int64_t>());
+  return w;
+}
+
+void ApplyRammeWhatIf(const RammeWhatIf& whatif, RammeInput* input) {
+  input->whatif_adjustment = whatif.adjustment;
+  if (whatif.lto_addition) input->whatif_lto_addition = whatif.lto_addition;
+}
+
+nlohmann::json CompareRammeStatements(const nlohmann::json& before, const nlohmann::json& after) {
+  nlohmann::json change = nlohmann::json::object();
+  for (const char* key : {"ramme_ore", "spend_ore", "overrun_ore", "offset_ore", "lto_capacity_addition_ore"}) {
+    nlohmann::json b = OreOrNull(before, key), a = OreOrNull(after, key);
+    change[key] = b.is_null() || a.is_null() ? nlohmann::json(nullptr)
+                                             : nlohmann::json(a.get<int64_t>() - b.get<int64_t>());
+  }
+  for (const char* key : {"overrun_pct", "offset_rule"}) {
+    change[std::string(key) + "_before"] = before.value(key, nlohmann::json(nullptr));
+    change[std::string(key) + "_after"] = after.value(key, nlohmann::json(nullptr));
+  }
+  return {{"before", before}, {"after", after}, {"change", change}};
+}
+
+StatusOr<nlohmann::json> EconomyWhatIfRamme(const Agreement& agreement, const nlohmann::json& request,
+                                            const RammeInput& input) {
+  ALMEN_ASSIGN_OR_RETURN(nlohmann::json out, EconomyWhatIf(agreement, request));
+  ALMEN_ASSIGN_OR_RETURN(nlohmann::json before, ComputeRamme(agreement, input));
+  RammeInput changed = input;
+  ApplyRammeWhatIf(RammeWhatIfOf(out), &changed);
+  ALMEN_ASSIGN_OR_RETURN(nlohmann::json after, ComputeRamme(agreement, changed));
+  out["ramme_statement"] = CompareRammeStatements(before, after);
+  return out;
 }
 
 StatusOr<nlohmann::json> RammeStatement(const Agreement& agreement, const RammeOptions& o) {

@@ -35,8 +35,35 @@ StatusOr<nlohmann::json> EconomyTable(const Agreement& agreement,
 //   {"set": {"Bostedslæger.y2025": "8,0", "lto.coverage_pool": 10.5}}   or
 //   {"changes": [{"item": "lto.coverage_pool", "field": "y2025", "value_ore": 1000000000}]}
 // (a JSON number in "set" is mio. kr.; value_ore null clears the cell).
+// Named items (whole numbers ≥ 0), applied before "set" and "changes":
+//   "lto_capacities_recruited": N  LTO-læger faktisk rekrutteret: additional
+//       occupied LTO capacities → lto.extra_activity 2025 =
+//       min(min(N, 75) × 267.000 kr., 20 mio. kr.) (B3; inside the ramme)
+//   "bosted_botilbud_covered": N   bostedsdækning nået: botilbud with a fixed
+//       doctor → the honorarium line 2025 = N × 2 h × 1.055,86 kr. × 12
+//       (outside the ramme; the 4,7 mio. kr. activity inside it is unchanged)
+// and the answer then has "scenario" explaining each.
 // The answer is EconomyTable's JSON. Bad requests are InvalidInput.
 StatusOr<nlohmann::json> EconomyWhatIf(const Agreement& agreement, const nlohmann::json& request);
+
+// What a what-if does to the ramme statement (ComputeRamme): `adjustment` is
+// added to the annual ramme (the change of the in_ramme growth outside the LTO
+// line), and `lto_addition`, if set, replaces the LTO capacity addition
+// computed from capacities (the what-if's LTO extra-activity amount).
+struct RammeWhatIf {
+  Money adjustment;
+  std::optional<Money> lto_addition;
+};
+// From EconomyWhatIf's / EconomyReport's JSON ("ramme" keys).
+RammeWhatIf RammeWhatIfOf(const nlohmann::json& report);
+void ApplyRammeWhatIf(const RammeWhatIf& whatif, RammeInput* input);
+// {"before", "after", "change"}: the two statements and the movement of ramme,
+// spend, overrun, offset (null where a statement is incomplete).
+nlohmann::json CompareRammeStatements(const nlohmann::json& before, const nlohmann::json& after);
+// EconomyWhatIf plus "ramme_statement": CompareRammeStatements of ComputeRamme
+// on `input` and on `input` with the what-if applied.
+StatusOr<nlohmann::json> EconomyWhatIfRamme(const Agreement& agreement, const nlohmann::json& request,
+                                            const RammeInput& input);
 
 struct RammeOptions {
   int year = 2025;

@@ -402,7 +402,26 @@ StatusOr<nlohmann::json> EconomyReport(const Agreement& agreement, const Economy
   if (base2024.ok()) {
     Money seed_2025 = *base2024 + ramme_growth(table.rows);
     Money now_2025 = *base2024 + ramme_growth(rows);
+    // For the ramme statement (ComputeRamme, RammeWhatIfOf): the change of the
+    // in_ramme growth outside the LTO line shifts the ramme; the LTO line, when
+    // changed, is the assumed capacity addition.
+    Money adjustment = Money::Zero();
+    nlohmann::json lto_addition = nullptr;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (!rows[i].in_ramme) continue;
+      const Money now = rows[i].values[3].value_or(Money::Zero());
+      const Money was = table.rows[i].values[3].value_or(Money::Zero());
+      if (rows[i].id == kLtoExtraActivityId) {
+        bool set = now != was;
+        for (int f = 0; f < kEconomyFields; ++f) set = set || explicit_set.count({i, f}) > 0;
+        if (set) lto_addition = now.ore();
+      } else {
+        adjustment += now - was;
+      }
+    }
     ramme = {{"y2024_ore", base2024->ore()},
+             {"statement_adjustment_ore", adjustment.ore()},
+             {"lto_capacity_addition_ore", lto_addition},
              {"additions_2025_ore", ramme_growth(rows).ore()},
              {"y2025_ore", now_2025.ore()},
              {"y2025_seed_ore", seed_2025.ore()},

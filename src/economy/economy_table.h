@@ -71,6 +71,12 @@ StatusOr<EconomyTableData> LoadEconomyTable(const Agreement& agreement);
 // No thousands separators.
 std::optional<Money> ParseMioKr(std::string_view text);
 
+// The line whose 2025 amount the LTO capacity mechanism (B3) releases; the
+// ramme statement computes it from capacities rather than adding it as such.
+inline constexpr std::string_view kLtoExtraActivityId = "lto.extra_activity";
+// The fixed-doctor honorarium line (outside the ramme) of the bosted scheme.
+inline constexpr std::string_view kBostedHonorariumId = "new_services.bosted.honorarium";
+
 // One what-if change: set `field` of item `id` to `value` (nullopt = clear).
 struct EconomyChange {
   std::string id;

@@ -446,6 +446,105 @@ TEST(Lto, AdditionRaisesTheRamme) {
   EXPECT_EQ(Ramme(in)["lto_capacity_addition_ore"], 50'000'000);
 }
 
+// ---------- What-if moves the ramme and the offset ----------
+
+TEST(WhatIfRamme, LtoRecruitedMovesRammeAndOffset) {
+  // Spend 1 % over the statement's ramme without LTO capacities.
+  RammeInput in = Input2025(kRamme2025 / 100);
+  auto r = EconomyWhatIfRamme(Builtin(), {{"lto_capacities_recruited", 30}}, in);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const auto& j = *r;
+  // 30 × 267.000 kr. = 8,01 mio. kr. on the LTO extra-activity line (seed 20,0).
+  EXPECT_EQ(j["scenario"]["lto_capacities_recruited"]["amount_ore"], 801'000'000);
+  EXPECT_EQ(j["total"]["y2025_ore"], 30'430'000'000 - 1'199'000'000);
+  EXPECT_EQ(j["ramme"]["change_ore"], -1'199'000'000);
+  EXPECT_EQ(j["ramme_2025_ore"], 1'012'600'000'000 - 1'199'000'000);
+  EXPECT_EQ(j["ramme"]["lto_capacity_addition_ore"], 801'000'000);
+  EXPECT_EQ(j["ramme"]["statement_adjustment_ore"], 0);
+  const auto& st = j["ramme_statement"];
+  EXPECT_EQ(st["before"]["ramme_ore"], kRamme2025);
+  EXPECT_EQ(st["before"]["overrun_ore"], 10'106'000'000);
+  EXPECT_EQ(st["before"]["offset_ore"], 10'106'000'000 - 6'063'600'000);
+  EXPECT_EQ(st["after"]["ramme_ore"], kRamme2025 + 801'000'000);
+  EXPECT_EQ(st["after"]["overrun_ore"], 9'305'000'000);
+  EXPECT_EQ(st["after"]["offset_ore"], 9'305'000'000 - 6'068'406'000);
+  EXPECT_EQ(st["after"]["lto"]["condition"], "whatif");
+  EXPECT_EQ(st["change"]["ramme_ore"], 801'000'000);
+  EXPECT_EQ(st["change"]["offset_ore"], 3'236'594'000 - 4'042'400'000);
+  EXPECT_EQ(st["change"]["overrun_pct_before"], "1.00");
+  EXPECT_EQ(st["change"]["overrun_pct_after"], "0.92");
+  // The offset plan follows: two periods adding up to the new offset.
+  ASSERT_EQ(st["after"]["offset_plan"].size(), 2u);
+  EXPECT_EQ(st["after"]["offset_plan"][0]["amount_ore"].get<int64_t>() +
+                st["after"]["offset_plan"][1]["amount_ore"].get<int64_t>(),
+            3'236'594'000);
+}
+
+TEST(WhatIfRamme, LtoRecruitedIsCountedToSeventyFiveAndCapped) {
+  RammeInput in = Input2025(kRamme2025 / 100);
+  // 100 capacities: the first 75 count, 75 × 267.000 kr. = 20,025 mio. kr. → capped at 20 mio. kr.
+  // Equal to the seed's line, but the statement still takes it instead of the computed 0.
+  auto r = EconomyWhatIfRamme(Builtin(), {{"lto_capacities_recruited", 100}}, in);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ((*r)["scenario"]["lto_capacities_recruited"]["counted"], 75);
+  EXPECT_EQ((*r)["scenario"]["lto_capacities_recruited"]["amount_ore"], 2'000'000'000);
+  EXPECT_EQ((*r)["ramme"]["change_ore"], 0);
+  EXPECT_TRUE((*r)["matches_seed"].get<bool>());
+  EXPECT_EQ((*r)["ramme_statement"]["after"]["ramme_ore"], kRamme2025 + 2'000'000'000);
+  EXPECT_EQ((*r)["ramme_statement"]["after"]["offset_ore"], 8'106'000'000 - 6'075'600'000);
+  // Zero recruited: the line is 0 and the statement's LTO addition is 0.
+  auto z = EconomyWhatIfRamme(Builtin(), {{"lto_capacities_recruited", 0}}, in);
+  ASSERT_TRUE(z.ok());
+  EXPECT_EQ((*z)["ramme"]["change_ore"], -2'000'000'000);
+  EXPECT_EQ((*z)["ramme_statement"]["change"]["ramme_ore"], 0);
+}
+
+TEST(WhatIfRamme, BostedCoverageMovesTotalsNotTheRamme) {
+  RammeInput in = Input2025(kRamme2025 / 100);
+  auto r = EconomyWhatIfRamme(Builtin(), {{"bosted_botilbud_covered", 200}}, in);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const auto& j = *r;
+  // 200 × 2.111,72 kr. × 12 = 5.068.128 kr. against the 6,3 mio. kr.
+  const auto& sc = j["scenario"]["bosted_botilbud_covered"];
+  EXPECT_EQ(sc["per_botilbud_year_ore"], 2'534'064);
+  EXPECT_EQ(sc["amount_ore"], 506'812'800);
+  EXPECT_EQ(sc["versus_pot_ore"], 506'812'800 - 630'000'000);
+  EXPECT_EQ(j["total"]["y2025_ore"], 30'430'000'000 - 123'187'200);
+  EXPECT_EQ(j["merokonomi"]["y2025_ore"], 28'430'000'000 - 123'187'200);
+  EXPECT_EQ(j["ramme"]["change_ore"], 0);  // the honorarium is outside the ramme
+  EXPECT_EQ(j["ramme_statement"]["change"]["ramme_ore"], 0);
+  EXPECT_EQ(j["ramme_statement"]["change"]["offset_ore"], 0);
+}
+
+TEST(WhatIfRamme, TableItemInsideTheRammeShiftsTheStatement) {
+  RammeInput in = Input2025(kRamme2025 / 100);
+  // Nære sundhedsvæsen 65,0 → 70,0: +5 mio. kr. growth in the ramme.
+  auto r = EconomyWhatIfRamme(Builtin(), {{"set", {"Udbygning=70"}}, {"bosted_botilbud_covered", 250}}, in);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ((*r)["ramme"]["statement_adjustment_ore"], 500'000'000);
+  EXPECT_TRUE((*r)["ramme"]["lto_capacity_addition_ore"].is_null());
+  EXPECT_EQ((*r)["ramme_statement"]["after"]["ramme_components"]["whatif_adjustment_ore"], 500'000'000);
+  EXPECT_EQ((*r)["ramme_statement"]["change"]["ramme_ore"], 500'000'000);
+  EXPECT_EQ((*r)["ramme_statement"]["after"]["lto"]["condition"], "not_verified");
+  // An incomplete statement has no offset before or after, and says so.
+  RammeInput partial;
+  auto p = EconomyWhatIfRamme(Builtin(), {{"lto_capacities_recruited", 10}}, partial);
+  ASSERT_TRUE(p.ok());
+  EXPECT_FALSE((*p)["ramme_statement"]["after"]["complete"].get<bool>());
+  EXPECT_TRUE((*p)["ramme_statement"]["change"]["offset_ore"].is_null());
+  EXPECT_EQ((*p)["ramme_statement"]["change"]["ramme_ore"], 267'000'000);
+}
+
+TEST(WhatIfRamme, BadNamedItemsAreInvalidInput) {
+  for (const nlohmann::json& bad : {nlohmann::json{{"lto_capacities_recruited", -1}},
+                                    nlohmann::json{{"lto_capacities_recruited", "30"}},
+                                    nlohmann::json{{"bosted_botilbud_covered", 2.5}}}) {
+    auto r = EconomyWhatIf(Builtin(), bad);
+    ASSERT_FALSE(r.ok()) << bad.dump();
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput);
+  }
+}
+
 // ---------- Input file errors ----------
 
 TEST(RammeInput, ExpenseFileErrorsNameFileLineColumn) {

@@ -1,7 +1,7 @@
 // The økonomisk ramme statement. Formulas (docs/economy.md):
 //
 //   ramme(year)      = ramme_base + Σ ramme_addition_* + LTO addition (B3)
-//                      − talk-therapy reduction
+//                      − talk-therapy reduction (+ what-if adjustment)
 //   ramme(quarter q) = ramme(year) × listed(q) / (4 × listed(base))      (H5)
 //                      or ramme(year)/4 (remainder spread exactly) without listings
 //   spend            = Σ counted expenses × 364 / days in the year          (H2)
@@ -195,6 +195,10 @@ StatusOr<nlohmann::json> ComputeRamme(const Agreement& agreement, const RammeInp
     if (inc < lto_addition) lto_addition = inc;
     lto_condition = "limited_to_activity_increase";
   }
+  if (in.whatif_lto_addition) {
+    lto_addition = *in.whatif_lto_addition;
+    lto_condition = "whatif";
+  }
   {
     nlohmann::json ledger = nlohmann::json::array();
     Money prev = Money::Zero();
@@ -245,7 +249,7 @@ StatusOr<nlohmann::json> ComputeRamme(const Agreement& agreement, const RammeInp
     talk_json[std::to_string(region)] = m.ore();
   }
 
-  const Money annual = *base + additions_sum + lto_addition - talk_reduction;
+  const Money annual = *base + additions_sum + lto_addition - talk_reduction + in.whatif_adjustment;
 
   // ---- Quarterly regulation by listed patients (H5) ----
   const Date listing_base = *Date::Parse(listing_base_p->value);
@@ -349,6 +353,7 @@ StatusOr<nlohmann::json> ComputeRamme(const Agreement& agreement, const RammeInp
                              {"lto_capacity_addition_ore", lto_addition.ore()},
                              {"talk_therapy_reduction_ore", talk_reduction.ore()},
                              {"talk_therapy_by_region", talk_json},
+                             {"whatif_adjustment_ore", in.whatif_adjustment.ore()},
                              {"annual_ore", annual.ore()},
                              {"regulated_by_listed_patients", regulated},
                              {"listing_base", listing_base.ToIso()}};

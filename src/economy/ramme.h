@@ -97,6 +97,10 @@ struct RammeInput {
   std::string offset_basis;                            // "" = agreement default (H1)
   std::optional<Date> statement_date;                  // default: 1 January of year + 1
   std::optional<Money> lto_activity_increase;          // B3 condition; nullopt = not verified
+  // What-if (economy.h, RammeWhatIf): added to the annual ramme, and an assumed
+  // LTO capacity addition that replaces the computed one (nullopt = computed).
+  Money whatif_adjustment;
+  std::optional<Money> whatif_lto_addition;
 };
 
 // One dated line of the LTO capacity ledger.
