@@ -11,6 +11,7 @@
 
 #include "common/decimal.h"
 #include "economy/ceiling.h"
+#include "economy/economy.h"
 #include "economy/ramme.h"
 
 namespace almen {
@@ -57,7 +58,9 @@ std::string Ym(int y, int m) {
 // months that have settled claim lines; months without lines (e.g. chronic fees
 // running on after the last claim) are not counted, and their quarter is
 // marked incomplete. Adds `source`, `months_settled` and a year-end `forecast`.
-StatusOr<json> RammeFromStorage(Storage& db, const Agreement& agreement, int year, const std::string& region) {
+// With `whatif`, the what-if's ramme change is applied to the input (ApplyRammeWhatIf).
+StatusOr<json> RammeFromStorage(Storage& db, const Agreement& agreement, int year, const std::string& region,
+                                const RammeWhatIf* whatif = nullptr) {
   auto c = db.pool().Borrow();
   const std::string from = Ym(year, 1), to = Ym(year, 12);
   ALMEN_ASSIGN_OR_RETURN(auto months_rows,
@@ -136,6 +139,7 @@ StatusOr<json> RammeFromStorage(Storage& db, const Agreement& agreement, int yea
     auto [reg, q, cat] = k;
     in.expenses.push_back({reg, Quarter{year, q}, cat, Money::FromOre(v)});
   }
+  if (whatif) ApplyRammeWhatIf(*whatif, &in);
   ALMEN_ASSIGN_OR_RETURN(json out, ComputeRamme(agreement, in));
   out["source"] = "stored_settlements";
   out["months_settled"] = std::vector<std::string>(settled.begin(), settled.end());
@@ -281,6 +285,36 @@ void RegisterEconomyRoutes(const EconomyRoutesContext& ctx) {
       return ctx.send_table(req, res, u, t, "ramme-quarters");
     }
     SendJsonE(res, *r);
+  }));
+
+  // The what-if (EconomyWhatIf: "set", "changes", and the named items
+  // lto_capacities_recruited, bosted_botilbud_covered) with the ramme statement
+  // from the stored settlements before and after (rltn, plo; others get the
+  // table only, like GET /api/economy).
+  http.Post("/api/economy/whatif", wrap([ctx](const httplib::Request& req, httplib::Response& res,
+                                              const UserRecord& u) {
+    json body = json::parse(req.body, nullptr, false);
+    if (!body.is_object())
+      return SendErrorE(res, InvalidInput("body must be a JSON object, e.g. {\"set\": [\"ITEM=VALUE\", …]} or "
+                                          "{\"lto_capacities_recruited\": 30}"));
+    int year = YearParam(req);
+    if (!year) return SendErrorE(res, InvalidInput("year must be a year, e.g. 2025"));
+    auto e = EconomyWhatIf(*ctx.agreement, body);
+    if (!e.ok()) return SendErrorE(res, e.status());
+    json out = std::move(*e);
+    if (u.role == "rltn" || u.role == "plo") {
+      const RammeWhatIf wi = RammeWhatIfOf(out);
+      auto before = RammeFromStorage(*ctx.db, *ctx.agreement, year, "");
+      if (!before.ok()) return SendErrorE(res, before.status());
+      auto after = RammeFromStorage(*ctx.db, *ctx.agreement, year, "", &wi);
+      if (!after.ok()) return SendErrorE(res, after.status());
+      out["ramme_statement"] = CompareRammeStatements(*before, *after);
+      out["ramme_statement"]["source"] = "stored_settlements";
+    } else {
+      out["ramme_statement"] = nullptr;
+      out["ramme_statement_note"] = "Rammeopgørelsen er national og vises kun for RLTN og PLO.";
+    }
+    SendJsonE(res, out);
   }));
 
   http.Get("/api/economy/ceilings", wrap([ctx, state](const httplib::Request& req, httplib::Response& res,

@@ -2,6 +2,8 @@
 // stored settlements and a year-end forecast, højestegrænser and quality
 // payments.
 //  GET  /api/economy/ramme?year=          ramme statement (rltn, plo); region: its spend per quarter
+//  POST /api/economy/whatif?year=         the economy table with items changed (every role) and, for
+//                                         rltn and plo, the ramme statement before and after the change
 //  GET  /api/economy/ceilings?year=       the last computed højestegrænse statement (scoped)
 //  POST /api/economy/ceilings?year=&reference=   multipart listings (required), decisions: compute
 //                                         from the stored statements, providers and attachments (rltn)

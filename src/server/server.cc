@@ -790,16 +790,7 @@ void App::Impl::Routes() {
   };
   http.Get("/api/economy", Authed([economy](const httplib::Request& req, httplib::Response& res,
                                             const UserRecord& u) { economy(req, res, u, {}); }));
-  http.Post("/api/economy/whatif", Authed([economy](const httplib::Request& req, httplib::Response& res,
-                                                    const UserRecord& u) {
-    json body = json::parse(req.body, nullptr, false);
-    std::vector<std::string> sets;
-    if (body.is_object() && body.contains("set") && body["set"].is_array())
-      for (const auto& s : body["set"])
-        if (s.is_string()) sets.push_back(s.get<std::string>());
-    if (sets.empty()) return SendError(res, InvalidInput("body must be {\"set\": [\"ITEM=VALUE\", …]}"));
-    economy(req, res, u, sets);
-  }));
+  // POST /api/economy/whatif: routes_economy.cc (with the ramme statement before and after).
   http.Get("/api/ramme", Authed([this](const httplib::Request& req, httplib::Response& res, const UserRecord& u) {
     if (u.role != "rltn" && u.role != "plo")
       return SendError(res, PermissionDenied("the ramme statement is national: rltn and plo only"));

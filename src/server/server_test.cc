@@ -371,6 +371,47 @@ TEST_P(ServerTest, ExportsCsvAndXlsxAndAuditsThem) {
   EXPECT_GE(exports, 8);
 }
 
+// The what-if moves the totals, the ramme and the ramme statement computed from
+// the stored settlements (issue 5 item 6).
+TEST_P(ServerTest, EconomyWhatIfMovesTotalsRammeAndStatement) {
+  std::string cookie = Login("rltn");
+  auto post = [&](const std::string& who, const json& body, int expect = 200) {
+    auto r = Client().Post("/api/economy/whatif", httplib::Headers{{"Cookie", who}}, body.dump(), "application/json");
+    EXPECT_TRUE(r);
+    if (!r) return json();
+    EXPECT_EQ(r->status, expect) << r->body;
+    return json::parse(r->body, nullptr, false);
+  };
+  json j = post(cookie, {{"lto_capacities_recruited", 30}, {"bosted_botilbud_covered", 200}});
+  // 30 × 267.000 kr. = 8,01 mio. (seed 20,0); 200 × 2.111,72 × 12 = 5,068128 mio. (seed 6,3).
+  EXPECT_EQ(j["total"]["y2025_ore"], 30'430'000'000 - 1'199'000'000 - 123'187'200);
+  EXPECT_EQ(j["ramme"]["change_ore"], -1'199'000'000);
+  EXPECT_EQ(j["ramme_2025_ore"], 1'012'600'000'000 - 1'199'000'000);
+  const json& st = j["ramme_statement"];
+  ASSERT_TRUE(st.is_object()) << j.dump();
+  EXPECT_EQ(st["source"], "stored_settlements");
+  EXPECT_EQ(st["before"]["source"], "stored_settlements");
+  // The demo's one LTO clinic has not grown since the baseline: the computed
+  // addition is 0, the what-if assumes 8,01 mio. kr.
+  EXPECT_EQ(st["before"]["lto_capacity_addition_ore"], 0);
+  EXPECT_EQ(st["after"]["lto_capacity_addition_ore"], 801'000'000);
+  EXPECT_EQ(st["change"]["ramme_ore"], 801'000'000);
+  EXPECT_EQ(st["after"]["ramme_ore"].get<int64_t>() - st["before"]["ramme_ore"].get<int64_t>(), 801'000'000);
+  // Only January–March are settled: no offset from a partial year, before or after.
+  EXPECT_FALSE(st["after"]["complete"].get<bool>());
+  EXPECT_TRUE(st["after"]["offset_ore"].is_null());
+  EXPECT_TRUE(st["change"]["offset_ore"].is_null());
+  // The old request form still works; bad requests are 400.
+  json old = post(cookie, {{"set", {"Bostedslæger/Heraf aktivitet=6.0"}}});
+  EXPECT_EQ(old["ramme_statement"]["change"]["ramme_ore"], 130'000'000);
+  post(cookie, {{"lto_capacities_recruited", -3}}, 400);
+  post(cookie, json::array(), 400);
+  // Other roles see the table but not the national statement.
+  json clinic = post(Login("klinik-222222"), {{"lto_capacities_recruited", 30}});
+  EXPECT_EQ(clinic["ramme"]["change_ore"], -1'199'000'000);
+  EXPECT_TRUE(clinic["ramme_statement"].is_null());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ServerTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& param_info) { return param_info.param; });
 
