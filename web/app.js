@@ -4,7 +4,7 @@ import { kr, mioKr, int, monthDa, dateDa, ROLE_DA, ITEM_DA } from './format.js';
 import { renderTable, esc, exportButtons } from './table.js';
 import { pageBostedCoverage, pageBostedReport, renderBostedEdit } from './bosted.js';
 import { pagePool, pageApplication, pageSanctions, pageSharing, caseNavItems, CASE_ROLE_DA } from './cases.js';
-import { renderEconomyPanels } from './economy.js';
+import { renderEconomyPanels, renderWhatIfEffect } from './economy.js';
 
 const main = document.getElementById('main');
 let me = null;
@@ -289,35 +289,52 @@ async function pageAgreement() {
 async function pageEconomy() {
   let e;
   try { e = await api('/api/economy'); } catch (err) { main.innerHTML = `<h1>Økonomitabel (afsnit 6)</h1><p class="error">${esc(err.message)}</p>`; return; }
-  const draw = (data, sets) => {
+  // req: the what-if request ({set: [...], lto_capacities_recruited, bosted_botilbud_covered}); null = the seed.
+  const draw = (data, req) => {
+    const sets = req?.set || [];
+    const named = [];
+    if (req && req.lto_capacities_recruited !== undefined) named.push(`LTO-læger rekrutteret: ${int(req.lto_capacities_recruited)}`);
+    if (req && req.bosted_botilbud_covered !== undefined) named.push(`botilbud med fast læge: ${int(req.bosted_botilbud_covered)}`);
     const cols = [
       { key: 'name', label: 'Post', html: (r) => (r.parent ? '&nbsp;&nbsp;&nbsp;' : '') + esc(r.name) },
       { key: 'y2024_ore', label: '2024', html: (r) => mioKr(r.y2024_ore) },
-      { key: 'y2025_ore', label: '2025', html: (r) => mioKr(r.y2025_ore) },
+      { key: 'y2025_ore', label: '2025', html: (r) => mioKr(r.y2025_ore, r.y2025_ore % 10000000 ? 2 : 1) },
       { key: 'permanent_ore', label: 'Varig', html: (r) => mioKr(r.permanent_ore) },
-      { key: 'growth_ore', label: 'Vækst 24–25', html: (r) => mioKr(r.growth_ore) },
+      { key: 'growth_ore', label: 'Vækst 24–25', html: (r) => mioKr(r.growth_ore, r.growth_ore % 10000000 ? 2 : 1) },
     ];
     const rows = [...data.items, { name: 'I alt', ...data.total }, { name: 'Merøkonomi', ...data.merokonomi }];
     main.innerHTML = `<div id="eco-panels"></div><h1>Økonomitabel (afsnit 6)</h1>
       <form class="panel" id="whatif"><h2>Hvad nu hvis</h2><div class="toolbar">
-      <select id="wi-item">${data.items.map((i) => `<option>${esc(i.name)}</option>`).join('')}</select>
+      <select id="wi-item">${data.items.map((i) => `<option value="${esc(i.id)}">${esc(i.name)}</option>`).join('')}</select>
       <select id="wi-col"><option value="y2025">2025</option><option value="y2024">2024</option><option value="permanent">Varig</option></select>
-      <input id="wi-value" placeholder="mio. kr., fx 8,0" size="10"><button class="primary">Beregn</button>
-      ${sets.length ? `<span class="muted">Ændret: ${esc(sets.join('; '))}</span> <a href="#/oekonomi" id="wi-reset">Nulstil</a>` : ''}</div></form><div id="t"></div>`;
+      <input id="wi-value" placeholder="mio. kr., fx 8,0" size="10"></div>
+      <div class="toolbar">
+      <label>LTO-læger faktisk rekrutteret (ekstra kapaciteter) <input id="wi-lto" type="number" min="0" step="1" size="6" value="${esc(req?.lto_capacities_recruited ?? '')}"></label>
+      <label>Bostedsdækning nået (botilbud med fast læge) <input id="wi-bosted" type="number" min="0" step="1" size="6" value="${esc(req?.bosted_botilbud_covered ?? '')}"></label>
+      <button class="primary">Beregn</button>
+      ${sets.length || named.length ? `<span class="muted">Ændret: ${esc([...sets, ...named].join('; '))}</span> <a href="#/oekonomi" id="wi-reset">Nulstil</a>` : ''}</div></form>
+      <div id="wi-effect"></div><div id="t"></div>`;
+    if (req) renderWhatIfEffect(document.getElementById('wi-effect'), data);
     renderTable(document.getElementById('t'), cols, rows, { exportUrl: '/api/economy' });
     renderEconomyPanels({ el: document.getElementById('eco-panels'), api, charts, me, year: Number(params().year) || 2025 });
     document.getElementById('whatif').onsubmit = async (ev) => {
       ev.preventDefault();
-      const s = [...sets, `${document.getElementById('wi-item').value}.${document.getElementById('wi-col').value}=${document.getElementById('wi-value').value}`];
+      const next = { set: [...sets] };
+      const v = document.getElementById('wi-value').value.trim();
+      if (v) next.set.push(`${document.getElementById('wi-item').value}.${document.getElementById('wi-col').value}=${v}`);
+      for (const [id, key] of [['wi-lto', 'lto_capacities_recruited'], ['wi-bosted', 'bosted_botilbud_covered']]) {
+        const n = document.getElementById(id).value.trim();
+        if (n !== '') next[key] = Number(n);
+      }
       try {
-        const r = await api('/api/economy/whatif', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ set: s }) });
-        draw(r, s);
+        const r = await api('/api/economy/whatif', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(next) });
+        draw(r, next);
       } catch (err) { alert(err.message); }
     };
     const reset = document.getElementById('wi-reset');
-    if (reset) reset.onclick = (ev) => { ev.preventDefault(); draw(e, []); };
+    if (reset) reset.onclick = (ev) => { ev.preventDefault(); draw(e, null); };
   };
-  draw(e, []);
+  draw(e, null);
 }
 
 async function pageBotilbud() {

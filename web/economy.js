@@ -139,3 +139,54 @@ export async function renderEconomyPanels({ el, api, charts, me, year = 2025 }) 
     qualityPanel({ el: el.querySelector('#eco-qual'), api, me, year }),
   ]);
 }
+
+// "1.00" -> "1,00 %"
+const pctText = (p) => (p === null || p === undefined ? '–' : esc(String(p).replace('.', ',')) + ' %');
+const mio2 = (ore) => (ore === null || ore === undefined ? '–' : mioKr(ore, 2));
+const diff = (a, b) => (a === null || a === undefined || b === null || b === undefined ? null : b - a);
+
+// The what-if's effect (POST /api/economy/whatif): totals, the ramme and the
+// offset before and after, with the named items explained.
+export function renderWhatIfEffect(el, d) {
+  const rows = [];
+  const add = (label, before, after, fmt = mio2) =>
+    rows.push(`<tr><td>${esc(label)}</td><td class="num">${fmt(before)}</td><td class="num">${fmt(after)}</td><td class="num">${fmt(diff(before, after))}</td></tr>`);
+  const seed = d.seed_totals || {};
+  add('Samlet økonomi 2025', seed.total?.y2025_ore, d.total.y2025_ore);
+  add('Samlet merøkonomi 2025', seed.merokonomi?.y2025_ore, d.merokonomi.y2025_ore);
+  if (d.ramme) add('Rammen 2025 (tabellen, Bilag 1)', d.ramme.y2025_seed_ore, d.ramme.y2025_ore);
+  const st = d.ramme_statement;
+  let note = '';
+  if (st) {
+    const b = st.before, a = st.after;
+    add('Rammeopgørelsen: rammen', b.ramme_ore, a.ramme_ore);
+    add('  heraf LTO-kapacitetstillæg', b.lto_capacity_addition_ore, a.lto_capacity_addition_ore);
+    add('Udgift (normeret til 52 uger)', b.spend_ore, a.spend_ore);
+    add('Overskridelse', b.overrun_ore, a.overrun_ore);
+    rows.push(`<tr><td>Overskridelse i procent</td><td class="num">${pctText(b.overrun_pct)}</td><td class="num">${pctText(a.overrun_pct)}</td><td></td></tr>`);
+    add('Modregning', b.offset_ore, a.offset_ore);
+    if (b.forecast || a.forecast) {
+      add('Prognose: overskridelse', b.forecast?.overrun_ore, a.forecast?.overrun_ore);
+      add('Prognose: modregning', b.forecast?.offset_ore, a.forecast?.offset_ore);
+    }
+    const plan = (p) => (p || []).map((x) => `${kr(x.amount_ore)} fra ${dateDa(x.from)}`).join('; ') || 'ingen';
+    note = `<p>Modregningsplan før: ${esc(plan(b.offset_plan))}. Efter: ${esc(plan(a.offset_plan))}.</p>
+      ${a.complete ? '' : '<p class="muted">Opgørelsen er ufuldstændig (complete: false): der beregnes hverken overskridelse eller modregning af et delvist år; prognosen viser retningen.</p>'}`;
+  } else if (d.ramme_statement_note) {
+    note = `<p class="muted">${esc(d.ramme_statement_note)}</p>`;
+  }
+  const sc = d.scenario || {};
+  const expl = [];
+  if (sc.lto_capacities_recruited) {
+    const l = sc.lto_capacities_recruited;
+    expl.push(`LTO-læger faktisk rekrutteret: ${int(l.capacities)} kapaciteter, heraf ${int(l.counted)} tæller (højst ${int(l.max_count)}) × ${kr(l.per_capacity_ore)}, højst ${mioKr(l.cap_ore)} = ${kr(l.amount_ore)} i rammen.`);
+  }
+  if (sc.bosted_botilbud_covered) {
+    const b = sc.bosted_botilbud_covered;
+    expl.push(`Bostedsdækning: ${int(b.botilbud)} botilbud × ${kr(b.per_month_ore)} × 12 = ${kr(b.amount_ore)} mod ${mioKr(b.pot_ore)} (${int(b.pot_botilbud)} botilbud). ${b.note}`);
+  }
+  el.innerHTML = `<div class="panel" id="wi-panel"><h2>Virkning af ændringen</h2>
+    ${expl.map((x) => `<p>${esc(x)}</p>`).join('')}
+    <table class="data"><thead><tr><th>Post</th><th>Før</th><th>Efter</th><th>Ændring</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+    ${note}</div>`;
+}
