@@ -33,6 +33,15 @@ TEST(Decimal, ParsesBothDecimalMarks) {
   EXPECT_EQ(FormatPpm(Ppm{1'027'700}), "1.027700");
 }
 
+TEST(Decimal, FormatsRatiosAndSplitsLists) {
+  EXPECT_EQ(FormatRatio(14, 1000, 2), "0.01");          // 0,014 → 0,01
+  EXPECT_EQ(FormatRatio(135 * 100, 9643, 2), "1.40");   // 135 of 9.643 as a percentage
+  EXPECT_EQ(FormatRatio(-5, 1000, 2), "-0.01");         // half away from zero
+  EXPECT_EQ(FormatRatio(7, 2, 0), "4");
+  EXPECT_EQ(SplitNonEmpty("a;;b;", ';'), (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(SplitNonEmpty("", ';').empty());
+}
+
 TEST(Date, ParsesStrictIso) {
   auto d = Date::Parse("2025-03-31");
   ASSERT_TRUE(d);

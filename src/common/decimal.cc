@@ -46,4 +46,29 @@ std::string FormatPpm(Ppm p) {
   return buf;
 }
 
+std::string FormatRatio(Int128 num, Int128 den, int decimals) {
+  Int128 scale = 1;
+  for (int i = 0; i < decimals; ++i) scale *= 10;
+  int64_t v = RoundDiv(num * scale, den);
+  bool neg = v < 0;
+  if (neg) v = -v;
+  int64_t unit = static_cast<int64_t>(scale);
+  std::string frac = std::to_string(v % unit);
+  while (static_cast<int>(frac.size()) < decimals) frac = "0" + frac;
+  return (neg ? "-" : "") + std::to_string(v / unit) + (decimals > 0 ? "." + frac : "");
+}
+
+std::vector<std::string> SplitNonEmpty(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t end = s.find(sep, start);
+    if (end == std::string_view::npos) end = s.size();
+    std::string_view part = s.substr(start, end - start);
+    if (!part.empty()) out.emplace_back(part);
+    start = end + 1;
+  }
+  return out;
+}
+
 }  // namespace almen

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/money.h"
 
@@ -51,5 +52,12 @@ inline Money ScaleRatio(Money amount, int64_t num, int64_t den) {
 std::optional<Ppm> ParsePpm(std::string_view text);
 // "1.027700" style (always 6 decimals, dot).
 std::string FormatPpm(Ppm p);
+// num/den printed with `decimals` decimals ("1.40"), rounded half away from
+// zero. For percentages pass num × 100. REQUIRES: den != 0, decimals ≤ 18.
+std::string FormatRatio(Int128 num, Int128 den, int decimals);
+
+// The non-empty parts of `s` between `sep` ("a;;b" → {"a", "b"}); used for
+// list-valued agreement parameters.
+std::vector<std::string> SplitNonEmpty(std::string_view s, char sep);
 
 }  // namespace almen

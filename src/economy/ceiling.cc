@@ -13,31 +13,7 @@ namespace almen {
 
 namespace {
 
-std::vector<std::string> SplitList(std::string_view s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t end = s.find(';', start);
-    if (end == std::string_view::npos) end = s.size();
-    std::string_view part = s.substr(start, end - start);
-    if (!part.empty()) out.emplace_back(part);
-    start = end + 1;
-  }
-  return out;
-}
 
-// num/den × 10^decimals rounded half away from zero, printed with `decimals` decimals.
-std::string FormatRatio(Int128 num, Int128 den, int decimals) {
-  Int128 scale = 1;
-  for (int i = 0; i < decimals; ++i) scale *= 10;
-  int64_t v = RoundDiv(num * scale, den);
-  bool neg = v < 0;
-  if (neg) v = -v;
-  int64_t unit = static_cast<int64_t>(scale);
-  std::string frac = std::to_string(v % unit);
-  while (static_cast<int>(frac.size()) < decimals) frac = "0" + frac;
-  return (neg ? "-" : "") + std::to_string(v / unit) + (decimals > 0 ? "." + frac : "");
-}
 
 struct CodeRange {
   int from, to;
@@ -45,7 +21,7 @@ struct CodeRange {
 
 StatusOr<std::vector<CodeRange>> ParseCodeRanges(const std::string& name, std::string_view s) {
   std::vector<CodeRange> out;
-  for (const auto& part : SplitList(s)) {
+  for (const auto& part : SplitNonEmpty(s, ';')) {
     size_t dash = part.find('-');
     auto a = ParseInt64(part.substr(0, dash));
     auto b = dash == std::string::npos ? a : ParseInt64(part.substr(dash + 1));
@@ -102,7 +78,7 @@ StatusOr<CeilingResult> ComputeCeilings(const Agreement& agreement, const Ceilin
   auto cm = ParseInt64(month_p->value);
   if (!cm || *cm < 1 || *cm > 12) return Internal("ceiling_clawback_month must be 01..12");
   res.clawback_month = Month::FromYm(in.year + 1, static_cast<int>(*cm));
-  const std::vector<std::string> items = SplitList(items_p->value);
+  const std::vector<std::string> items = SplitNonEmpty(items_p->value, ';');
   ALMEN_ASSIGN_OR_RETURN(std::vector<CodeRange> excluded, ParseCodeRanges("ceiling_excluded_codes", codes_p->value));
 
   // Cost per clinic in the year.

@@ -25,32 +25,9 @@ namespace almen {
 
 namespace {
 
-std::vector<std::string> SplitList(std::string_view s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t end = s.find(';', start);
-    if (end == std::string_view::npos) end = s.size();
-    std::string_view part = s.substr(start, end - start);
-    if (!part.empty()) out.emplace_back(part);
-    start = end + 1;
-  }
-  return out;
-}
 
 // num/den as a percentage with `decimals` decimals, rounded half away from zero: "1.40".
-std::string FormatPct(Int128 num, Int128 den, int decimals) {
-  Int128 scale = 100;
-  for (int i = 0; i < decimals; ++i) scale *= 10;
-  int64_t v = RoundDiv(num * scale, den);
-  bool neg = v < 0;
-  if (neg) v = -v;
-  int64_t unit = 1;
-  for (int i = 0; i < decimals; ++i) unit *= 10;
-  std::string frac = std::to_string(v % unit);
-  while (static_cast<int>(frac.size()) < decimals) frac = "0" + frac;
-  return (neg ? "-" : "") + std::to_string(v / unit) + (decimals > 0 ? "." + frac : "");
-}
+std::string FormatPct(Int128 num, Int128 den, int decimals) { return FormatRatio(num * 100, den, decimals); }
 
 int DaysInYear(int year) { return Date::FromYmd(year + 1, 1, 1).days() - Date::FromYmd(year, 1, 1).days(); }
 
@@ -150,12 +127,12 @@ StatusOr<nlohmann::json> ComputeRamme(const Agreement& agreement, const RammeInp
     return Internal("agreement data lacks a ramme parameter for " + std::to_string(year) +
                     " (offset_regulation_dates, ramme_listing_base, ramme_excluded_categories, ramme_reducing_categories)");
   std::set<ExpenseCategory> excluded, reducing;
-  for (const auto& n : SplitList(excluded_p->value)) {
+  for (const auto& n : SplitNonEmpty(excluded_p->value, ';')) {
     auto c = ParseExpenseCategory(n);
     if (!c) return Internal("ramme_excluded_categories: unknown category '" + n + "'");
     excluded.insert(*c);
   }
-  for (const auto& n : SplitList(reducing_p->value)) {
+  for (const auto& n : SplitNonEmpty(reducing_p->value, ';')) {
     auto c = ParseExpenseCategory(n);
     if (!c) return Internal("ramme_reducing_categories: unknown category '" + n + "'");
     reducing.insert(*c);
@@ -360,7 +337,7 @@ StatusOr<nlohmann::json> ComputeRamme(const Agreement& agreement, const RammeInp
   out["spend_ore"] = spend.ore();
   out["spend_actual_ore"] = spend_actual.ore();
   out["spend_by_category_ore"] = by_category;
-  out["excluded_categories"] = SplitList(excluded_p->value);
+  out["excluded_categories"] = SplitNonEmpty(excluded_p->value, ';');
   out["ignored_rows_other_years"] = ignored_rows;
   out["normalisation"] = {{"days_in_year", days},
                           {"normalised_days", norm_days},
@@ -444,7 +421,7 @@ StatusOr<nlohmann::json> ComputeRamme(const Agreement& agreement, const RammeInp
   if (offset > Money::Zero()) {
     std::vector<Date> reg_dates;
     for (int y = statement_date.year(); y <= statement_date.year() + 3; ++y)
-      for (const auto& md : SplitList(reg_dates_p->value)) {
+      for (const auto& md : SplitNonEmpty(reg_dates_p->value, ';')) {
         auto d = Date::Parse(std::to_string(y) + "-" + md);
         if (!d) return Internal("offset_regulation_dates: '" + md + "' is not MM-DD");
         if (statement_date < *d) reg_dates.push_back(*d);
