@@ -653,6 +653,27 @@ StatusOr<Table> Storage::Lines(const Scope& scope, const LineFilter& f) {
   return t;
 }
 
+Status Storage::ForEachLine(int64_t run_id, const std::function<Status(const StoredLine&)>& fn) {
+  auto c = pool_->Borrow();
+  ALMEN_ASSIGN_OR_RETURN(auto rows, c->Query("SELECT seq, claim_id, provider, service_date, code, status, amount_ore, "
+                                             "rule, reason FROM lines WHERE run_id = $1",
+                                             {run_id}));
+  StoredLine l;
+  for (const auto& r : rows) {
+    l.seq = r.Int(0);
+    l.claim_id = r.Str(1);
+    l.provider = r.Str(2);
+    l.service_date = r.Str(3);
+    l.code = r.Str(4);
+    l.status = r.Str(5);
+    l.amount_ore = r.Int(6);
+    l.rule = r.Str(7);
+    l.reason = r.Str(8);
+    ALMEN_RETURN_IF_ERROR(fn(l));
+  }
+  return Status::Ok();
+}
+
 StatusOr<Table> Storage::Rejections(const Scope& scope, const std::string& month) {
   auto c = pool_->Borrow();
   SqlParams p;

@@ -82,6 +82,15 @@ struct UserRecord {
   std::string username, password_hash, role, scope;
 };
 
+// One stored line of a run (lines.csv of the settlement, after the import's
+// duplicate check).
+struct StoredLine {
+  int64_t seq = 0;  // 1-based position in the run's claim file
+  std::string claim_id, provider, service_date, code, status;
+  int64_t amount_ore = 0;
+  std::string rule, reason, paragraph;
+};
+
 struct LineFilter {
   std::string provider, month, status, rule, code;
   int64_t run_id = 0;  // 0 = all runs
@@ -114,6 +123,9 @@ class Storage {
   StatusOr<nlohmann::json> Run(int64_t id, const Scope& scope);
   StatusOr<Table> Statements(const Scope& scope, const std::string& provider, const std::string& month);
   StatusOr<Table> Lines(const Scope& scope, const LineFilter& filter);
+  // Calls `fn` for every stored line of run `run_id`, in no particular order;
+  // stops at the first error `fn` returns. Unscoped: for re-runs and tools.
+  Status ForEachLine(int64_t run_id, const std::function<Status(const StoredLine&)>& fn);
   StatusOr<Table> Rejections(const Scope& scope, const std::string& month);
   StatusOr<Table> Overview(const Scope& scope, const std::string& year);
   StatusOr<Table> Providers(const Scope& scope);

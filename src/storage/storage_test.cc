@@ -6,10 +6,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "storage/testing_pg.h"
 
 namespace almen {
+
+const std::vector<std::pair<std::string_view, std::string_view>>& MigrationFiles();
 namespace {
 
 namespace fs = std::filesystem;
@@ -75,8 +78,11 @@ const char* kStatements1 =
     "123456,2025-01,service,0101,1,17288\n";
 
 TEST_P(StorageTest, MigratesAndImports) {
-  // The highest migration in src/storage/migrations/ (0004_bosted_history.sql).
-  EXPECT_EQ(*db_->SchemaVersion(), 4);
+  // The highest migration in src/storage/migrations/.
+  int64_t highest = 0;
+  for (const auto& [name, content] : MigrationFiles()) highest = std::max<int64_t>(highest, std::stoll(std::string(name.substr(0, 4))));
+  EXPECT_GE(highest, 4);
+  EXPECT_EQ(*db_->SchemaVersion(), highest);
   auto r = db_->ImportRun(MakeRun("a", "claim_id\nc1\nc2\n", kLines1, kStatements1), nullptr, {});
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_FALSE(r->already_imported);
@@ -89,6 +95,30 @@ TEST_P(StorageTest, MigratesAndImports) {
   EXPECT_EQ(j["rejected"], 1);
   EXPECT_EQ(j["amount_ore"], 17288);
   EXPECT_EQ(j["agreement_version"], "ok25@abc");
+}
+
+TEST_P(StorageTest, ForEachLineVisitsEveryStoredLine) {
+  auto r = db_->ImportRun(MakeRun("a", "claim_id\nc1\nc2\n", kLines1, kStatements1), nullptr, {});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  std::map<int64_t, StoredLine> seen;
+  ASSERT_TRUE(db_->ForEachLine(r->run_id, [&](const StoredLine& l) {
+                   seen[l.seq] = l;
+                   return Status::Ok();
+                 }).ok());
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[1].claim_id, "c1");
+  EXPECT_EQ(seen[1].amount_ore, 17288);
+  EXPECT_EQ(seen[2].status, "rejected");
+  EXPECT_EQ(seen[2].rule, "0120.not_out_of_hours");
+  EXPECT_EQ(seen[2].reason, "Ikke i lægevagt");
+  // An error from the callback stops the walk and is returned.
+  int calls = 0;
+  Status s = db_->ForEachLine(r->run_id, [&](const StoredLine&) {
+    ++calls;
+    return InvalidInput("stop");
+  });
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(calls, 1);
 }
 
 TEST_P(StorageTest, SameFileTwiceIsANoOp) {
