@@ -11,7 +11,7 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential cmake ninja-build pkg-config python3 git ca-certificates \
-  libfmt-dev nlohmann-json3-dev libcli11-dev libsodium-dev libabsl-dev libxxhash-dev \
+  libfmt-dev nlohmann-json3-dev libcli11-dev libsodium-dev libzstd-dev libabsl-dev libxxhash-dev \
   libsqlite3-dev sqlite3 libpq-dev libpqxx-dev postgresql \
   libcpp-httplib-dev libssl-dev libxlsxwriter-dev libjs-chart.js curl jq wrk \
   libgtest-dev libgmock-dev libbenchmark-dev \

@@ -60,6 +60,9 @@ Pseudonymizer::Pseudonymizer(std::string_view key) {
   crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(key.data()), key.size(),
                      reinterpret_cast<const unsigned char*>("almen-cpr-v1"), 12);
   std::memcpy(key_.data(), digest, key_.size());
+  crypto_generichash(archive_key_.data(), archive_key_.size(), reinterpret_cast<const unsigned char*>(key.data()),
+                     key.size(), reinterpret_cast<const unsigned char*>("almen-archive-v1"), 16);
+  sodium_memzero(digest, sizeof digest);
   demo_ = key == kDemoKey;
 }
 

@@ -49,9 +49,14 @@ class Pseudonymizer {
   bool used_demo_key() const { return demo_; }
   // REQUIRES: `digits` are the 10 CPR digits without the dash.
   Pseudonym Of(std::string_view digits) const;
+  // A second key derived from the same secret (BLAKE2b, context
+  // "almen-archive-v1"), for sealing input files kept for re-runs
+  // (common/sealed.h). Independent of the pseudonym key.
+  const std::array<unsigned char, 32>& archive_key() const { return archive_key_; }
 
  private:
   std::array<unsigned char, 16> key_{};
+  std::array<unsigned char, 32> archive_key_{};
   bool demo_ = false;
 };
 
