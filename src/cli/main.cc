@@ -77,11 +77,19 @@ int main(int argc, char** argv) {
   c_ramme->add_option("--providers", ramme.providers_path, "providers.csv");
   c_ramme->add_option("--previous-overrun-pct", prev_overrun, "Last year's overrun in percent, e.g. 0.5");
   c_ramme->add_option("--offset-basis", ramme.offset_basis, "excess_over_tolerance | full_overrun");
+  c_ramme->add_option("--price-level", ramme.price_level,
+                      "apr-24: the spend is at the agreement's level (settle --price-level apr-24), so the ramme is "
+                      "not § 64-regulated; default: regulated");
+  std::vector<std::string> ramme_whatif;
+  c_ramme->add_option("--whatif", ramme_whatif,
+                      "NAME=N, repeatable: lto_capacities_recruited=N, bosted_botilbud_covered=N; prints the "
+                      "statement before and after");
 
   // economy
-  std::vector<std::string> sets;
-  auto* c_eco = app.add_subcommand("economy", "The section 6 economy table as JSON (what-if with --set)");
+  std::vector<std::string> sets, eco_whatif;
+  auto* c_eco = app.add_subcommand("economy", "The section 6 economy table as JSON (what-if with --set, --whatif)");
   c_eco->add_option("--set", sets, "ITEM=VALUE (mio. kr., e.g. \"Bostedslæger.y2025=8,0\")");
+  c_eco->add_option("--whatif", eco_whatif, "NAME=N, repeatable: lto_capacities_recruited=N, bosted_botilbud_covered=N");
 
   // agreement
   auto* c_agr = app.add_subcommand("agreement", "Show or check the agreement data");
@@ -130,9 +138,13 @@ int main(int argc, char** argv) {
     st = RunGenerate(gen);
   } else if (c_ramme->parsed()) {
     if (!prev_overrun.empty()) ramme.previous_overrun_pct = prev_overrun;
-    st = RunJson(RammeStatement(*agreement, ramme));
+    if (!ramme.price_level.empty() && ramme.price_level != "apr-24" && ramme.price_level != "regulated")
+      st = UsageError("--price-level must be apr-24 or regulated, not '" + ramme.price_level + "'");
+    else
+      st = RunJson(ramme_whatif.empty() ? RammeStatement(*agreement, ramme)
+                                        : RammeStatementWhatIf(*agreement, ramme, ramme_whatif));
   } else if (c_eco->parsed()) {
-    st = RunJson(EconomyTable(*agreement, sets));
+    st = RunJson(EconomyTable(*agreement, sets, eco_whatif));
   } else if (c_agr_show->parsed()) {
     st = RunAgreementShow(*agreement, show_json);
   } else if (c_agr_check->parsed()) {

@@ -180,11 +180,12 @@ StatusOr<nlohmann::json> EconomyWhatIfRamme(const Agreement& agreement, const nl
   return out;
 }
 
-StatusOr<nlohmann::json> RammeStatement(const Agreement& agreement, const RammeOptions& o) {
+StatusOr<RammeInput> RammeInputFromOptions(const RammeOptions& o) {
   RammeInput in;
   in.year = o.year;
   in.previous_overrun_pct = o.previous_overrun_pct;
   in.offset_basis = o.offset_basis;
+  in.price_level = o.price_level;
   if (o.statement_date) {
     auto d = Date::Parse(*o.statement_date);
     if (!d) return InvalidInput("--statement-date '" + *o.statement_date + "': not a date (YYYY-MM-DD)");
@@ -205,7 +206,54 @@ StatusOr<nlohmann::json> RammeStatement(const Agreement& agreement, const RammeO
     ALMEN_ASSIGN_OR_RETURN(auto providers, ParseProvidersCsv(o.providers_path, text));
     in.providers = std::move(providers);
   }
+  return in;
+}
+
+StatusOr<nlohmann::json> RammeStatement(const Agreement& agreement, const RammeOptions& o) {
+  ALMEN_ASSIGN_OR_RETURN(RammeInput in, RammeInputFromOptions(o));
   return ComputeRamme(agreement, in);
+}
+
+StatusOr<nlohmann::json> ParseNamedWhatIf(const std::vector<std::string>& items) {
+  nlohmann::json request = nlohmann::json::object();
+  for (const auto& item : items) {
+    const size_t eq = item.find('=');
+    const std::string name = item.substr(0, eq);
+    if (name != "lto_capacities_recruited" && name != "bosted_botilbud_covered")
+      return InvalidInput("--whatif '" + item +
+                          "': unknown item; use lto_capacities_recruited=N or bosted_botilbud_covered=N");
+    if (eq == std::string::npos) return InvalidInput("--whatif '" + item + "': missing =N (a whole number ≥ 0)");
+    const std::string value = item.substr(eq + 1);
+    auto n = value.find_first_not_of("0123456789") == std::string::npos ? ParseInt64(value) : std::nullopt;
+    if (value.empty() || !n || *n < 0)
+      return InvalidInput("--whatif '" + item + "': " + name + " must be a whole number ≥ 0, e.g. " + name + "=40");
+    if (request.contains(name)) return InvalidInput("--whatif " + name + " is given twice");
+    request[name] = *n;
+  }
+  return request;
+}
+
+StatusOr<nlohmann::json> EconomyTable(const Agreement& agreement, const std::vector<std::string>& sets,
+                                      const std::vector<std::string>& whatif) {
+  if (whatif.empty()) return EconomyTable(agreement, sets);
+  ALMEN_ASSIGN_OR_RETURN(nlohmann::json request, ParseNamedWhatIf(whatif));
+  if (!sets.empty()) request["set"] = sets;
+  return EconomyWhatIf(agreement, request);
+}
+
+StatusOr<nlohmann::json> RammeStatementWhatIf(const Agreement& agreement, const RammeOptions& o,
+                                              const std::vector<std::string>& whatif) {
+  ALMEN_ASSIGN_OR_RETURN(nlohmann::json request, ParseNamedWhatIf(whatif));
+  if (o.year != 2025)
+    return InvalidInput("--whatif: the named items change the economy table's 2025 column; use --year 2025");
+  ALMEN_ASSIGN_OR_RETURN(RammeInput in, RammeInputFromOptions(o));
+  ALMEN_ASSIGN_OR_RETURN(nlohmann::json table, EconomyWhatIfRamme(agreement, request, in));
+  nlohmann::json out = std::move(table["ramme_statement"]);
+  out["year"] = o.year;
+  out["whatif"] = request;
+  out["scenario"] = table.value("scenario", nlohmann::json::object());
+  out["table_ramme"] = table.value("ramme", nlohmann::json(nullptr));
+  return out;
 }
 
 }  // namespace almen

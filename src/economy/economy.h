@@ -74,8 +74,28 @@ struct RammeOptions {
   std::string offset_basis;    // "" = agreement default
   std::optional<std::string> statement_date;        // ISO date; default 1 January of year + 1
   std::optional<int64_t> lto_activity_increase_ore; // B3 condition; absent = not verified
+  std::string price_level;     // "" / "regulated" (default) or "apr-24" (RammeInput::price_level)
 };
 
 StatusOr<nlohmann::json> RammeStatement(const Agreement& agreement, const RammeOptions& options);
+// The RammeInput RammeStatement computes from (files read and parsed).
+StatusOr<RammeInput> RammeInputFromOptions(const RammeOptions& options);
+
+// The named what-if items of EconomyWhatIf from the command line: each
+// "NAME=N" with NAME lto_capacities_recruited or bosted_botilbud_covered and N
+// a whole number ≥ 0 (digits only). Returns the request object
+// {"lto_capacities_recruited": N, …}; a bad item is InvalidInput naming it.
+StatusOr<nlohmann::json> ParseNamedWhatIf(const std::vector<std::string>& items);
+// `almen economy --set … --whatif …`: EconomyWhatIf of the sets and named items
+// (the table after the change, with seed_totals, changed and scenario).
+// Without named items this is EconomyTable(agreement, sets).
+StatusOr<nlohmann::json> EconomyTable(const Agreement& agreement, const std::vector<std::string>& sets,
+                                      const std::vector<std::string>& whatif);
+// `almen ramme … --whatif NAME=N …`: the statement before and after the named
+// items, {"year", "whatif", "scenario", "table_ramme", "before", "after",
+// "change"} (CompareRammeStatements). The items describe the economy table's
+// year 2025; another year is InvalidInput.
+StatusOr<nlohmann::json> RammeStatementWhatIf(const Agreement& agreement, const RammeOptions& options,
+                                              const std::vector<std::string>& whatif);
 
 }  // namespace almen

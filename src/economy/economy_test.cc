@@ -21,16 +21,20 @@ const Agreement& Builtin() {
   return a;
 }
 
-// The built-in agreement with one text replacement in parameters_economy.csv.
-Agreement WithParameter(const std::string& from, const std::string& to) {
+// The built-in agreement with one text replacement in one of its files.
+Agreement WithReplacement(const std::string& file, const std::string& from, const std::string& to) {
   auto files = Builtin().files();
-  std::string& p = files.at("parameters_economy.csv");
+  std::string& p = files.at(file);
   size_t at = p.find(from);
   EXPECT_NE(at, std::string::npos) << from;
   p.replace(at, from.size(), to);
   auto r = Agreement::LoadFiles(files, "test");
   EXPECT_TRUE(r.ok()) << r.status().message();
   return *r;
+}
+// The built-in agreement with one text replacement in parameters_economy.csv.
+Agreement WithParameter(const std::string& from, const std::string& to) {
+  return WithReplacement("parameters_economy.csv", from, to);
 }
 
 constexpr int64_t kMio = 100'000'000;  // øre per mio. kr.
@@ -183,6 +187,11 @@ std::vector<ExpenseRow> Spend(int year, int64_t target) {
       rows.push_back({reg, Quarter{year, q}, ExpenseCategory::kDay, Money::FromOre(part)});
     }
   return rows;
+}
+
+// Quarter q's part of a year amount (the parts add up exactly).
+Money QuarterPart4(int64_t year_total, int q) {
+  return Money::FromOre(RoundDiv(static_cast<Int128>(year_total) * q, 4) - RoundDiv(static_cast<Int128>(year_total) * (q - 1), 4));
 }
 
 nlohmann::json Ramme(const RammeInput& in, const Agreement& a = Builtin()) {
@@ -543,6 +552,301 @@ TEST(WhatIfRamme, BadNamedItemsAreInvalidInput) {
     ASSERT_FALSE(r.ok()) << bad.dump();
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput);
   }
+}
+
+// ---------- B1 corrections: spirometry and sundhedstjek på botilbud ----------
+
+constexpr int64_t kSpiroAlloc = 1'200'000'000;  // 12,0 mio. kr. (illustrative parameter)
+constexpr int64_t kTjekAlloc = 650'000'000;     // 6,5 mio. kr. (illustrative parameter)
+
+// A complete 2025 with day spend 1 % over the ramme, plus a year's spend of
+// the two categories (in region 1081, a quarter each; nullopt = no rows).
+RammeInput WithCategorySpend(std::optional<int64_t> spiro, std::optional<int64_t> tjek) {
+  RammeInput in = Input2025(kRamme2025 / 100);
+  auto add = [&](ExpenseCategory c, int64_t year_total) {
+    for (int q = 1; q <= 4; ++q)
+      in.expenses.push_back({kFirstRegion, Quarter{2025, q}, c, QuarterPart4(year_total, q)});
+  };
+  if (spiro) add(ExpenseCategory::kSpirometry, *spiro);
+  if (tjek) add(ExpenseCategory::kSundhedstjekBotilbud, *tjek);
+  return in;
+}
+
+const nlohmann::json& Correction(const nlohmann::json& j, const std::string& name) {
+  for (const auto& c : j["ramme_components"]["corrections"])
+    if (c["name"] == name) return c;
+  static const nlohmann::json none;
+  ADD_FAILURE() << "no correction " << name;
+  return none;
+}
+
+void ExpectQuartersAddUp(const nlohmann::json& j) {
+  int64_t sum = 0, corr = 0;
+  for (const auto& q : j["quarters"]) {
+    sum += q["ramme_ore"].get<int64_t>();
+    corr += q["corrections_ore"].get<int64_t>();
+  }
+  EXPECT_EQ(sum, j["ramme_ore"].get<int64_t>());
+  EXPECT_EQ(corr, j["ramme_components"]["corrections_ore"].get<int64_t>());
+  EXPECT_EQ(j["ramme_apr24_ore"].get<int64_t>() + j["price_regulation"]["amount_ore"].get<int64_t>() +
+                j["ramme_components"]["corrections_ore"].get<int64_t>(),
+            j["ramme_ore"].get<int64_t>());
+}
+
+TEST(RammeCorrections, UnspentReducesTheRamme) {
+  auto j = Ramme(WithCategorySpend(900'000'000, 500'000'000));  // 9,0 of 12,0 and 5,0 of 6,5 mio. kr.
+  const auto& s = Correction(j, "spirometry");
+  EXPECT_EQ(s["status"], "final");
+  EXPECT_TRUE(s["applied"].get<bool>());
+  EXPECT_EQ(s["allocation_ore"], kSpiroAlloc);
+  EXPECT_EQ(s["spend_ore"], 900'000'000);
+  EXPECT_EQ(s["unspent_ore"], 300'000'000);
+  EXPECT_EQ(s["amount_ore"], -300'000'000);
+  EXPECT_EQ(s["source"], "illustrative");
+  EXPECT_NE(s["text"].get<std::string>().find("reduceres"), std::string::npos);
+  const auto& t = Correction(j, "sundhedstjek_botilbud");
+  EXPECT_EQ(t["amount_ore"], -150'000'000);
+  EXPECT_EQ(j["ramme_components"]["corrections_ore"], -450'000'000);
+  EXPECT_EQ(j["ramme_ore"], kRamme2025 - 450'000'000);
+  // The spend of the categories still counts as spend (only the ramme moves).
+  EXPECT_EQ(j["spend_actual_ore"].get<int64_t>(),
+            Ramme(Input2025(kRamme2025 / 100))["spend_actual_ore"].get<int64_t>() + 1'400'000'000);
+  ExpectQuartersAddUp(j);
+  EXPECT_EQ(j["quarters"][0]["corrections_ore"], -112'500'000);
+}
+
+TEST(RammeCorrections, ExactlySpentIsNoCorrection) {
+  auto j = Ramme(WithCategorySpend(kSpiroAlloc, kTjekAlloc));
+  EXPECT_EQ(Correction(j, "spirometry")["amount_ore"], 0);
+  EXPECT_EQ(Correction(j, "sundhedstjek_botilbud")["amount_ore"], 0);
+  EXPECT_NE(Correction(j, "spirometry")["text"].get<std::string>().find("netop forbrugt"), std::string::npos);
+  EXPECT_EQ(j["ramme_ore"], kRamme2025);
+  ExpectQuartersAddUp(j);
+}
+
+TEST(RammeCorrections, OverspentSundhedstjekRaisesOverspentSpirometryDoesNot) {
+  auto j = Ramme(WithCategorySpend(1'500'000'000, 800'000'000));  // 15,0 > 12,0 and 8,0 > 6,5
+  const auto& s = Correction(j, "spirometry");
+  EXPECT_EQ(s["excess_ore"], 300'000'000);
+  EXPECT_EQ(s["amount_ore"], 0);  // no raise for spirometry
+  EXPECT_FALSE(s["raises_if_exceeded"].get<bool>());
+  const auto& t = Correction(j, "sundhedstjek_botilbud");
+  EXPECT_EQ(t["excess_ore"], 150'000'000);
+  EXPECT_EQ(t["amount_ore"], 150'000'000);  // raised by the excess
+  EXPECT_NE(t["text"].get<std::string>().find("opreguleres"), std::string::npos);
+  EXPECT_EQ(j["ramme_ore"], kRamme2025 + 150'000'000);
+  ExpectQuartersAddUp(j);
+  // One øre either side of the sundhedstjek allocation.
+  EXPECT_EQ(Correction(Ramme(WithCategorySpend(kSpiroAlloc, kTjekAlloc + 1)), "sundhedstjek_botilbud")["amount_ore"], 1);
+  EXPECT_EQ(Correction(Ramme(WithCategorySpend(kSpiroAlloc, kTjekAlloc - 1)), "sundhedstjek_botilbud")["amount_ore"], -1);
+  EXPECT_EQ(Correction(Ramme(WithCategorySpend(kSpiroAlloc + 1, kTjekAlloc)), "spirometry")["amount_ore"], 0);
+  EXPECT_EQ(Correction(Ramme(WithCategorySpend(kSpiroAlloc - 1, kTjekAlloc)), "spirometry")["amount_ore"], -1);
+}
+
+TEST(RammeCorrections, NotReportedCategoryIsNotCorrected) {
+  auto j = Ramme(WithCategorySpend(std::nullopt, std::nullopt));
+  EXPECT_EQ(Correction(j, "spirometry")["status"], "not_reported");
+  EXPECT_FALSE(Correction(j, "spirometry")["applied"].get<bool>());
+  EXPECT_EQ(j["ramme_ore"], kRamme2025);
+  // A reported zero is a real zero: the whole allocation is unspent.
+  auto z = Ramme(WithCategorySpend(0, std::nullopt));
+  EXPECT_EQ(Correction(z, "spirometry")["amount_ore"], -kSpiroAlloc);
+  EXPECT_EQ(Correction(z, "sundhedstjek_botilbud")["status"], "not_reported");
+  // No allocation in the data for 2023: no correction lines at all.
+  auto text = ReadFile(kDir + "/expenses_2023.csv");
+  ASSERT_TRUE(text.ok());
+  RammeInput in;
+  in.year = 2023;
+  in.expenses = *ParseExpensesCsv("expenses_2023.csv", *text);
+  EXPECT_TRUE(Ramme(in)["ramme_components"]["corrections"].empty());
+}
+
+TEST(RammeCorrections, PartialYearIsProvisionalAndNotApplied) {
+  RammeInput in = WithCategorySpend(600'000'000, 500'000'000);  // 1,5 and 1,25 mio. kr. a quarter
+  std::erase_if(in.expenses, [](const ExpenseRow& e) { return e.quarter.q == 4 && e.region == kLastRegion; });
+  auto j = Ramme(in);
+  EXPECT_FALSE(j["complete"].get<bool>());
+  const auto& s = Correction(j, "spirometry");
+  EXPECT_EQ(s["status"], "provisional");
+  EXPECT_FALSE(s["applied"].get<bool>());
+  EXPECT_EQ(s["amount_ore"], 0);
+  EXPECT_EQ(s["provisional"]["quarters"], 3);
+  EXPECT_EQ(s["provisional"]["allocation_ore"], 900'000'000);  // 3/4 of 12,0 mio. kr.
+  EXPECT_EQ(s["provisional"]["spend_ore"], 450'000'000);
+  EXPECT_EQ(s["provisional"]["amount_ore"], -450'000'000);
+  EXPECT_NE(s["text"].get<std::string>().find("Foreløbig"), std::string::npos);
+  const auto& t = Correction(j, "sundhedstjek_botilbud");
+  EXPECT_EQ(t["provisional"]["allocation_ore"], 487'500'000);
+  EXPECT_EQ(t["provisional"]["amount_ore"], 375'000'000 - 487'500'000);
+  EXPECT_EQ(j["ramme_ore"], kRamme2025);  // nothing applied
+  EXPECT_EQ(j["year_to_date"]["ramme_ore"], kRamme2025 * 3 / 4);
+}
+
+// ---------- Ceiling clawbacks: recorded, never counted ----------
+
+TEST(RammeExclusions, CeilingClawbackIsShownNotCounted) {
+  RammeInput base = Input2025(0);
+  RammeInput in = base;
+  in.expenses.push_back({1083, {2025, 1}, ExpenseCategory::kCeilingClawback, Money::FromOre(-45'000'000)});
+  auto j = Ramme(in);
+  auto b = Ramme(base);
+  EXPECT_EQ(j["spend_ore"], b["spend_ore"]);
+  EXPECT_EQ(j["ramme_ore"], b["ramme_ore"]);
+  EXPECT_EQ(j["offset_ore"], b["offset_ore"]);
+  EXPECT_EQ(j["spend_by_category_ore"]["ceiling_clawback"], -45'000'000);
+  EXPECT_EQ(j["quarters"][0]["excluded_ore"], -45'000'000);
+  bool shown = false;
+  for (const auto& e : j["exclusions"])
+    if (e["category"] == "ceiling_clawback") {
+      shown = true;
+      EXPECT_EQ(e["amount_ore"], -45'000'000);
+      EXPECT_FALSE(e["counted"].get<bool>());
+    }
+  EXPECT_TRUE(shown);
+  // Excluded even by data that forgets to list it.
+  Agreement forgot = WithParameter(";framework_agreements;ceiling_clawback,", ";framework_agreements,");
+  EXPECT_EQ(Ramme(in, forgot)["spend_ore"], b["spend_ore"]);
+  // expenses.csv accepts the category (extension of interfaces.md).
+  auto rows = ParseExpensesCsv("x.csv", "region_code,quarter,category,amount_ore\n1081,2025-Q2,ceiling_clawback,-100\n");
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  EXPECT_EQ((*rows)[0].category, ExpenseCategory::kCeilingClawback);
+}
+
+TEST(RammeExclusions, StatementItemsMapToCategories) {
+  const Date on = Date::FromYmd(2025, 1, 1);
+  auto cat = [&](const char* item, const char* code) { return StatementExpenseCategory(Builtin(), on, item, code); };
+  EXPECT_EQ(cat("service", "7113"), ExpenseCategory::kSpirometry);
+  EXPECT_EQ(cat("service", "7121"), ExpenseCategory::kSpirometry);
+  EXPECT_EQ(cat("service", "0123"), ExpenseCategory::kSundhedstjekBotilbud);
+  EXPECT_EQ(cat("service", "0101"), ExpenseCategory::kDay);
+  EXPECT_EQ(cat("service", "2102"), ExpenseCategory::kCervicalCytology);
+  EXPECT_EQ(cat("service", "8120"), ExpenseCategory::kProfylakse);
+  EXPECT_EQ(cat("chronic_fee", "0131"), ExpenseCategory::kDay);
+  EXPECT_EQ(cat("basishonorar", ""), ExpenseCategory::kBasishonorar);
+  EXPECT_EQ(cat("bosted_honorarium", ""), ExpenseCategory::kFixedDoctorHonoraria);
+  EXPECT_EQ(cat("ceiling_clawback", ""), ExpenseCategory::kCeilingClawback);
+  EXPECT_EQ(cat("offset", ""), std::nullopt);
+  // Before 2025 the data name no spirometry codes: 7113 is day spend.
+  EXPECT_EQ(StatementExpenseCategory(Builtin(), Date::FromYmd(2024, 1, 1), "service", "7113"), ExpenseCategory::kDay);
+}
+
+// ---------- § 64 wage/price regulation of the ramme ----------
+
+// The built-in agreement with +2 % from 1 April 2025 and +3 % from 1 October 2025.
+Agreement Indexed2025() {
+  auto files = Builtin().files();
+  std::string& idx = files.at("index.csv");
+  for (auto [from, to] : {std::pair<std::string, std::string>{"2025-04-01,2025-10-01,1.000000", "2025-04-01,2025-10-01,1.020000"},
+                          {"2025-10-01,,1.000000", "2025-10-01,,1.030000"}}) {
+    size_t at = idx.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    idx.replace(at, from.size(), to);
+  }
+  auto r = Agreement::LoadFiles(files, "test");
+  EXPECT_TRUE(r.ok()) << r.status().message();
+  return *r;
+}
+
+TEST(RammePriceLevel, BuiltinIndexLeavesTheFiguresUnchanged) {
+  auto j = Ramme(Input2025(0));
+  EXPECT_EQ(j["price_level"], "regulated");
+  EXPECT_EQ(j["ramme_ore"], kRamme2025);
+  EXPECT_EQ(j["ramme_apr24_ore"], kRamme2025);
+  EXPECT_EQ(j["price_regulation"]["amount_ore"], 0);
+  EXPECT_EQ(j["price_regulation"]["level_date"], "2024-04-01");
+  EXPECT_EQ(j["quarters"][1]["index_factor"], "1.000000");
+}
+
+TEST(RammePriceLevel, QuartersAreRegulatedByTheIndexInForce) {
+  const Agreement a = Indexed2025();
+  RammeInput in = Input2025(0);
+  auto j = Ramme(in, a);
+  const int64_t q = kRamme2025 / 4;  // 252.650.000.000 øre, exact
+  EXPECT_EQ(j["quarters"][0]["ramme_ore"], q);
+  EXPECT_EQ(j["quarters"][1]["ramme_ore"], q * 102 / 100);  // 257.703.000.000
+  EXPECT_EQ(j["quarters"][2]["ramme_ore"], q * 102 / 100);
+  EXPECT_EQ(j["quarters"][3]["ramme_ore"], q * 103 / 100);  // 260.229.500.000
+  EXPECT_EQ(j["quarters"][3]["ramme_apr24_ore"], q);
+  EXPECT_EQ(j["quarters"][3]["index_factor"], "1.030000");
+  EXPECT_EQ(j["ramme_ore"], 1'028'285'500'000);
+  EXPECT_EQ(j["ramme_apr24_ore"], kRamme2025);
+  EXPECT_EQ(j["price_regulation"]["amount_ore"], 17'685'500'000);
+  // The same spend is now 1,72 % under the regulated ramme (it was on the apr-24 ramme).
+  EXPECT_EQ(j["overrun_ore"], kRamme2025 - 1'028'285'500'000);
+  ExpectQuartersAddUp(j);
+  // Spend settled at the apr-24 level is compared with the unregulated ramme.
+  in.price_level = "apr-24";
+  auto u = Ramme(in, a);
+  EXPECT_EQ(u["price_level"], "apr-24");
+  EXPECT_EQ(u["ramme_ore"], kRamme2025);
+  EXPECT_EQ(u["overrun_ore"], 0);
+  in.price_level = "jan-99";
+  EXPECT_EQ(ComputeRamme(a, in).status().code(), StatusCode::kInvalidInput);
+}
+
+TEST(RammePriceLevel, CorrectionAllocationsAreRegulatedToo) {
+  RammeInput in = WithCategorySpend(kSpiroAlloc, kTjekAlloc);
+  auto j = Ramme(in, Indexed2025());
+  // 3,0 mio. kr. a quarter: 3,0 + 3,06 + 3,06 + 3,09 = 12,21 mio. kr.
+  EXPECT_EQ(Correction(j, "spirometry")["allocation_ore"], 1'221'000'000);
+  EXPECT_EQ(Correction(j, "spirometry")["amount_ore"], -21'000'000);
+  // 1,625 mio. kr. a quarter: 1,625 + 1,6575 + 1,6575 + 1,67375 = 6,61375 mio. kr.
+  EXPECT_EQ(Correction(j, "sundhedstjek_botilbud")["allocation_ore"], 661'375'000);
+  ExpectQuartersAddUp(j);
+}
+
+TEST(RammePriceLevel, Replay2023KeepsItsFigures) {
+  auto text = ReadFile(kDir + "/expenses_2023.csv");
+  ASSERT_TRUE(text.ok());
+  RammeInput in;
+  in.year = 2023;
+  in.expenses = *ParseExpensesCsv("expenses_2023.csv", *text);
+  auto j = Ramme(in);
+  // Stated at the 2023 level (index 0,973046 all year): ratio 1 in every quarter.
+  EXPECT_EQ(j["price_regulation"]["level_date"], "2023-01-01");
+  EXPECT_EQ(j["quarters"][0]["index_factor"], "0.973046");
+  EXPECT_EQ(j["ramme_ore"], 964'300'000'000);
+  EXPECT_EQ(j["overrun_pct"], "1.40");
+}
+
+// ---------- What-if from the command line ----------
+
+TEST(WhatIfCli, NamedItemsParse) {
+  auto r = ParseNamedWhatIf({"lto_capacities_recruited=40", "bosted_botilbud_covered=0"});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ((*r)["lto_capacities_recruited"], 40);
+  EXPECT_EQ((*r)["bosted_botilbud_covered"], 0);
+  for (const char* bad : {"lto_capacities_recruited=-1", "lto_capacities_recruited=4.5", "lto_capacities_recruited=",
+                          "lto_capacities_recruited", "lto_capacities_recruited=abc", "frobnicate=3",
+                          "lto_capacities_recruited=99999999999999999999"}) {
+    auto b = ParseNamedWhatIf({bad});
+    ASSERT_FALSE(b.ok()) << bad;
+    EXPECT_EQ(ExitCode(b.status()), 1) << bad;
+  }
+  EXPECT_FALSE(ParseNamedWhatIf({"lto_capacities_recruited=1", "lto_capacities_recruited=2"}).ok());
+}
+
+TEST(WhatIfCli, RammeStatementBeforeAfter) {
+  RammeOptions o;
+  o.year = 2025;
+  o.expenses_path = kDir + "/expenses_2025.csv";
+  auto plain = RammeStatement(Builtin(), o);
+  ASSERT_TRUE(plain.ok());
+  auto r = RammeStatementWhatIf(Builtin(), o, {"lto_capacities_recruited=40"});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  // 40 × 267.000 kr. = 10,68 mio. kr. added to the statement's ramme.
+  EXPECT_EQ((*r)["scenario"]["lto_capacities_recruited"]["amount_ore"], 1'068'000'000);
+  EXPECT_EQ((*r)["before"], *plain);
+  EXPECT_EQ((*r)["change"]["ramme_ore"], 1'068'000'000);
+  EXPECT_EQ((*r)["after"]["ramme_ore"].get<int64_t>(), (*plain)["ramme_ore"].get<int64_t>() + 1'068'000'000);
+  o.year = 2024;
+  EXPECT_EQ(RammeStatementWhatIf(Builtin(), o, {"lto_capacities_recruited=40"}).status().code(),
+            StatusCode::kInvalidInput);
+  // economy --whatif: the table after the change; without items the plain table.
+  auto t = EconomyTable(Builtin(), {}, {"lto_capacities_recruited=40"});
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ((*t)["ramme"]["lto_capacity_addition_ore"], 1'068'000'000);
+  EXPECT_EQ(*EconomyTable(Builtin(), {}, {}), *EconomyTable(Builtin(), {}));
 }
 
 // ---------- Input file errors ----------

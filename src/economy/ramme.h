@@ -40,9 +40,23 @@ enum class ExpenseCategory : uint8_t {
   kSpirometry,
   kSundhedstjekBotilbud,
   kOther,
+  // Extension of interfaces.md (docs/formats.md): clawbacks from automatic
+  // højestegrænser effected in the year. Always excluded from the spend (B1).
+  kCeilingClawback,
 };
 std::optional<ExpenseCategory> ParseExpenseCategory(std::string_view s);
 std::string_view ExpenseCategoryName(ExpenseCategory c);
+
+// The expense category of a statements.csv row (item, code) for the ramme of
+// the year containing `on`, or nullopt if the row is outside the ramme's
+// accounts altogether (item `offset`, unknown items). Items: chronic_fee → day,
+// basishonorar, bosted_honorarium → fixed_doctor_honoraria, ceiling_clawback →
+// ceiling_clawback (excluded); service: the codes of ramme_spirometry_codes →
+// spirometry, ramme_sundhedstjek_codes → sundhedstjek_botilbud, 2102 →
+// cervical_cytology, 8100–8999 → profylakse, else day. Used by the server for
+// spend from stored settlements.
+std::optional<ExpenseCategory> StatementExpenseCategory(const Agreement& agreement, Date on, std::string_view item,
+                                                        std::string_view code);
 
 // A calendar quarter, "2025-Q1".
 struct Quarter {
@@ -101,6 +115,11 @@ struct RammeInput {
   // LTO capacity addition that replaces the computed one (nullopt = computed).
   Money whatif_adjustment;
   std::optional<Money> whatif_lto_addition;
+  // Price level of the spend (§ 64): "" or "regulated" = the level in force
+  // (expenses.csv, settlements without --price-level): the ramme is regulated
+  // per quarter by the index; "apr-24" = the agreement's stated level (spend
+  // from `settle --price-level apr-24`): the ramme is not regulated.
+  std::string price_level;
 };
 
 // One dated line of the LTO capacity ledger.

@@ -13,11 +13,12 @@ namespace almen {
 
 namespace {
 
-constexpr std::array<std::string_view, 13> kCategoryNames = {
+// In the order of ExpenseCategory (persisted by name; new names are appended).
+constexpr std::array<std::string_view, 14> kCategoryNames = {
     "day",           "out_of_hours",       "basishonorar",     "profylakse",
     "season_vaccination", "cervical_cytology", "fixed_doctor_honoraria", "local_agreements",
     "framework_agreements", "talk_therapy",  "spirometry",       "sundhedstjek_botilbud",
-    "other"};
+    "other",         "ceiling_clawback"};
 
 std::string CategoryList() {
   std::string s;
