@@ -37,6 +37,7 @@ async function rammePanel({ el, api, charts, year }) {
       <div class="card"><div class="k">Prognose for året</div><div class="v">${f ? mioKr(f.spend_ore) : '–'}</div><div class="k">${f ? `på ${f.based_on_quarters} fulde kvartaler; overskridelse ${mioKr(f.overrun_ore)} (${pct(f.overrun_ppm)})` : 'intet fuldt kvartal endnu'}</div></div>
       <div class="card"><div class="k">LTO-kapacitetstillæg</div><div class="v">${kr(r.lto_capacity_addition_ore)}</div></div>
     </div>
+    ${r.expenses && r.expenses.rows ? `<p class="muted" id="ramme-expenses">Heraf fra udgiftsfiler: ${int(r.expenses.rows)} rækker, ${kr(r.expenses.amount_ore)}${r.expenses.replaced.length ? `; ${int(r.expenses.replaced.length)} erstatter afregnede summer (${r.expenses.replaced.map((x) => `${esc(x.quarter)} ${esc(x.region)} ${esc(CATEGORY_DA[x.category] || x.category)}: ${kr(x.settled_ore)} → ${kr(x.expense_ore)}`).join('; ')})` : ''}.</p>` : ''}
     <div class="panel"><h2>Udgift mod rammen pr. kvartal</h2><div class="chart-box"><canvas id="ramme-chart"></canvas></div><div id="rq"></div></div>
     <div class="panel"><h2>Modregning</h2><p>${esc(r.offset_reason || '')}</p><div id="offset"></div></div>
     <div class="panel"><h2>LTO-kapacitetsmekanismen (ramme-tillæg)</h2><p class="muted">Udgangspunkt ${r.lto?.baseline_date ? dateDa(r.lto.baseline_date) : '–'}: ${int(r.lto?.baseline_capacities || 0)} besatte kapaciteter i LTO-områder. Betingelsen om ekstraordinær aktivitetsstigning: ${esc(r.lto?.condition || '')}.</p><div id="lto"></div></div>`;
@@ -130,11 +131,63 @@ async function qualityPanel({ el, api, me, year }) {
   };
 }
 
-// Renders the ramme, ceilings and quality panels into `el` (above the section 6 table).
+const CATEGORY_DA = {
+  day: 'Dagtid', out_of_hours: 'Lægevagt', basishonorar: 'Basishonorar', profylakse: 'Profylakse',
+  season_vaccination: 'Sæsonvaccination', cervical_cytology: 'Livmoderhalscytologi', fixed_doctor_honoraria: 'Fast tilknyttet læge (honorar)',
+  local_agreements: 'Lokalaftaler', framework_agreements: 'Rammeaftaler', talk_therapy: 'Samtaleterapi', spirometry: 'Spirometri',
+  sundhedstjek_botilbud: 'Sundhedstjek på botilbud', other: 'Andet', ceiling_clawback: 'Tilbagebetaling (højestegrænse)',
+};
+
+// Udgiftsfiler (expenses.csv) pr. region, kvartal og kategori: de udgifter almen
+// ikke selv afregner. RLTN uploader; RLTN, PLO og regionen (egne rækker) ser dem.
+async function expensesPanel({ el, api, me, year, onChange }) {
+  let t;
+  try { t = await api(`/api/economy/expenses?year=${year}`); } catch (err) { el.innerHTML = ''; return; }
+  const form = me.role === 'rltn'
+    ? `<form class="toolbar" id="exp-form"><label>Udgiftsfil (expenses.csv) <input type="file" name="expenses" accept=".csv"></label>
+        <label>Kvartal (valgfrit) <input name="quarter" placeholder="${esc(year)}-Q1" size="8"></label><button class="primary">Indlæs udgifter</button></form>
+        <p class="muted">Kolonner: region_code, quarter, category, amount_ore (øre). Samme fil to gange gør ingenting; en række for en region, et kvartal og en kategori der allerede er indlæst, afvises sammen med hele filen. En række i en kategori som afregningerne selv giver (dagtid, basishonorar, profylakse, livmoderhalscytologi, spirometri, sundhedstjek på botilbud, fast tilknyttet læge) erstatter afregningernes sum for regionen og kvartalet; andre rækker lægges til.</p>
+        <p id="exp-msg" role="status"></p>`
+    : '';
+  el.innerHTML = `<div class="panel"><h2>Udgiftsfiler ${esc(year)} (udgifter uden for afregningen)</h2>${form}<div id="exp-table"></div></div>`;
+  renderTable(el.querySelector('#exp-table'), [
+    { key: 'quarter', label: 'Kvartal' }, { key: 'region_name', label: 'Region', html: (r) => esc(r.region_name || r.region_code) },
+    { key: 'category', label: 'Kategori', html: (r) => esc(CATEGORY_DA[r.category] || r.category) },
+    { key: 'amount_ore', label: 'Beløb', type: 'kr' }, { key: 'file_name', label: 'Fil', html: (r) => `${esc(r.file_name)} (linje ${int(r.line)})` },
+    { key: 'imported_at', label: 'Indlæst', html: (r) => `${dateDa(r.imported_at.slice(0, 10))} af ${esc(r.imported_by)}` },
+  ], t.rows, { exportUrl: `/api/economy/expenses?year=${year}`, caption: t.rows.length ? `${int(t.rows.length)} rækker, i alt ${kr(t.rows.reduce((a, r) => a + r.amount_ore, 0))}` : 'Ingen udgiftsfiler indlæst for året' });
+  const f = el.querySelector('#exp-form');
+  if (f) f.onsubmit = async (ev) => {
+    ev.preventDefault();
+    const fd = new FormData(f);
+    const q = (fd.get('quarter') || '').trim();
+    fd.delete('quarter');
+    const msg = el.querySelector('#exp-msg');
+    try {
+      const r = await api(`/api/economy/expenses?year=${year}${q ? '&quarter=' + encodeURIComponent(q) : ''}`, { method: 'POST', body: fd });
+      const text = r.already_imported ? `Filen er allerede indlæst (fil ${r.file_id}); intet ændret.` : `Indlæst: ${int(r.rows)} rækker, i alt ${kr(r.amount_ore)}.`;
+      await expensesPanel({ el, api, me, year, onChange });
+      el.querySelector('#exp-msg').textContent = text;
+      if (onChange) await onChange();
+    } catch (err) {
+      msg.className = 'error';
+      msg.textContent = `Afvist – intet er gemt: ${err.message}`;
+    }
+  };
+}
+
+// Renders the ramme, expense files, ceilings and quality panels into `el` (above the section 6 table).
 export async function renderEconomyPanels({ el, api, charts, me, year = 2025 }) {
-  el.innerHTML = '<div id="eco-ramme"></div><div id="eco-ceil"></div><div id="eco-qual"></div>';
+  el.innerHTML = '<div id="eco-ramme"></div><div id="eco-exp"></div><div id="eco-ceil"></div><div id="eco-qual"></div>';
+  const ramme = () => {
+    const canvas = el.querySelector('#ramme-chart');
+    const old = canvas && window.Chart && Chart.getChart ? Chart.getChart(canvas) : null;
+    if (old) { old.destroy(); charts.splice(charts.indexOf(old) >>> 0, 1); }
+    return rammePanel({ el: el.querySelector('#eco-ramme'), api, charts, year });
+  };
   await Promise.all([
     rammePanel({ el: el.querySelector('#eco-ramme'), api, charts, year }),
+    expensesPanel({ el: el.querySelector('#eco-exp'), api, me, year, onChange: ramme }),
     ceilingPanel({ el: el.querySelector('#eco-ceil'), api, me, year }),
     qualityPanel({ el: el.querySelector('#eco-qual'), api, me, year }),
   ]);

@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "cli/economy_commands.h"
 #include "common/status.h"
+#include "server/ramme_storage.h"
 
 using namespace almen;
 
@@ -84,6 +85,9 @@ int main(int argc, char** argv) {
   c_ramme->add_option("--whatif", ramme_whatif,
                       "NAME=N, repeatable: lto_capacities_recruited=N, bosted_botilbud_covered=N; prints the "
                       "statement before and after");
+  std::string ramme_db;
+  c_ramme->add_option("--db", ramme_db, "Spend from the stored settlements and expense files of this database "
+                                        "(SQLite path or postgresql://…), as almen serve computes it");
 
   // economy
   std::vector<std::string> sets, eco_whatif;
@@ -136,6 +140,11 @@ int main(int argc, char** argv) {
     st = RunSettle(*agreement, settle, out_dir, price_level, period);
   } else if (c_gen->parsed()) {
     st = RunGenerate(gen);
+  } else if (c_ramme->parsed() && !ramme_db.empty()) {
+    if (!prev_overrun.empty()) ramme.previous_overrun_pct = prev_overrun;
+    st = !ramme_whatif.empty() ? UsageError("almen ramme: --whatif with --db is not supported (POST /api/economy/whatif "
+                                            "computes it from the database)")
+                               : RunJson(RammeStatementFromDatabase(*agreement, ramme, ramme_db));
   } else if (c_ramme->parsed()) {
     if (!prev_overrun.empty()) ramme.previous_overrun_pct = prev_overrun;
     if (!ramme.price_level.empty() && ramme.price_level != "apr-24" && ramme.price_level != "regulated")

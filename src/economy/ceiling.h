@@ -81,6 +81,18 @@ using CeilingPopulation = std::map<int, std::vector<int64_t>>;
 StatusOr<CeilingPopulation> CeilingPopulationFromListings(const std::string& label, std::string_view text, int year,
                                                           const std::vector<CeilingAgeSexGroup>& groups);
 
+// The CPR-free listing profile of `year` (what the server stores instead of
+// listings.csv): per provider and month (index 0..11), the patients listed on
+// the month's first day per group (as CeilingPopulationFromListings counts
+// them: Σ over the months = the population), and all patients listed on that
+// day (as QualityListedOn counts them). Counts only: no CPR, no birth date.
+struct ListingProfile {
+  std::map<int, std::vector<std::vector<int64_t>>> patients;  // provider → [month][group]
+  std::map<int, std::vector<int64_t>> listed;                  // provider → [month]
+};
+StatusOr<ListingProfile> ListingProfileFromListings(const std::string& label, std::string_view text, int year,
+                                                    const std::vector<CeilingAgeSexGroup>& groups);
+
 // Providers that held a botilbud attachment at some time in `year`
 // (attachments.csv: botilbud_id, section, provider, from_date, to_date).
 StatusOr<std::set<int>> ParseCeilingAttachments(const std::string& label, std::string_view text, int year);

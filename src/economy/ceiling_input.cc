@@ -248,6 +248,28 @@ StatusOr<CeilingPopulation> CeilingPopulationFromListings(const std::string& lab
   return pop;
 }
 
+StatusOr<ListingProfile> ListingProfileFromListings(const std::string& label, std::string_view text, int year,
+                                                    const std::vector<CeilingAgeSexGroup>& groups) {
+  ListingProfile out;
+  Status st = ForEachListing(label, text, [&](const ListingVisit& v) {
+    for (int m = 1; m <= 12; ++m) {
+      Date first = Date::FromYmd(year, static_cast<unsigned>(m), 1);
+      if (!(v.from <= first && first < v.to)) continue;
+      auto& listed = out.listed[v.provider];
+      if (listed.empty()) listed.assign(12, 0);
+      ++listed[static_cast<size_t>(m - 1)];
+      if (first < v.birth) continue;
+      int g = CeilingGroupOf(groups, v.sex, AgeOn(v.birth, first));
+      if (g < 0) continue;
+      auto& counts = out.patients[v.provider];
+      if (counts.empty()) counts.assign(12, std::vector<int64_t>(groups.size(), 0));
+      ++counts[static_cast<size_t>(m - 1)][static_cast<size_t>(g)];
+    }
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
 StatusOr<std::map<int, int64_t>> QualityListedOn(const std::string& label, std::string_view text, Date on) {
   std::map<int, int64_t> listed;
   Status st = ForEachListing(label, text, [&](const ListingVisit& v) {

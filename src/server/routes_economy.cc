@@ -2,6 +2,7 @@
 // settlements and a year-end forecast, højestegrænser, quality payments.
 #include "server/routes_economy.h"
 
+#include <ctime>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -13,6 +14,8 @@
 #include "economy/ceiling.h"
 #include "economy/economy.h"
 #include "economy/ramme.h"
+#include "server/economy_inputs.h"
+#include "server/ramme_storage.h"
 
 namespace almen {
 
@@ -35,177 +38,19 @@ int YearParam(const httplib::Request& req) {
   return y && *y >= 2000 && *y <= 2100 ? static_cast<int>(*y) : 0;
 }
 
-// Statement items → ramme expense categories (agreement.md B1). Offsets and
-// ceiling clawbacks are outside the ramme and not counted.
-std::optional<ExpenseCategory> CategoryOf(const std::string& item, const std::string& code) {
-  if (item == "chronic_fee") return ExpenseCategory::kDay;
-  if (item == "basishonorar") return ExpenseCategory::kBasishonorar;
-  if (item == "bosted_honorarium") return ExpenseCategory::kFixedDoctorHonoraria;
-  if (item != "service") return std::nullopt;
-  auto c = ParseInt64(code);
-  if (c && *c == 2102) return ExpenseCategory::kCervicalCytology;
-  if (c && *c >= 8100 && *c <= 8999) return ExpenseCategory::kProfylakse;
-  return ExpenseCategory::kDay;
-}
-
-std::string Ym(int y, int m) {
-  char b[8];
-  std::snprintf(b, sizeof b, "%04d-%02d", y, m);
+std::string NowUtcE() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char b[32];
+  std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return b;
 }
 
-// The ramme statement of `year` with spend from the stored statements of the
-// months that have settled claim lines; months without lines (e.g. chronic fees
-// running on after the last claim) are not counted, and their quarter is
-// marked incomplete. Adds `source`, `months_settled` and a year-end `forecast`.
-// With `whatif`, the what-if's ramme change is applied to the input (ApplyRammeWhatIf).
-StatusOr<json> RammeFromStorage(Storage& db, const Agreement& agreement, int year, const std::string& region,
-                                const RammeWhatIf* whatif = nullptr) {
-  auto c = db.pool().Borrow();
-  const std::string from = Ym(year, 1), to = Ym(year, 12);
-  ALMEN_ASSIGN_OR_RETURN(auto months_rows,
-                         c->Query("SELECT DISTINCT month FROM lines WHERE month >= $1 AND month <= $2", {from, to}));
-  std::set<std::string> settled;
-  for (const auto& r : months_rows) settled.insert(r.Str(0));
-  ALMEN_ASSIGN_OR_RETURN(
-      auto rows, c->Query("SELECT COALESCE(pr.region_code, ''), s.month, s.item, s.code, SUM(s.amount_ore) "
-                          "FROM statements s LEFT JOIN providers pr ON pr.provider = s.provider "
-                          "WHERE s.month >= $1 AND s.month <= $2 GROUP BY COALESCE(pr.region_code, ''), s.month, "
-                          "s.item, s.code",
-                          {from, to}));
-  std::map<std::tuple<int, int, ExpenseCategory>, int64_t> sums;
-  int64_t unknown_region = 0, unsettled = 0;
-  std::map<int, int64_t> region_q;  // quarter → spend of `region` (counted categories)
-  for (const auto& r : rows) {
-    std::string month = r.Str(1);
-    auto cat = CategoryOf(r.Str(2), r.Str(3));
-    if (!cat) continue;
-    if (!settled.count(month)) {
-      unsettled += r.Int(4);
-      continue;
-    }
-    auto reg = ParseInt64(r.Str(0));
-    if (!reg || *reg < kFirstRegion || *reg > kLastRegion) {
-      unknown_region += r.Int(4);
-      continue;
-    }
-    int q = (std::stoi(month.substr(5, 2)) - 1) / 3 + 1;
-    sums[{static_cast<int>(*reg), q, *cat}] += r.Int(4);
-    if (!region.empty() && r.Str(0) == region && *cat != ExpenseCategory::kProfylakse &&
-        *cat != ExpenseCategory::kCervicalCytology && *cat != ExpenseCategory::kFixedDoctorHonoraria)
-      region_q[q] += r.Int(4);
-  }
-  auto months_in = [&](int q) {
-    std::vector<std::string> missing;
-    for (int m = 3 * q - 2; m <= 3 * q; ++m)
-      if (!settled.count(Ym(year, m))) missing.push_back(Ym(year, m));
-    return missing;
-  };
-  if (!region.empty()) {
-    json quarters = json::array();
-    for (int q = 1; q <= 4; ++q) {
-      auto missing = months_in(q);
-      quarters.push_back({{"quarter", Quarter{year, q}.ToString()},
-                          {"spend_ore", region_q[q]},
-                          {"complete", missing.empty()},
-                          {"months_missing", missing}});
-    }
-    return json{{"year", year}, {"region", region}, {"ramme_ore", nullptr}, {"quarters", quarters},
-                {"note", "Rammen er national og vises kun for RLTN og PLO; her er regionens udgifter pr. kvartal."}};
-  }
-
-  RammeInput in;
-  in.year = year;
-  // The LTO capacity mechanism from the stored providers (latest import).
-  ALMEN_ASSIGN_OR_RETURN(auto prov, c->Query("SELECT provider, name, clinic_type, capacities, lto, valid_from, "
-                                             "valid_to FROM providers"));
-  std::vector<CapacityRow> caps;
-  for (const auto& r : prov) {
-    CapacityRow row;
-    row.provider = r.Str(0);
-    row.name = r.Str(1);
-    row.clinic_type = r.Str(2) == "region" ? ClinicType::kRegion : r.Str(2) == "udbud" ? ClinicType::kUdbud
-                                                                                       : ClinicType::kOrdinary;
-    row.capacities = r.Int(3);
-    row.lto = r.Int(4) != 0;
-    auto f = ParseOptionalDate(r.Str(5), Date::Min());
-    auto t = ParseOptionalDate(r.Str(6), Date::Max());
-    if (!f || !t) continue;
-    row.period = {*f, *t};
-    caps.push_back(std::move(row));
-  }
-  if (!caps.empty()) in.providers = std::move(caps);
-  for (const auto& [k, v] : sums) {
-    auto [reg, q, cat] = k;
-    in.expenses.push_back({reg, Quarter{year, q}, cat, Money::FromOre(v)});
-  }
-  if (whatif) ApplyRammeWhatIf(*whatif, &in);
-  ALMEN_ASSIGN_OR_RETURN(json out, ComputeRamme(agreement, in));
-  out["source"] = "stored_settlements";
-  out["months_settled"] = std::vector<std::string>(settled.begin(), settled.end());
-  out["unsettled_months_spend_ore"] = unsettled;
-  out["unknown_region_spend_ore"] = unknown_region;
-  bool all = true;
-  Int128 ytd_spend = 0, ytd_ramme = 0;
-  int ytd_q = 0;
-  bool open = true;
-  for (auto& q : out["quarters"]) {
-    int qi = q["quarter"].get<std::string>().back() - '0';
-    auto missing = months_in(qi);
-    if (!missing.empty()) {
-      q["complete"] = false;
-      for (const auto& m : missing) q["missing"].push_back("måned " + m + " er ikke afregnet");
-    }
-    q["months_missing"] = missing;
-    if (!q["complete"].get<bool>()) all = false;
-    if (q["complete"].get<bool>() && open) {
-      ytd_spend += q["spend_ore"].get<int64_t>();
-      ytd_ramme += q["ramme_ore"].get<int64_t>();
-      ++ytd_q;
-    } else {
-      open = false;
-    }
-  }
-  if (!all && out["complete"].get<bool>()) {
-    out["complete"] = false;
-    out["overrun_ore"] = nullptr;
-    out["overrun_pct"] = nullptr;
-    out["overrun_ppm"] = nullptr;
-    out["offset_ore"] = nullptr;
-    out["offset_rule"] = "incomplete";
-    out["offset_plan"] = json::array();
-    out["offset_reason"] = "Opgørelsen er ufuldstændig: ikke alle måneder i året er afregnet.";
-  }
-  // Year-end forecast: the complete leading quarters' spend/ramme ratio carried
-  // over the whole year's ramme, normalised to 52 weeks like the statement.
-  //   forecast_actual = ytd_spend × ramme / ytd_ramme;  forecast = forecast_actual × 364 / days
-  if (ytd_q > 0 && ytd_ramme > 0) {
-    const int64_t ramme = out["ramme_ore"].get<int64_t>();
-    const int days = Date::FromYmd(year + 1, 1, 1).days() - Date::FromYmd(year, 1, 1).days();
-    const int64_t actual = RoundDiv(ytd_spend * ramme, ytd_ramme);
-    const int64_t normalised = RoundDiv(static_cast<Int128>(actual) * 364, days);
-    const int64_t overrun = normalised - ramme;
-    const int64_t tolerance = out["tolerance_ore"].get<int64_t>();
-    out["forecast"] = {{"based_on_quarters", ytd_q},
-                       {"complete", ytd_q == 4},
-                       {"spend_actual_ore", actual},
-                       {"spend_ore", normalised},
-                       {"overrun_ore", overrun},
-                       {"overrun_ppm", RoundDiv(static_cast<Int128>(overrun) * Ppm::kOne, ramme)},
-                       {"offset_ore", overrun > tolerance ? overrun - tolerance : 0},
-                       {"method", "Prognose: årets fulde kvartalers forhold mellem udgift og ramme fremskrevet til "
-                                  "hele årets ramme og normeret til 52 uger; modregning ud over 0,6 %."}};
-  } else {
-    out["forecast"] = nullptr;
-  }
-  return out;
+void AuditE(Storage& db, const UserRecord& u, const std::string& action, const std::string& detail) {
+  Status s = db.Audit(NowUtcE(), u.username, action, detail);
+  if (!s.ok()) std::fprintf(stderr, "almen serve: audit log write failed: %s\n", s.message().c_str());
 }
-
-struct EconomyState {
-  std::mutex mu;
-  std::map<int, json> ceilings;  // year → CeilingResultToJson
-  std::map<int, json> quality;
-};
 
 StatusOr<std::string> FileField(const httplib::Request& req, const char* name, bool required) {
   if (!req.is_multipart_form_data() || !req.has_file(name) || req.get_file_value(name).content.empty()) {
@@ -213,17 +58,6 @@ StatusOr<std::string> FileField(const httplib::Request& req, const char* name, b
     return std::string();
   }
   return req.get_file_value(name).content;
-}
-
-StatusOr<std::map<int, CeilingClinicInfo>> StoredClinics(Storage& db) {
-  auto c = db.pool().Borrow();
-  ALMEN_ASSIGN_OR_RETURN(auto rows, c->Query("SELECT provider, name, municipality_code, region_code FROM providers"));
-  std::map<int, CeilingClinicInfo> out;
-  for (const auto& r : rows) {
-    auto p = ParseInt64(r.Str(0));
-    if (p) out[static_cast<int>(*p)] = {r.Str(1), r.Str(2), r.Str(3)};
-  }
-  return out;
 }
 
 json ScopeCeilings(const json& all, const UserRecord& u) {
@@ -251,7 +85,6 @@ json ScopeCeilings(const json& all, const UserRecord& u) {
 }  // namespace
 
 void RegisterEconomyRoutes(const EconomyRoutesContext& ctx) {
-  auto state = std::make_shared<EconomyState>();
   using Handler = std::function<void(const httplib::Request&, httplib::Response&, const UserRecord&)>;
   auto wrap = [ctx](Handler h) {
     return [ctx, h](const httplib::Request& req, httplib::Response& res) {
@@ -275,7 +108,10 @@ void RegisterEconomyRoutes(const EconomyRoutesContext& ctx) {
     } else if (u.role != "rltn" && u.role != "plo") {
       return SendErrorE(res, PermissionDenied("the ramme is national: rltn, plo and regions only"));
     }
-    auto r = RammeFromStorage(*ctx.db, *ctx.agreement, year, region);
+    StoredRammeOptions o;
+    o.base.year = year;
+    o.region = region;
+    auto r = RammeFromStorage(*ctx.db, *ctx.agreement, o);
     if (!r.ok()) return SendErrorE(res, r.status());
     if (req.has_param("format")) {
       Table t;
@@ -304,9 +140,12 @@ void RegisterEconomyRoutes(const EconomyRoutesContext& ctx) {
     json out = std::move(*e);
     if (u.role == "rltn" || u.role == "plo") {
       const RammeWhatIf wi = RammeWhatIfOf(out);
-      auto before = RammeFromStorage(*ctx.db, *ctx.agreement, year, "");
+      StoredRammeOptions o;
+      o.base.year = year;
+      auto before = RammeFromStorage(*ctx.db, *ctx.agreement, o);
       if (!before.ok()) return SendErrorE(res, before.status());
-      auto after = RammeFromStorage(*ctx.db, *ctx.agreement, year, "", &wi);
+      o.whatif = &wi;
+      auto after = RammeFromStorage(*ctx.db, *ctx.agreement, o);
       if (!after.ok()) return SendErrorE(res, after.status());
       out["ramme_statement"] = CompareRammeStatements(*before, *after);
       out["ramme_statement"]["source"] = "stored_settlements";
@@ -317,21 +156,61 @@ void RegisterEconomyRoutes(const EconomyRoutesContext& ctx) {
     SendJsonE(res, out);
   }));
 
-  http.Get("/api/economy/ceilings", wrap([ctx, state](const httplib::Request& req, httplib::Response& res,
-                                                       const UserRecord& u) {
+  // Expense files (expenses.csv) per region, quarter and category: stored,
+  // merged into the ramme statement (ramme_storage.h).
+  http.Post("/api/economy/expenses", wrap([ctx](const httplib::Request& req, httplib::Response& res,
+                                                const UserRecord& u) {
+    if (u.role != "rltn") return SendErrorE(res, PermissionDenied("only rltn uploads expense files"));
+    int year = YearParam(req);
+    if (!year) return SendErrorE(res, InvalidInput("year must be a year, e.g. 2025"));
+    auto text = FileField(req, "expenses", true);
+    if (!text.ok()) return SendErrorE(res, text.status());
+    ExpenseUpload up;
+    const auto& f = req.get_file_value("expenses");
+    up.name = f.filename.empty() ? "expenses.csv" : f.filename.substr(0, 200);
+    up.content = *text;
+    up.year = year;
+    up.quarter = req.get_param_value("quarter");
+    up.user = u.username;
+    up.now = NowUtcE();
+    auto r = ImportExpenseFile(*ctx.db, up);
+    if (!r.ok()) {
+      AuditE(*ctx.db, u, "expenses.refused", up.name + ": " + r.status().message().substr(0, 400));
+      return SendErrorE(res, r.status());
+    }
+    AuditE(*ctx.db, u, r->already_imported ? "expenses.reimport_noop" : "expenses.import",
+           "file " + std::to_string(r->file_id) + " " + up.name + " rows=" + std::to_string(r->rows) +
+               " amount_ore=" + std::to_string(r->amount_ore));
+    SendJsonE(res, {{"file_id", r->file_id},
+                    {"already_imported", r->already_imported},
+                    {"rows", r->rows},
+                    {"amount_ore", r->amount_ore},
+                    {"name", up.name}},
+              r->already_imported ? 200 : 201);
+  }));
+
+  http.Get("/api/economy/expenses", wrap([ctx](const httplib::Request& req, httplib::Response& res,
+                                               const UserRecord& u) {
+    std::string region;
+    if (u.role == "region") region = u.scope;
+    else if (u.role != "rltn" && u.role != "plo")
+      return SendErrorE(res, PermissionDenied("expense files: rltn, plo and regions only"));
+    int year = YearParam(req);
+    if (!year) return SendErrorE(res, InvalidInput("year must be a year, e.g. 2025"));
+    ctx.send_table(req, res, u, StoredExpenses(*ctx.db, year, region), "expenses");
+  }));
+
+  http.Get("/api/economy/ceilings", wrap([ctx](const httplib::Request& req, httplib::Response& res,
+                                               const UserRecord& u) {
     if (u.role == "municipality") return SendErrorE(res, PermissionDenied("role 'municipality' may not see ceilings"));
     int year = YearParam(req);
-    json all;
-    {
-      std::lock_guard lock(state->mu);
-      auto it = state->ceilings.find(year);
-      if (it == state->ceilings.end())
-        return SendJsonE(res, {{"year", year}, {"available", false},
-                               {"message", "Højestegrænserne er ikke beregnet for året: RLTN uploader listings.csv "
-                                           "(tilmeldte patienter) på siden Økonomi."}});
-      all = it->second;
-    }
-    json out = ScopeCeilings(all, u);
+    auto all = StoredCeilings(*ctx.db, *ctx.agreement, year);
+    if (!all.ok() && all.status().code() == StatusCode::kNotFound)
+      return SendJsonE(res, {{"year", year}, {"available", false},
+                             {"message", "Højestegrænserne er ikke beregnet for året: RLTN uploader listings.csv "
+                                         "(tilmeldte patienter) på siden Økonomi."}});
+    if (!all.ok()) return SendErrorE(res, all.status());
+    json out = ScopeCeilings(*all, u);
     out["available"] = true;
     if (req.has_param("format")) {
       Table t;
@@ -347,8 +226,10 @@ void RegisterEconomyRoutes(const EconomyRoutesContext& ctx) {
     SendJsonE(res, out);
   }));
 
-  http.Post("/api/economy/ceilings", wrap([ctx, state](const httplib::Request& req, httplib::Response& res,
-                                                        const UserRecord& u) {
+  // listings.csv is read once: its CPR-free profile is stored (economy_inputs.h)
+  // and the result is computed from the stored profile, as GET does after a restart.
+  http.Post("/api/economy/ceilings", wrap([ctx](const httplib::Request& req, httplib::Response& res,
+                                                const UserRecord& u) {
     if (u.role != "rltn") return SendErrorE(res, PermissionDenied("only rltn computes højestegrænser"));
     int year = YearParam(req);
     if (!year) return SendErrorE(res, InvalidInput("year must be a year, e.g. 2025"));
@@ -356,74 +237,37 @@ void RegisterEconomyRoutes(const EconomyRoutesContext& ctx) {
     if (!listings.ok()) return SendErrorE(res, listings.status());
     auto decisions = FileField(req, "decisions", false);
     if (!decisions.ok()) return SendErrorE(res, decisions.status());
-    CeilingInput in;
-    in.year = year;
-    in.reference = req.get_param_value("reference");
-    auto groups = LoadCeilingGroups(*ctx.agreement, year);
-    if (!groups.ok()) return SendErrorE(res, groups.status());
-    auto pop = CeilingPopulationFromListings("listings.csv", *listings, year, *groups);
-    if (!pop.ok()) return SendErrorE(res, pop.status());
-    in.population = std::move(*pop);
+    std::string reference = req.get_param_value("reference");
+    if (!reference.empty() && reference != "region" && reference != "country")
+      return SendErrorE(res, InvalidInput("reference must be region or country"));
     if (!decisions->empty()) {
       auto d = ParseCeilingDecisions("decisions.csv", *decisions);
       if (!d.ok()) return SendErrorE(res, d.status());
-      in.decisions = std::move(*d);
     }
-    auto clinics = StoredClinics(*ctx.db);
-    if (!clinics.ok()) return SendErrorE(res, clinics.status());
-    in.clinics = std::move(*clinics);
-    auto c = ctx.db->pool().Borrow();
-    auto st = c->Query("SELECT provider, month, item, code, SUM(amount_ore) FROM statements WHERE month >= $1 AND "
-                       "month <= $2 GROUP BY provider, month, item, code",
-                       {Ym(year, 1), Ym(year, 12)});
-    if (!st.ok()) return SendErrorE(res, st.status());
-    for (const auto& r : *st) {
-      auto p = ParseInt64(r.Str(0));
-      auto m = Month::Parse(r.Str(1));
-      auto code = ParseInt64(r.Str(3));
-      if (!p || !m) continue;
-      in.statements.push_back({static_cast<int>(*p), *m, r.Str(2), code ? static_cast<int>(*code) : -1, 0,
-                               Money::FromOre(r.Int(4))});
-    }
-    auto att = c->Query("SELECT provider, from_date, to_date FROM attachments");
-    if (!att.ok()) return SendErrorE(res, att.status());
-    std::set<int> bosted;
-    const Period y{Date::FromYmd(year, 1, 1), Date::FromYmd(year + 1, 1, 1)};
-    for (const auto& r : *att) {
-      auto p = ParseInt64(r.Str(0));
-      auto f = Date::Parse(r.Str(1));
-      auto t = ParseOptionalDate(r.Str(2), Date::Max());
-      if (p && f && t && Period{*f, *t}.Overlaps(y)) bosted.insert(static_cast<int>(*p));
-    }
-    in.bosted_providers = std::move(bosted);
-    auto result = ComputeCeilings(*ctx.agreement, in);
-    if (!result.ok()) return SendErrorE(res, result.status());
-    json j = CeilingResultToJson(*result);
-    j["agreement"] = ctx.agreement->version();
-    j["source"] = "stored_settlements";
-    {
-      std::lock_guard lock(state->mu);
-      state->ceilings[year] = j;
-    }
-    j["available"] = true;
-    SendJsonE(res, j);
+    ListingProfileUpload up{year, "ceilings", "listings.csv", *listings, reference, *decisions, u.username, NowUtcE()};
+    auto stored = StoreListingProfile(*ctx.db, *ctx.agreement, up);
+    if (!stored.ok()) return SendErrorE(res, stored.status());
+    AuditE(*ctx.db, u, "economy.ceilings",
+           "year " + std::to_string(year) + " listings profile providers=" + std::to_string((*stored)["providers"].get<int64_t>()) +
+               " rows=" + std::to_string((*stored)["profile_rows"].get<int64_t>()));
+    auto j = StoredCeilings(*ctx.db, *ctx.agreement, year);
+    if (!j.ok()) return SendErrorE(res, j.status());
+    (*j)["available"] = true;
+    SendJsonE(res, *j);
   }));
 
-  http.Get("/api/economy/quality", wrap([state](const httplib::Request& req, httplib::Response& res,
-                                                 const UserRecord& u) {
+  http.Get("/api/economy/quality", wrap([ctx](const httplib::Request& req, httplib::Response& res,
+                                              const UserRecord& u) {
     if (u.role != "rltn" && u.role != "plo" && u.role != "region")
       return SendErrorE(res, PermissionDenied("quality payments: rltn, plo and regions only"));
     int year = YearParam(req);
-    json all;
-    {
-      std::lock_guard lock(state->mu);
-      auto it = state->quality.find(year);
-      if (it == state->quality.end())
-        return SendJsonE(res, {{"year", year}, {"available", false},
-                               {"message", "Kvalitetsbetalingerne er ikke beregnet for året: RLTN uploader "
-                                           "listings.csv på siden Økonomi."}});
-      all = it->second;
-    }
+    auto got = StoredQuality(*ctx.db, *ctx.agreement, year);
+    if (!got.ok() && got.status().code() == StatusCode::kNotFound)
+      return SendJsonE(res, {{"year", year}, {"available", false},
+                             {"message", "Kvalitetsbetalingerne er ikke beregnet for året: RLTN uploader "
+                                         "listings.csv på siden Økonomi."}});
+    if (!got.ok()) return SendErrorE(res, got.status());
+    json all = std::move(*got);
     if (u.role == "region") {
       json regions = json::array();
       for (const auto& r : all["regions"])
@@ -439,8 +283,8 @@ void RegisterEconomyRoutes(const EconomyRoutesContext& ctx) {
     SendJsonE(res, all);
   }));
 
-  http.Post("/api/economy/quality", wrap([ctx, state](const httplib::Request& req, httplib::Response& res,
-                                                       const UserRecord& u) {
+  http.Post("/api/economy/quality", wrap([ctx](const httplib::Request& req, httplib::Response& res,
+                                               const UserRecord& u) {
     if (u.role != "rltn") return SendErrorE(res, PermissionDenied("only rltn computes quality payments"));
     int year = YearParam(req);
     if (!year) return SendErrorE(res, InvalidInput("year must be a year, e.g. 2025"));
@@ -448,28 +292,17 @@ void RegisterEconomyRoutes(const EconomyRoutesContext& ctx) {
     if (!listings.ok()) return SendErrorE(res, listings.status());
     auto clusters = FileField(req, "clusters", false);
     if (!clusters.ok()) return SendErrorE(res, clusters.status());
-    QualityInput in;
-    in.year = year;
-    const Parameter* cd = ctx.agreement->ParameterOn("quality_count_date", Date::FromYmd(year, 1, 1));
-    auto on = Date::Parse(std::to_string(year) + "-" + (cd ? cd->value : std::string("01-01")));
-    if (!on) return SendErrorE(res, Internal("quality_count_date is not MM-DD"));
-    auto listed = QualityListedOn("listings.csv", *listings, *on);
-    if (!listed.ok()) return SendErrorE(res, listed.status());
-    in.listed = std::move(*listed);
-    auto clinics = StoredClinics(*ctx.db);
-    if (!clinics.ok()) return SendErrorE(res, clinics.status());
-    in.clinics = std::move(*clinics);
     if (!clusters->empty()) {
       auto cl = ParseQualityClusters("clusters.csv", *clusters);
       if (!cl.ok()) return SendErrorE(res, cl.status());
-      in.clusters = std::move(*cl);
     }
-    auto j = ComputeQualityPayments(*ctx.agreement, in);
+    ListingProfileUpload up{year, "quality", "listings.csv", *listings, "", *clusters, u.username, NowUtcE()};
+    auto stored = StoreListingProfile(*ctx.db, *ctx.agreement, up);
+    if (!stored.ok()) return SendErrorE(res, stored.status());
+    AuditE(*ctx.db, u, "economy.quality",
+           "year " + std::to_string(year) + " listings profile providers=" + std::to_string((*stored)["providers"].get<int64_t>()));
+    auto j = StoredQuality(*ctx.db, *ctx.agreement, year);
     if (!j.ok()) return SendErrorE(res, j.status());
-    {
-      std::lock_guard lock(state->mu);
-      state->quality[year] = *j;
-    }
     (*j)["available"] = true;
     SendJsonE(res, *j);
   }));

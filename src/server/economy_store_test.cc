@@ -1,0 +1,330 @@
+// API tests of the stored economy inputs (issue 5, migration 0007): expense
+// files merged into the ramme statement, and højestegrænser / quality payments
+// computed from the stored CPR-free listing profile, the same after a restart.
+// The server runs in-process over SQLite and a real PostgreSQL, with a small
+// fake settlement engine (three clinics, January–March 2025, 80.000 øre of
+// `day` spend per region and quarter).
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "common/csv.h"
+#include "common/file.h"
+#include "server/app.h"
+#include "server/ramme_storage.h"
+#include "storage/testing_pg.h"
+
+namespace almen {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+void Write(const fs::path& p, const std::string& s) { std::ofstream(p, std::ios::binary) << s; }
+
+// 111111 København (1084), 222222 Aarhus (1082), 333333 Odense (1083); line i
+// goes to clinic i % 3 in month 1 + i % 3.
+Status FakeGenerate(const GenerateOptions& o, GenerateSummary* s) {
+  fs::create_directories(o.out_dir);
+  const char* providers[] = {"111111", "222222", "333333"};
+  std::string claims = "claim_id,provider,cpr,service_date,code\n";
+  for (int64_t i = 0; i < o.lines; ++i)
+    claims += "d" + std::to_string(i) + "," + providers[i % 3] + ",0101801234,2025-0" + std::to_string(1 + i % 3) +
+              "-15," + (i % 5 == 0 ? "0120" : "0101") + "\n";
+  Write(fs::path(o.out_dir) / "claims.csv", claims);
+  Write(fs::path(o.out_dir) / "providers.csv",
+        "provider,name,municipality_code,clinic_type,capacities,lto,valid_from,valid_to\n"
+        "111111,Lægerne i Valby,0101,ordinary,2,0,2020-01-01,\n"
+        "222222,Aarhus Lægehus,0751,ordinary,3,0,2020-01-01,\n"
+        "333333,Odense Klinik,0461,ordinary,1,1,2020-01-01,\n");
+  Write(fs::path(o.out_dir) / "botilbud.csv",
+        "botilbud_id,name,municipality_code,paragraph,places,operator,section,residents\n"
+        "B1,Bostedet Valby,0101,SEL108,20,municipal,A,20\n");
+  s->claim_lines = o.lines;
+  return Status::Ok();
+}
+
+// Pays every line 100,00 kr., rejects 0120.
+Status FakeSettle(const Agreement&, const Pseudonymizer&, const SettleOptions& o, const std::string& out,
+                  SettleSummary*) {
+  ALMEN_ASSIGN_OR_RETURN(std::string text, ReadFile(o.claims_path));
+  ALMEN_ASSIGN_OR_RETURN(CsvReader r, CsvReader::Open("claims.csv", text));
+  int ci = r.Column("claim_id"), cp = r.Column("provider"), cd = r.Column("service_date"), cc = r.Column("code");
+  std::string lines = "claim_id,provider,service_date,code,status,amount_ore,rule,reason\n";
+  std::map<std::tuple<std::string, std::string, std::string>, std::pair<int64_t, int64_t>> st;
+  while (true) {
+    ALMEN_ASSIGN_OR_RETURN(bool more, r.Next());
+    if (!more) break;
+    std::string code(r.field(cc)), date(r.field(cd)), provider(r.field(cp));
+    bool rej = code == "0120";
+    lines += std::string(r.field(ci)) + "," + provider + "," + date + "," + code + "," +
+             (rej ? "rejected,0,0120.not_out_of_hours,Afvist." : "accepted,10000,,") + "\n";
+    if (!rej) {
+      auto& a = st[{provider, date.substr(0, 7), code}];
+      a.first += 1;
+      a.second += 10000;
+    }
+  }
+  std::string statements = "provider,month,item,code,count,amount_ore\n";
+  for (const auto& [k, v] : st)
+    statements += std::get<0>(k) + "," + std::get<1>(k) + ",service," + std::get<2>(k) + "," +
+                  std::to_string(v.first) + "," + std::to_string(v.second) + "\n";
+  fs::create_directories(out);
+  Write(fs::path(out) / "lines.csv", lines);
+  Write(fs::path(out) / "statements.csv", statements);
+  Write(fs::path(out) / "summary.json", json{{"lines", 0}, {"agreement", {{"version", "ok25@test"}, {"hash", "t"}}}}.dump());
+  return Status::Ok();
+}
+
+class EconomyStoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  static void SetUpTestSuite() {
+    auto a = Agreement::LoadBuiltin();
+    ASSERT_TRUE(a.ok()) << a.status().message();
+    agreement_ = new Agreement(std::move(*a));
+  }
+
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("almen-ecostore-test-" + std::to_string(getpid()) + "-" + std::to_string(n_++));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    if (GetParam() == "sqlite") {
+      db_ = (dir_ / "almen.db").string();
+    } else {
+      std::string why;
+      auto* pg = testing::TestPostgres::Get(&why);
+      if (!pg) GTEST_SKIP() << why;
+      db_ = pg->NewDatabase();
+    }
+    Start();
+  }
+
+  void Start() {
+    ServeOptions o;
+    o.db = db_;
+    o.demo_lines = 30;
+    o.fast_password_hash = true;
+    o.threads = 4;
+    auto app = App::Create(*agreement_, o, Pipeline{FakeGenerate, FakeSettle});
+    ASSERT_TRUE(app.ok()) << app.status().message();
+    app_ = std::move(*app);
+    ASSERT_TRUE(app_->Bootstrap().ok());
+    auto port = app_->Bind("127.0.0.1", 0);
+    ASSERT_TRUE(port.ok());
+    port_ = *port;
+    listener_ = std::thread([this] { app_->Listen(); });
+  }
+
+  void Stop() {
+    if (app_) app_->Stop();
+    if (listener_.joinable()) listener_.join();
+    app_.reset();
+  }
+
+  void TearDown() override {
+    Stop();
+    fs::remove_all(dir_);
+  }
+
+  httplib::Client Client() { return httplib::Client("127.0.0.1", port_); }
+
+  std::string Login(const std::string& user) {
+    auto r = Client().Post("/api/login", json{{"username", user}, {"password", user}}.dump(), "application/json");
+    EXPECT_TRUE(r);
+    if (!r) return "";
+    EXPECT_EQ(r->status, 200) << r->body;
+    std::string sc = r->get_header_value("Set-Cookie");
+    return sc.substr(0, sc.find(';'));
+  }
+  json GetJson(const std::string& cookie, const std::string& path, int expect = 200) {
+    auto r = Client().Get(path.c_str(), httplib::Headers{{"Cookie", cookie}});
+    EXPECT_TRUE(r);
+    if (!r) return {};
+    EXPECT_EQ(r->status, expect) << path << ": " << r->body;
+    return json::parse(r->body, nullptr, false);
+  }
+  // Multipart POST of one file field; returns {status, body}.
+  std::pair<int, json> PostFile(const std::string& cookie, const std::string& path, const std::string& field,
+                                const std::string& filename, const std::string& content) {
+    httplib::MultipartFormDataItems items = {{field, content, filename, "text/csv"}};
+    auto r = Client().Post(path.c_str(), httplib::Headers{{"Cookie", cookie}}, items);
+    EXPECT_TRUE(r);
+    if (!r) return {0, json()};
+    return {r->status, json::parse(r->body, nullptr, false)};
+  }
+  static int64_t Q(const json& ramme, int q) { return ramme["quarters"][q - 1]["spend_ore"].get<int64_t>(); }
+
+  static inline Agreement* agreement_ = nullptr;
+  static inline int n_ = 0;
+  fs::path dir_;
+  std::string db_;
+  std::unique_ptr<App> app_;
+  std::thread listener_;
+  int port_ = 0;
+};
+
+TEST_P(EconomyStoreTest, ExpenseFilesAreStoredMergedAndRefusedWhole) {
+  const std::string rltn = Login("rltn");
+  json before = GetJson(rltn, "/api/economy/ramme?year=2025");
+  EXPECT_EQ(Q(before, 1), 240'000);  // 3 regions × 8 paid lines × 100 kr.
+  EXPECT_EQ(before["expenses"]["rows"], 0);
+
+  const std::string file =
+      "region_code,quarter,category,amount_ore\n"
+      "1084,2025-Q1,out_of_hours,500000\n"     // added (not settled by almen)
+      "1082,2025-Q1,day,100000\n"              // replaces the settled 80.000 of 1082's day
+      "1083,2025-Q1,local_agreements,70000\n"  // excluded: recorded, not counted
+      "1081,2025-Q2,other,2500\n";
+  auto [st, up] = PostFile(rltn, "/api/economy/expenses?year=2025", "expenses", "udgifter-q1.csv", file);
+  ASSERT_EQ(st, 201) << up.dump();
+  EXPECT_EQ(up["rows"], 4);
+  EXPECT_EQ(up["amount_ore"], 672'500);
+  EXPECT_FALSE(up["already_imported"].get<bool>());
+
+  json after = GetJson(rltn, "/api/economy/ramme?year=2025");
+  EXPECT_EQ(Q(after, 1), 80'000 + 500'000 + 100'000 + 80'000);
+  EXPECT_EQ(Q(after, 2), 2'500);
+  EXPECT_EQ(after["quarters"][0]["excluded_ore"], 70'000);
+  ASSERT_EQ(after["expenses"]["replaced"].size(), 1u) << after["expenses"].dump();
+  EXPECT_EQ(after["expenses"]["replaced"][0]["region"], "1082");
+  EXPECT_EQ(after["expenses"]["replaced"][0]["settled_ore"], 80'000);
+  EXPECT_EQ(after["expenses"]["replaced"][0]["expense_ore"], 100'000);
+
+  // The same content again: a no-op naming the stored file.
+  auto [st2, again] = PostFile(rltn, "/api/economy/expenses?year=2025", "expenses", "kopi.csv", file);
+  EXPECT_EQ(st2, 200);
+  EXPECT_TRUE(again["already_imported"].get<bool>());
+  EXPECT_EQ(again["file_id"], up["file_id"]);
+
+  // Bad input: 400 with file:line:col, and nothing of the file stored.
+  auto refused = [&](const std::string& path, const std::string& content, const std::string& expect) {
+    auto [s, j] = PostFile(rltn, path, "expenses", "ret.csv", content);
+    EXPECT_EQ(s, 400) << content;
+    std::string msg = j["error"]["message"].get<std::string>();
+    EXPECT_NE(msg.find(expect), std::string::npos) << msg;
+  };
+  const std::string head = "region_code,quarter,category,amount_ore\n";
+  refused("/api/economy/expenses?year=2025", head + "1085,2025-Q3,other,1\n1084,2025-Q1,out_of_hours,9\n",
+          "ret.csv:3:1 (region_code): region 1084, 2025-Q1, out_of_hours is already stored from udgifter-q1.csv");
+  refused("/api/economy/expenses?year=2025", head + "1085,2025-Q3,other,1\n1085,2024-Q4,other,1\n",
+          "ret.csv:3:2 (quarter): quarter 2024-Q4 is outside the upload's period 2025");
+  refused("/api/economy/expenses?year=2025&quarter=2025-Q3", head + "1085,2025-Q3,other,1\n1085,2025-Q4,other,1\n",
+          "ret.csv:3:2 (quarter)");
+  refused("/api/economy/expenses?year=2025", head + "1090,2025-Q3,other,1\n", "ret.csv:2:1 (region_code)");
+  refused("/api/economy/expenses?year=2025", head + "1085,2025-Q3,dagtid,1\n", "ret.csv:2:3 (category)");
+  refused("/api/economy/expenses?year=2025", head + "1085,2025-Q3,other,1\n1085,2025-Q3,other,2\n",
+          "ret.csv:3:1 (region_code): duplicate row");
+  json listing = GetJson(rltn, "/api/economy/expenses?year=2025");
+  EXPECT_EQ(listing["rows"].size(), 4u);  // none of the refused files' rows (e.g. 1085 2025-Q3)
+  EXPECT_EQ(GetJson(rltn, "/api/economy/ramme?year=2025")["quarters"][2]["spend_ore"], 0);
+
+  // Roles: only rltn uploads; a region lists its own rows; clinics are refused.
+  auto [ps, pj] = PostFile(Login("plo"), "/api/economy/expenses?year=2025", "expenses", "x.csv", head);
+  EXPECT_EQ(ps, 403);
+  json region = GetJson(Login("region-hovedstaden"), "/api/economy/expenses?year=2025");
+  ASSERT_EQ(region["rows"].size(), 1u);
+  EXPECT_EQ(region["rows"][0]["category"], "out_of_hours");
+  GetJson(Login("klinik-111111"), "/api/economy/expenses?year=2025", 403);
+  // The region's quarter view counts its expense rows too.
+  json rq = GetJson(Login("region-hovedstaden"), "/api/economy/ramme?year=2025");
+  EXPECT_EQ(Q(rq, 1), 580'000);
+
+  // Audited: the import and each refusal.
+  json audit = GetJson(rltn, "/api/audit?limit=200");
+  int imports = 0, refusals = 0, noops = 0;
+  for (const auto& r : audit["rows"]) {
+    imports += r["action"] == "expenses.import";
+    refusals += r["action"] == "expenses.refused";
+    noops += r["action"] == "expenses.reimport_noop";
+  }
+  EXPECT_EQ(imports, 1);
+  EXPECT_EQ(refusals, 6);
+  EXPECT_EQ(noops, 1);
+
+  // The CLI's path (RammeStatementFromDatabase) gives the same statement.
+  if (GetParam() == "sqlite") {
+    RammeOptions ro;
+    ro.year = 2025;
+    auto cli = RammeStatementFromDatabase(*agreement_, ro, db_);
+    ASSERT_TRUE(cli.ok()) << cli.status().message();
+    json served = GetJson(rltn, "/api/economy/ramme?year=2025");
+    EXPECT_EQ((*cli)["quarters"], served["quarters"]);
+    EXPECT_EQ((*cli)["ramme_ore"], served["ramme_ore"]);
+    EXPECT_EQ((*cli)["forecast"], served["forecast"]);
+  }
+}
+
+// listings.csv: two patients at 111111, one at 222222, one at 333333 (one
+// leaves 222222 in the summer). CPR numbers appear only here, never in the DB.
+const char* kListings =
+    "provider,cpr,listed_from,listed_to\n"
+    "111111,2403551234,2010-01-01,\n"
+    "111111,1207894321,2015-05-01,\n"
+    "222222,3108424771,2000-01-01,2025-07-01\n"
+    "333333,0502014338,2019-01-01,\n";
+
+TEST_P(EconomyStoreTest, CeilingsAndQualitySurviveARestartWithoutCpr) {
+  std::string rltn = Login("rltn");
+  EXPECT_FALSE(GetJson(rltn, "/api/economy/ceilings?year=2025")["available"].get<bool>());
+  auto [s1, ceilings] = PostFile(rltn, "/api/economy/ceilings?year=2025&reference=country", "listings",
+                                 "listings.csv", kListings);
+  ASSERT_EQ(s1, 200) << ceilings.dump();
+  ASSERT_EQ(ceilings["clinics"].size(), 3u) << ceilings.dump();
+  auto [s2, quality] = PostFile(rltn, "/api/economy/quality?year=2025", "listings", "listings.csv", kListings);
+  ASSERT_EQ(s2, 200) << quality.dump();
+  // Patient-months: 111111 24, 222222 6 (January–June), 333333 12.
+  std::map<std::string, int64_t> months;
+  for (const auto& c : ceilings["clinics"]) months[c["provider"].get<std::string>()] = c["patient_months"];
+  EXPECT_EQ(months["111111"], 24);
+  EXPECT_EQ(months["222222"], 6);
+  EXPECT_EQ(months["333333"], 12);
+
+  Stop();
+  Start();
+  rltn = Login("rltn");
+  json c2 = GetJson(rltn, "/api/economy/ceilings?year=2025");
+  ASSERT_TRUE(c2["available"].get<bool>()) << c2.dump();
+  EXPECT_EQ(c2["clinics"], ceilings["clinics"]);
+  EXPECT_EQ(c2["reference"], "country");
+  EXPECT_EQ(c2["groups"], ceilings["groups"]);
+  json q2 = GetJson(rltn, "/api/economy/quality?year=2025");
+  ASSERT_TRUE(q2["available"].get<bool>()) << q2.dump();
+  EXPECT_EQ(q2["regions"], quality["regions"]);
+  EXPECT_EQ(q2["clusters"], quality["clusters"]);
+  EXPECT_EQ(q2.dump().size(), quality.dump().size());
+  // A region still sees only its own clinics after the restart.
+  json rc = GetJson(Login("region-hovedstaden"), "/api/economy/ceilings?year=2025");
+  ASSERT_EQ(rc["clinics"].size(), 1u);
+  EXPECT_EQ(rc["clinics"][0]["provider"], "111111");
+
+  if (GetParam() == "sqlite") {
+    Stop();  // closes the database (WAL checkpoint); read every file of it
+    std::string bytes;
+    for (const auto& e : fs::directory_iterator(dir_))
+      if (e.path().filename().string().rfind("almen.db", 0) == 0) {
+        std::ifstream f(e.path(), std::ios::binary);
+        std::stringstream ss;
+        ss << f.rdbuf();
+        bytes += ss.str();
+      }
+    ASSERT_GT(bytes.size(), 10000u);
+    for (const char* secret : {"2403551234", "240355-1234", "1207894321", "3108424771", "0502014338", "1955-03-24",
+                               "1989-07-12", "24035512", "2001-02-05", "1942-08-31"})
+      EXPECT_EQ(bytes.find(secret), std::string::npos) << secret << " is stored in the database";
+    EXPECT_NE(bytes.find("listing_profiles"), std::string::npos);
+    Start();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, EconomyStoreTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& param_info) { return param_info.param; });
+
+}  // namespace
+}  // namespace almen
