@@ -2,7 +2,8 @@
 // log in, upload a claim file, open a clinic statement, follow a drill-down
 // from an amount to its lines, the bostedshonorar in a statement, the
 // bostedslæger coverage page (chart, municipalities at zero), the
-// Lægedækningspulje and Sanktioner pages, and take screenshots.
+// Lægedækningspulje and Sanktioner pages, the Økonomi page (section 6 totals,
+// ramme per quarter with forecast, an expense file upload, a what-if), and take screenshots.
 // Env: BASE_URL (server), SHOT_DIR (screenshots), CHROMIUM (default /usr/bin/chromium).
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
@@ -109,6 +110,36 @@ try {
   await page.waitForSelector('h1:has-text("LSU-sanktioner")');
   await page.waitForSelector('#emp');
   await page.screenshot({ path: path.join(shots, '10-sanktioner.png'), fullPage: true });
+
+  step('Økonomi: section 6 totals, ramme per quarter with forecast, expense upload, what-if');
+  await page.goto(`${base}/#/oekonomi`);
+  await page.waitForSelector('#t table tbody tr');
+  const totalRow = async () => (await page.locator('#t table tbody tr', { hasText: 'I alt' }).first().locator('td').allTextContents()).map((x) => x.trim());
+  const totals = await totalRow();
+  const wantTotals = ['146,7 mio. kr.', '304,3 mio. kr.', '284,3 mio. kr.', '157,6 mio. kr.'];
+  if (JSON.stringify(totals.slice(1, 5)) !== JSON.stringify(wantTotals)) throw new Error(`section 6 totals: ${totals.join(' | ')}`);
+  await page.waitForSelector('#ramme-chart');
+  await page.waitForSelector('#rq table tbody tr');
+  const quarters = await page.locator('#rq table tbody tr').count();
+  if (quarters !== 4) throw new Error(`ramme table has ${quarters} quarter rows`);
+  const forecast = (await page.locator('.card', { hasText: 'Prognose for året' }).textContent()).trim();
+  if (!/mio\. kr\./.test(forecast)) throw new Error(`no forecast: ${forecast}`);
+  step(`ramme: ${quarters} quarters; ${forecast.replace(/\s+/g, ' ')}`);
+  await page.setInputFiles('#exp-form input[name=expenses]', { name: 'udgifter-2025-q1.csv', mimeType: 'text/csv',
+    buffer: Buffer.from('region_code,quarter,category,amount_ore\n1084,2025-Q1,out_of_hours,250000000\n1081,2025-Q1,local_agreements,1500000\n') });
+  await page.click('#exp-form button');
+  await page.waitForSelector('#exp-msg:has-text("Indlæst: 2 rækker")');
+  await page.waitForSelector('#ramme-expenses');
+  await page.waitForSelector('#exp-table table tbody tr');
+  await page.screenshot({ path: path.join(shots, '11-oekonomi.png'), fullPage: true });
+  await page.fill('#wi-lto', '30');
+  await page.click('#whatif button.primary');
+  await page.waitForSelector('#wi-panel');
+  await page.waitForFunction(() => [...document.querySelectorAll('#t table tbody tr')].some((tr) => tr.textContent.includes('I alt') && tr.textContent.includes('292,31 mio. kr.')));
+  const moved = await totalRow();
+  if (moved[2] !== '292,31 mio. kr.') throw new Error(`what-if total 2025: ${moved[2]}`);
+  step(`what-if: 30 LTO capacities → total 2025 ${totals[2]} → ${moved[2]}`);
+  await page.screenshot({ path: path.join(shots, '12-oekonomi-hvad-nu-hvis.png'), fullPage: true });
 
   if (errors.length) throw new Error('page errors: ' + errors.join('; '));
   step(`ok; screenshots in ${shots}`);
