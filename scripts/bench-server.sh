@@ -80,6 +80,11 @@ wrk -t 2 -c "$conns" -d "${secs}s" --latency -H "Cookie: $cookie" "$url2" >"$wor
 rps2=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$work/wrk2.txt")
 p99_2=$(awk '$1 == "99%" {print $2}' "$work/wrk2.txt")
 
+blocks=$(sqlite3 -separator ' ' "$work/almen.db" \
+  "SELECT COUNT(*), COALESCE(SUM(lines), 0), COALESCE(SUM(LENGTH(data)), 0) FROM line_blocks" 2>/dev/null || true)
+[ -n "$blocks" ] && echo "bench-server: line_blocks (blocks, lines, base64 bytes): $blocks" >&2
+# ALMEN_TIMING=1: the server's settle and import phases.
+grep '^timing:' "$work/server.log" >&2 || true
 cores=$(nproc)
 echo "| lines | claims MB | cores | upload s | settle+import s (import s) | DB+files MB | statement req/s | statement p99 | lines page req/s | lines page p99 |"
 echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"

@@ -177,6 +177,7 @@ async function pageLines() {
     { key: 'amount_ore', label: 'Beløb', type: 'kr' },
     { key: 'rule', label: 'Regel', link: (r) => (r.rule ? `#/overenskomst${qs({ tab: 'rules', q: r.rule })}` : null) },
     { key: 'reason', label: 'Begrundelse' },
+    { key: 'paragraph', label: 'Paragraf' },
   ], t.rows, { exportUrl: '/api/lines' + qs(filter), empty: 'Ingen linjer.' });
 }
 

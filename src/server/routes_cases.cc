@@ -819,7 +819,7 @@ Status Cases::AddSanctions(const httplib::Request& req, httplib::Response& res, 
 Status Cases::SanctionEffect(const httplib::Request& req, httplib::Response& res, const UserRecord& u) {
   if (!SanctionReader(u)) return Deny(u, "see the sanctions register");
   SqlParams p1;
-  std::string s1 = "SELECT provider, rule, month, COUNT(*) FROM lines WHERE rule IN ('sanction.suspended', "
+  std::string s1 = "SELECT provider, rule, month, COUNT(*) FROM flagged_lines WHERE rule IN ('sanction.suspended', "
                    "'sanction.excluded')" + ProviderScopeSql(u, "provider", &p1) +
                    " GROUP BY provider, rule, month ORDER BY provider, month, rule";
   ALMEN_ASSIGN_OR_RETURN(Table stopped, Q( s1, p1, {"provider", "rule", "month", "lines"}, "sssi"));

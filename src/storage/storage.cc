@@ -5,6 +5,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <map>
 #include <mutex>
@@ -13,6 +14,7 @@
 #include "common/crypto.h"
 #include "common/csv.h"
 #include "common/file.h"
+#include "storage/lines_store.h"
 
 namespace almen {
 
@@ -21,11 +23,6 @@ const std::vector<std::pair<std::string_view, std::string_view>>& MigrationFiles
 const std::vector<std::pair<std::string_view, std::string_view>>& StorageDataFiles();
 
 namespace {
-
-constexpr std::string_view kDuplicateRule = "claim.duplicate";
-constexpr std::string_view kDuplicateReason =
-    "Samme regningslinje (claim_id) er allerede afregnet for ydernummeret i en tidligere indlæsning "
-    "og betales ikke to gange.";
 
 std::string UtcNow() {
   std::time_t t = std::time(nullptr);
@@ -177,6 +174,8 @@ Status Storage::Migrate() {
     if (applied.count(version)) continue;
     ALMEN_RETURN_IF_ERROR(c->Begin());
     Status s = c->ExecScript(m.second);
+    // 0006 has a C++ part: the old `lines` rows become line blocks (lines_store.h).
+    if (s.ok() && m.first.starts_with("0006_line_blocks")) s = storage_internal::ConvertLegacyLines(*c);
     if (s.ok())
       s = c->Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
                   {version, m.first, UtcNow()});
@@ -253,12 +252,6 @@ struct FileImporter {
   }
 };
 
-// v = s, reusing v's buffer when it already holds a string.
-void SetText(SqlValue& v, std::string_view s) {
-  if (auto* str = std::get_if<std::string>(&v)) str->assign(s);
-  else v.emplace<std::string>(s);
-}
-
 StatusOr<int64_t> IntField(const CsvReader& r, int col) {
   auto v = ToInt(r.field(col));
   if (!v) return r.FieldError(col, "not an integer");
@@ -269,8 +262,21 @@ StatusOr<int64_t> IntField(const CsvReader& r, int col) {
 
 StatusOr<ImportResult> Storage::ImportRun(const RunImport& im, const std::atomic<bool>* cancel,
                                           const std::function<void(const std::string&, double)>& progress) {
+  // ALMEN_TIMING=1: the wall time of each stage on stderr (docs/performance.md).
+  const bool timing = std::getenv("ALMEN_TIMING") != nullptr;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto stage_start = t0;
+  std::string current_stage;
   auto report = [&](const std::string& stage, double f) {
-    if (progress) progress(stage, f);
+    if (timing && stage != current_stage) {
+      const auto now = std::chrono::steady_clock::now();
+      if (!current_stage.empty())
+        std::fprintf(stderr, "timing: import %-20s %8.3f s\n", current_stage.c_str(),
+                     std::chrono::duration<double>(now - stage_start).count());
+      current_stage = stage;
+      stage_start = now;
+    }
+    if (progress && !stage.empty()) progress(stage, f);
   };
   const ImportInput* claims = nullptr;
   for (const auto& in : im.inputs)
@@ -285,7 +291,8 @@ StatusOr<ImportResult> Storage::ImportRun(const RunImport& im, const std::atomic
   std::vector<Hashed> files;
   for (const auto& in : im.inputs) {
     ALMEN_ASSIGN_OR_RETURN(MappedFile f, MappedFile::Open(in.path));
-    files.push_back({&in, Sha256Hex(f.data()), static_cast<int64_t>(f.data().size())});
+    const bool known_sha = in.kind == "claims" && !im.claims_sha256.empty();
+    files.push_back({&in, known_sha ? im.claims_sha256 : Sha256Hex(f.data()), static_cast<int64_t>(f.data().size())});
   }
   const std::string& claims_sha = std::find_if(files.begin(), files.end(), [](const Hashed& h) {
                                     return h.in->kind == "claims";
@@ -294,7 +301,6 @@ StatusOr<ImportResult> Storage::ImportRun(const RunImport& im, const std::atomic
   ALMEN_ASSIGN_OR_RETURN(std::string summary_text, ReadFile(im.settle_dir + "/summary.json"));
   nlohmann::json summary = nlohmann::json::parse(summary_text, nullptr, false);
   if (summary.is_discarded()) return Internal("summary.json of the settlement is not JSON");
-  const int64_t expected_lines = summary.value("lines", int64_t{0});
 
   auto lease = pool_->Borrow();
   SqlConnection& c = *lease;
@@ -326,29 +332,17 @@ StatusOr<ImportResult> Storage::ImportRun(const RunImport& im, const std::atomic
   result.run_id = run_id;
   FileImporter fi{c, cancel};
 
-  // SQLite bulk load (docs/performance.md, "Server"): a large page cache for
-  // this connection while it imports (restored when the import ends), and, when
-  // the new run is large next to the lines already stored, the secondary
-  // indexes of `lines` are dropped and built again after the insert instead of
-  // being maintained row by row in random order. DDL is transactional in
-  // SQLite: a failure, cancellation or kill rolls the drop back with the rest.
-  // Not for PostgreSQL (DROP INDEX would lock out readers for the whole import).
+  // SQLite: a large page cache for this connection while it imports
+  // (restored when the import ends).
   struct CacheRestore {
     SqlConnection* c = nullptr;
     ~CacheRestore() {
       if (c) (void)c->ExecScript("PRAGMA cache_size = -2000");
     }
   } cache_restore;
-  bool rebuild_line_indexes = false;
-  int64_t earlier_lines = 0;
   if (c.dialect() == SqlDialect::kSqlite) {
     ALMEN_RETURN_IF_ERROR(c.ExecScript("PRAGMA cache_size = -262144"));  // 256 MiB
     cache_restore.c = &c;
-    ALMEN_ASSIGN_OR_RETURN(auto stored, c.Query("SELECT COALESCE(SUM(lines), 0) FROM runs WHERE id <> $1", {run_id}));
-    earlier_lines = stored.at(0).Int(0);
-    rebuild_line_indexes = earlier_lines < 2 * std::max<int64_t>(expected_lines, 1);
-    if (rebuild_line_indexes)
-      ALMEN_RETURN_IF_ERROR(c.ExecScript("DROP INDEX lines_provider_month; DROP INDEX lines_provider_claim;"));
   }
 
   // Reference files first (a file already imported by hash is skipped).
@@ -444,35 +438,15 @@ StatusOr<ImportResult> Storage::ImportRun(const RunImport& im, const std::atomic
         {h.sha, h.in->kind, label, h.bytes, rows, run_id, im.now, im.user}));
   }
 
-  // lines.csv
+  // lines.csv: accepted lines as blocks, rejected/review as rows, duplicates
+  // of earlier runs flipped (lines_store.h).
   report("import lines", 0.0);
-  ALMEN_ASSIGN_OR_RETURN(
-      int64_t nlines,
-      fi.Load("lines.csv", im.settle_dir + "/lines.csv", "lines",
-              {"run_id", "seq", "claim_id", "provider", "service_date", "month", "code", "status", "amount_ore", "rule",
-               "reason"},
-              {"claim_id", "provider", "service_date", "code", "status", "amount_ore", "rule", "reason"},
-              [&, seq = int64_t{0}](const CsvReader& r, const std::vector<int>& col, SqlParams& row) mutable -> Status {
-                std::string_view date = r.field(col[2]);
-                auto amount = ToInt(r.field(col[5]));
-                if (!amount) return r.FieldError(col[5], "not an integer");
-                // Assigned in place: a reused row keeps its string buffers.
-                row.resize(11);
-                row[0] = run_id;
-                row[1] = ++seq;
-                SetText(row[2], r.field(col[0]));
-                SetText(row[3], r.field(col[1]));
-                SetText(row[4], date);
-                SetText(row[5], date.substr(0, 7));
-                SetText(row[6], r.field(col[3]));
-                SetText(row[7], r.field(col[4]));
-                row[8] = *amount;
-                SetText(row[9], r.field(col[6]));
-                SetText(row[10], r.field(col[7]));
-                return Status::Ok();
-              },
-              [&](int64_t n) { report("import lines", expected_lines > 0 ? double(n) / double(expected_lines) : 0.0); }));
-  result.lines = nlines;
+  ALMEN_ASSIGN_OR_RETURN(storage_internal::LinesImported li,
+                         storage_internal::ImportLines(c, run_id, im.settle_dir + "/lines.csv", cancel,
+                                                       report));
+  const int64_t nlines = li.lines;
+  result.lines = li.lines;
+  result.duplicates = li.duplicates;
 
   // statements.csv
   report("import statements", 0.0);
@@ -488,59 +462,21 @@ StatusOr<ImportResult> Storage::ImportRun(const RunImport& im, const std::atomic
                 if (!amount) return r.FieldError(col[5], "not an integer");
                 row = {run_id, std::string(r.field(col[0])), std::string(r.field(col[1])),
                        std::string(r.field(col[2])), std::string(r.field(col[3])), *count, *amount};
+                // The statements lose what the duplicates would have paid.
+                if (!li.reduced.empty() && r.field(col[2]) == "service") {
+                  auto red = li.reduced.find({std::get<std::string>(row[1]), std::get<std::string>(row[2]),
+                                              std::get<std::string>(row[4])});
+                  if (red != li.reduced.end()) {
+                    row[5] = *count - red->second.first;
+                    row[6] = *amount - red->second.second;
+                    li.reduced.erase(red);  // once, should a key repeat
+                  }
+                }
                 return Status::Ok();
               }));
   (void)nstatements;
   ALMEN_RETURN_IF_ERROR(fi.Cancelled());
-  if (rebuild_line_indexes) {
-    // The same definitions as migration 0001.
-    report("index lines", 0.0);
-    ALMEN_RETURN_IF_ERROR(c.ExecScript("CREATE INDEX lines_provider_month ON lines (provider, month); "
-                                       "CREATE INDEX lines_provider_claim ON lines (provider, claim_id);"));
-    ALMEN_RETURN_IF_ERROR(fi.Cancelled());
-  }
-
-  // A claim already paid in an earlier run is not paid again.
-  report("check duplicates", 0.0);
-  const std::string dup_where =
-      "run_id = $1 AND status IN ('accepted', 'review') AND EXISTS (SELECT 1 FROM lines o WHERE o.provider = "
-      "lines.provider AND o.claim_id = lines.claim_id AND o.run_id <> $1 AND o.status IN ('accepted', 'review'))";
-  // No other run has lines (e.g. the first import): nothing to look up.
-  // (Two range lookups on the primary key (run_id, seq), each instant.)
-  ALMEN_ASSIGN_OR_RETURN(auto others, c.Query("SELECT 1 FROM lines WHERE run_id < $1 LIMIT 1", {run_id}));
-  if (others.empty()) {
-    ALMEN_ASSIGN_OR_RETURN(others, c.Query("SELECT 1 FROM lines WHERE run_id > $1 LIMIT 1", {run_id}));
-  }
-  std::vector<SqlRow> dups;
-  if (!others.empty()) {
-    ALMEN_ASSIGN_OR_RETURN(dups, c.Query("SELECT provider, month, code, COUNT(*), SUM(amount_ore) FROM lines "
-                                         "WHERE " + dup_where + " GROUP BY provider, month, code",
-                                         {run_id}));
-  }
-  if (!dups.empty()) {
-    ALMEN_RETURN_IF_ERROR(c.Exec("UPDATE lines SET status = 'rejected', amount_ore = 0, rule = $2, reason = $3 "
-                                 "WHERE " + dup_where,
-                                 {run_id, std::string(kDuplicateRule), std::string(kDuplicateReason)}));
-    for (const auto& d : dups) {
-      result.duplicates += d.Int(3);
-      ALMEN_RETURN_IF_ERROR(c.Exec(
-          "UPDATE statements SET count = count - $1, amount_ore = amount_ore - $2 WHERE run_id = $3 AND provider = "
-          "$4 AND month = $5 AND item = 'service' AND code = $6",
-          {d.Int(3), d.Int(4), run_id, d.Str(0), d.Str(1), d.Str(2)}));
-    }
-  }
-
-  // The run's counts, from what was stored.
-  ALMEN_ASSIGN_OR_RETURN(auto counts, c.Query("SELECT status, COUNT(*), COALESCE(SUM(amount_ore), 0) FROM lines "
-                                              "WHERE run_id = $1 GROUP BY status",
-                                              {run_id}));
-  int64_t accepted = 0, rejected = 0, review = 0, amount = 0;
-  for (const auto& r : counts) {
-    if (r.Str(0) == "accepted") accepted = r.Int(1);
-    else if (r.Str(0) == "rejected") rejected = r.Int(1);
-    else if (r.Str(0) == "review") review = r.Int(1);
-    amount += r.Int(2);
-  }
+  const int64_t accepted = li.accepted, rejected = li.rejected, review = li.review, amount = li.amount_ore;
   ALMEN_ASSIGN_OR_RETURN(auto st_sum, c.Query("SELECT COALESCE(SUM(amount_ore), 0) FROM statements WHERE run_id = $1",
                                               {run_id}));
   ALMEN_RETURN_IF_ERROR(c.Exec(
@@ -555,38 +491,14 @@ StatusOr<ImportResult> Storage::ImportRun(const RunImport& im, const std::atomic
   ALMEN_RETURN_IF_ERROR(fi.Cancelled());
   report("commit", 1.0);
   ALMEN_RETURN_IF_ERROR(c.Commit());
+  report("", 1.0);
+  if (timing)
+    std::fprintf(stderr, "timing: import total                %8.3f s\n",
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   return result;
 }
 
 // ---- Reports --------------------------------------------------------------
-
-StatusOr<Table> Storage::Runs(const Scope& scope) {
-  auto c = pool_->Borrow();
-  SqlParams p;
-  const std::vector<std::string> cols = {"id", "created_at", "created_by", "source", "claims_name",
-                                         "agreement_version", "lines", "accepted", "rejected", "review",
-                                         "duplicates", "amount_ore", "statement_amount_ore"};
-  if (scope.kind == Scope::Kind::kAll) {
-    return MakeTable(*c,
-                     "SELECT id, created_at, created_by, source, claims_name, agreement_version, lines, accepted, "
-                     "rejected, review, duplicates, amount_ore, statement_amount_ore FROM runs ORDER BY id DESC",
-                     p, cols, "isssssiiiiiii");
-  }
-  std::string lscope, sscope;
-  AppendScope(lscope, p, scope, "l.provider");
-  AppendScope(sscope, p, scope, "s.provider");
-  std::string sql =
-      "SELECT r.id, r.created_at, r.created_by, r.source, r.claims_name, r.agreement_version, "
-      "(SELECT COUNT(*) FROM lines l WHERE l.run_id = r.id" + lscope + "), "
-      "(SELECT COUNT(*) FROM lines l WHERE l.run_id = r.id AND l.status = 'accepted'" + lscope + "), "
-      "(SELECT COUNT(*) FROM lines l WHERE l.run_id = r.id AND l.status = 'rejected'" + lscope + "), "
-      "(SELECT COUNT(*) FROM lines l WHERE l.run_id = r.id AND l.status = 'review'" + lscope + "), "
-      "(SELECT COUNT(*) FROM lines l WHERE l.run_id = r.id AND l.rule = 'claim.duplicate'" + lscope + "), "
-      "(SELECT COALESCE(SUM(l.amount_ore), 0) FROM lines l WHERE l.run_id = r.id" + lscope + "), "
-      "(SELECT COALESCE(SUM(s.amount_ore), 0) FROM statements s WHERE s.run_id = r.id" + sscope + ") "
-      "FROM runs r ORDER BY r.id DESC";
-  return MakeTable(*c, sql, p, cols, "isssssiiiiiii");
-}
 
 StatusOr<nlohmann::json> Storage::Run(int64_t id, const Scope& scope) {
   ALMEN_ASSIGN_OR_RETURN(Table runs, Runs(scope));
@@ -627,95 +539,6 @@ StatusOr<Table> Storage::Statements(const Scope& scope, const std::string& provi
   AppendScope(sql, p, scope, "s.provider");
   sql += " GROUP BY s.provider, s.month, s.item, s.code ORDER BY s.provider, s.month, s.item, s.code";
   return MakeTable(*c, sql, p, {"provider", "name", "month", "item", "code", "count", "amount_ore"}, "sssssii");
-}
-
-StatusOr<Table> Storage::Lines(const Scope& scope, const LineFilter& f) {
-  auto c = pool_->Borrow();
-  SqlParams p;
-  std::string where = " WHERE 1 = 1";
-  if (!f.provider.empty()) where += " AND provider = " + P(p, f.provider);
-  if (!f.month.empty()) where += " AND month = " + P(p, f.month);
-  if (!f.status.empty()) where += " AND status = " + P(p, f.status);
-  if (!f.rule.empty()) where += " AND rule = " + P(p, f.rule);
-  if (!f.code.empty()) where += " AND code = " + P(p, f.code);
-  if (f.run_id > 0) where += " AND run_id = " + P(p, f.run_id);
-  AppendScope(where, p, scope, "provider");
-  ALMEN_ASSIGN_OR_RETURN(auto total, c->Query("SELECT COUNT(*) FROM lines" + where, p));
-  SqlParams q = p;
-  std::string sql = "SELECT run_id, seq, claim_id, provider, service_date, code, status, amount_ore, rule, reason "
-                    "FROM lines" + where + " ORDER BY provider, service_date, run_id, seq LIMIT " +
-                    P(q, std::clamp<int64_t>(f.limit, 1, 100000)) + " OFFSET " + P(q, std::max<int64_t>(f.offset, 0));
-  ALMEN_ASSIGN_OR_RETURN(Table t, MakeTable(*c, sql, q,
-                                            {"run_id", "seq", "claim_id", "provider", "service_date", "code", "status",
-                                             "amount_ore", "rule", "reason"},
-                                            "iisssssiss"));
-  t.total = total.at(0).Int(0);
-  return t;
-}
-
-Status Storage::ForEachLine(int64_t run_id, const std::function<Status(const StoredLine&)>& fn) {
-  auto c = pool_->Borrow();
-  ALMEN_ASSIGN_OR_RETURN(auto rows, c->Query("SELECT seq, claim_id, provider, service_date, code, status, amount_ore, "
-                                             "rule, reason FROM lines WHERE run_id = $1",
-                                             {run_id}));
-  StoredLine l;
-  for (const auto& r : rows) {
-    l.seq = r.Int(0);
-    l.claim_id = r.Str(1);
-    l.provider = r.Str(2);
-    l.service_date = r.Str(3);
-    l.code = r.Str(4);
-    l.status = r.Str(5);
-    l.amount_ore = r.Int(6);
-    l.rule = r.Str(7);
-    l.reason = r.Str(8);
-    ALMEN_RETURN_IF_ERROR(fn(l));
-  }
-  return Status::Ok();
-}
-
-StatusOr<Table> Storage::Rejections(const Scope& scope, const std::string& month) {
-  auto c = pool_->Borrow();
-  SqlParams p;
-  std::string sql = "SELECT status, rule, COUNT(*), COUNT(DISTINCT provider), MIN(reason) FROM lines "
-                    "WHERE status IN ('rejected', 'review')";
-  if (!month.empty()) sql += " AND month = " + P(p, month);
-  AppendScope(sql, p, scope, "provider");
-  sql += " GROUP BY status, rule ORDER BY COUNT(*) DESC, rule";
-  return MakeTable(*c, sql, p, {"status", "rule", "lines", "providers", "reason"}, "ssiis");
-}
-
-StatusOr<Table> Storage::Overview(const Scope& scope, const std::string& year) {
-  auto c = pool_->Borrow();
-  SqlParams p;
-  std::string where = " WHERE 1 = 1";
-  if (!year.empty()) where += " AND month >= " + P(p, year + "-01") + " AND month <= " + P(p, year + "-12");
-  std::string lwhere = where, swhere = where;
-  SqlParams lp = p, sp = p;
-  AppendScope(lwhere, lp, scope, "provider");
-  AppendScope(swhere, sp, scope, "provider");
-  ALMEN_ASSIGN_OR_RETURN(
-      auto lrows,
-      c->Query("SELECT month, SUM(CASE WHEN status = 'accepted' THEN 1 ELSE 0 END), SUM(CASE WHEN status = "
-               "'rejected' THEN 1 ELSE 0 END), SUM(CASE WHEN status = 'review' THEN 1 ELSE 0 END), "
-               "COALESCE(SUM(amount_ore), 0) FROM lines" + lwhere + " GROUP BY month",
-               lp));
-  ALMEN_ASSIGN_OR_RETURN(auto srows, c->Query("SELECT month, COALESCE(SUM(amount_ore), 0) FROM statements" + swhere +
-                                                  " GROUP BY month",
-                                              sp));
-  std::map<std::string, std::array<int64_t, 5>> m;  // spend, lines amount, accepted, rejected, review
-  for (const auto& r : srows) m[r.Str(0)][0] = r.Int(1);
-  for (const auto& r : lrows) {
-    auto& a = m[r.Str(0)];
-    a[1] = r.Int(4);
-    a[2] = r.Int(1);
-    a[3] = r.Int(2);
-    a[4] = r.Int(3);
-  }
-  Table t;
-  t.columns = {"month", "spend_ore", "lines_amount_ore", "accepted", "rejected", "review"};
-  for (const auto& [month, a] : m) t.rows.push_back({month, a[0], a[1], a[2], a[3], a[4]});
-  return t;
 }
 
 StatusOr<Table> Storage::Providers(const Scope& scope) {

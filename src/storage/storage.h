@@ -69,6 +69,10 @@ struct RunImport {
   std::string settle_dir;           // Settle's outputs: lines.csv, statements.csv, summary.json
   nlohmann::json options;           // the settlement options, stored with the run
   std::string user, source, now;    // who, "upload"|"demo", ISO timestamp
+  // The claim file's SHA-256 (hex) when the caller has already computed it
+  // (the server does, to skip settling a known file); empty: ImportRun hashes
+  // it (~2 s for a national year).
+  std::string claims_sha256;
 };
 
 struct ImportResult {
