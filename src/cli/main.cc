@@ -12,6 +12,7 @@
 #include "agreement/agreement.h"
 #include "cli/bench.h"
 #include "cli/bosted_commands.h"
+#include "cli/diff_command.h"
 #include "cli/commands.h"
 #include "cli/economy_commands.h"
 #include "common/status.h"
@@ -117,6 +118,9 @@ int main(int argc, char** argv) {
   // coverage (src/cli/bosted_commands.cc)
   BostedSubcommands bosted_cmds(app);
 
+  // diff (src/cli/diff_command.cc)
+  DiffSubcommand diff_cmd(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -160,6 +164,8 @@ int main(int argc, char** argv) {
     st = RunAgreementCheck(*agreement);
   } else if (economy_cmds.parsed()) {
     st = economy_cmds.Run(*agreement);
+  } else if (diff_cmd.parsed()) {
+    st = diff_cmd.Run();
   } else if (bosted_cmds.parsed()) {
     st = bosted_cmds.Run(*agreement);
   } else if (c_bench->parsed()) {

@@ -28,9 +28,11 @@
 #include "common/file.h"
 #include "economy/economy.h"
 #include "server/app.h"
+#include "server/rerun.h"
 #include "server/routes_bosted.h"
 #include "server/routes_cases.h"
 #include "server/routes_economy.h"
+#include "storage/reruns.h"
 #include "storage/storage.h"
 
 namespace almen {
@@ -263,13 +265,16 @@ struct Job {
   int64_t id = 0;
   std::string user, state = "queued", stage, error, created_at;
   double progress = 0;
-  int64_t run_id = 0, lines = 0, duplicates = 0;
+  std::string kind = "settlement";  // settlement | rerun
+  int64_t run_id = 0, lines = 0, duplicates = 0, rerun_id = 0;
   bool already_imported = false;
   json ToJson() const {
     json j = {{"id", id},       {"state", state}, {"stage", stage},       {"progress", progress},
               {"user", user},   {"created_at", created_at}, {"already_imported", already_imported},
               {"lines", lines}, {"duplicates", duplicates}};
+    j["kind"] = kind;
     j["run_id"] = run_id ? json(run_id) : json(nullptr);
+    if (kind == "rerun") j["rerun_id"] = rerun_id ? json(rerun_id) : json(nullptr);
     j["error"] = error.empty() ? json(nullptr) : json(error);
     return j;
   }
@@ -288,6 +293,7 @@ struct App::Impl {
   int64_t next_job = 1;
   std::vector<std::thread> workers;
   std::atomic<bool> cancel{false};
+  std::atomic<bool> stopping{false}, listen_called{false}, listen_returned{false};
 
   // -- helpers
   void Audit(const std::string& user, const std::string& action, const std::string& detail) {
@@ -353,6 +359,7 @@ struct App::Impl {
                                          const std::string& user, const std::string& source,
                                          const std::function<void(const std::string&, double)>& progress);
   json Overview(const UserRecord& u, const std::string& year_param, Status* st);
+  void StartRerunJob(const UserRecord& u, RerunRequest rq, httplib::Response& res);
 };
 
 App::App() : impl_(std::make_unique<Impl>()) {}
@@ -383,11 +390,25 @@ StatusOr<int> App::Bind(const std::string& host, int port) {
   return bound;
 }
 
-void App::Listen() { impl_->http.listen_after_bind(); }
+// Listen and Stop may race (a test stops a server whose listener thread has
+// not started yet): httplib's stop() is a no-op before listen has begun, and
+// the listen would then never return. Both sides publish their step first
+// (sequentially consistent atomics), so either Listen sees `stopping` and does
+// not start, or Stop sees `listen_called` and waits until the listener runs
+// (or has returned) before stopping it.
+void App::Listen() {
+  impl_->listen_called = true;
+  if (!impl_->stopping) impl_->http.listen_after_bind();
+  impl_->listen_returned = true;
+}
 
 void App::Stop() {
   if (!impl_) return;
   impl_->cancel = true;
+  impl_->stopping = true;
+  if (impl_->listen_called)
+    while (!impl_->http.is_running() && !impl_->listen_returned)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
   impl_->http.stop();
   std::vector<std::thread> workers;
   {
@@ -451,7 +472,84 @@ StatusOr<ImportResult> App::Impl::SettleAndImport(const fs::path& dir, const std
   im.user = user;
   im.source = source;
   im.now = Now();
-  return db->ImportRun(im, &cancel, progress);
+  im.claims_sha256 = sha;
+  ALMEN_ASSIGN_OR_RETURN(ImportResult result, db->ImportRun(im, &cancel, progress));
+  if (result.already_imported) return result;
+  // Keep exactly the files the settlement read (sealed), and the agreement
+  // data set, so the run can be re-run and diffed (rerun.h). A failure here
+  // does not undo the import: the run is then only not re-runnable.
+  progress("keep inputs", 0.0);
+  std::vector<ImportInput> kept;
+  for (const auto& [kind, path] : std::vector<std::pair<std::string, std::string>>{
+           {"claims", so.claims_path},
+           {"providers", so.providers_path},
+           {"listings", so.listings_path},
+           {"botilbud", so.botilbud_path},
+           {"attachments", so.attachments_path},
+           {"sanctions", so.sanctions_path}}) {
+    if (path.empty()) continue;
+    std::string name = kind + ".csv";
+    for (const auto& in : inputs)
+      if (in.kind == kind) name = in.name;
+    kept.push_back({kind, name, path});
+  }
+  Status k = KeepRunInputs(*db, *agreement, *pseudonymizer, sha, kept, im.now);
+  if (!k.ok()) {
+    std::fprintf(stderr, "almen serve: run %lld imported, but its inputs could not be kept for re-runs: %s\n",
+                 static_cast<long long>(result.run_id), k.message().c_str());
+    Audit(user, "settlement.keep_inputs_failed", "run " + std::to_string(result.run_id) + ": " + k.message());
+  }
+  return result;
+}
+
+void App::Impl::StartRerunJob(const UserRecord& u, RerunRequest rq, httplib::Response& res) {
+  int64_t id;
+  {
+    std::lock_guard lock(jobs_mu);
+    id = next_job++;
+    Job job;
+    job.id = id;
+    job.kind = "rerun";
+    job.user = u.username;
+    job.created_at = Now();
+    job.run_id = rq.run_id;
+    jobs[id] = job;
+    rq.user = u.username;
+    workers.emplace_back([this, id, rq] {
+      auto set = [&](auto f) {
+        std::lock_guard l(jobs_mu);
+        f(jobs[id]);
+      };
+      set([](Job& j) { j.state = "running"; });
+      RerunRequest r = rq;
+      r.now = Now();
+      auto out = RerunAndDiff(*db, *agreement, *pseudonymizer, pipeline, r, &cancel,
+                              [&](const std::string& stage, double f) {
+                                set([&](Job& j) {
+                                  j.stage = stage;
+                                  j.progress = f;
+                                });
+                              });
+      if (out.ok()) {
+        set([&](Job& j) {
+          j.state = "done";
+          j.stage = "done";
+          j.progress = 1.0;
+          j.rerun_id = *out;
+        });
+        Audit(r.user, "settlement.rerun",
+              "run " + std::to_string(r.run_id) + " rerun " + std::to_string(*out) + " agreement " +
+                  (r.original_agreement ? "original" : "current"));
+      } else {
+        set([&](Job& j) {
+          j.state = cancel ? "cancelled" : "failed";
+          j.error = out.status().message();
+        });
+        Audit(r.user, "settlement.rerun_failed", "run " + std::to_string(r.run_id) + ": " + out.status().message());
+      }
+    });
+  }
+  SendJson(res, {{"job_id", id}, {"state", "queued"}, {"href", "/api/jobs/" + std::to_string(id)}}, 202);
 }
 
 void App::Impl::StartJob(const UserRecord& u, fs::path dir, std::vector<ImportInput> inputs, SettleOptions so,
@@ -703,7 +801,71 @@ void App::Impl::Routes() {
     if (!Require(res, u, Perm::kClinicData)) return;
     auto r = db->Run(std::stoll(req.matches[1]), ScopeOf(u));
     if (!r.ok()) return SendError(res, r.status());
+    json out = *r;
+    auto kinds = SealedInputKinds(*db, out.value("claims_sha256", ""));
+    if (!kinds.ok()) return SendError(res, kinds.status());
+    out["kept_inputs"] = *kinds;
+    out["rerunnable"] = std::find(kinds->begin(), kinds->end(), "claims") != kinds->end();
+    SendJson(res, out);
+  }));
+
+  // -- re-runs and diffs (rerun.h)
+  http.Post(R"(/api/settlements/(\d+)/rerun)", Authed([this](const httplib::Request& req, httplib::Response& res,
+                                                             const UserRecord& u) {
+    if (!Require(res, u, Perm::kUpload)) return;
+    RerunRequest rq;
+    rq.run_id = std::stoll(req.matches[1]);
+    std::string mode = req.has_param("agreement") ? req.get_param_value("agreement") : "current";
+    if (!req.body.empty() && req.get_header_value("Content-Type").find("json") != std::string::npos) {
+      json b = json::parse(req.body, nullptr, false);
+      if (!b.is_object()) return SendError(res, InvalidInput("the request body is not a JSON object"));
+      mode = b.value("agreement", mode);
+    }
+    if (mode != "current" && mode != "original")
+      return SendError(res, InvalidInput("agreement must be 'current' or 'original'"));
+    rq.original_agreement = mode == "original";
+    auto run = db->Run(rq.run_id, Scope{});
+    if (!run.ok()) return SendError(res, run.status());
+    auto kinds = SealedInputKinds(*db, run->value("claims_sha256", ""));
+    if (!kinds.ok()) return SendError(res, kinds.status());
+    if (std::find(kinds->begin(), kinds->end(), "claims") == kinds->end())
+      return SendError(res, Conflict("run " + std::to_string(rq.run_id) +
+                                     " cannot be re-run: its input files were not kept (imported before re-runs "
+                                     "existed)"));
+    Audit(u.username, "settlement.rerun_start", "run " + std::to_string(rq.run_id) + " agreement " + mode);
+    StartRerunJob(u, rq, res);
+  }));
+  http.Get("/api/reruns", Authed([this](const httplib::Request& req, httplib::Response& res,
+                                        const UserRecord& u) {
+    if (!Require(res, u, Perm::kClinicData)) return;
+    SendTable(req, res, u, Reruns(*db, ScopeOf(u), QueryInt(req, "run_id", 0)), "genberegninger");
+  }));
+  http.Get(R"(/api/reruns/(\d+))", Authed([this](const httplib::Request& req, httplib::Response& res,
+                                                 const UserRecord& u) {
+    if (!Require(res, u, Perm::kClinicData)) return;
+    auto r = Rerun(*db, ScopeOf(u), std::stoll(req.matches[1]));
+    if (!r.ok()) return SendError(res, r.status());
     SendJson(res, *r);
+  }));
+  http.Get(R"(/api/reruns/(\d+)/lines)", Authed([this](const httplib::Request& req, httplib::Response& res,
+                                                       const UserRecord& u) {
+    if (!Require(res, u, Perm::kLines)) return;
+    const int64_t id = std::stoll(req.matches[1]);
+    auto r = Rerun(*db, ScopeOf(u), id);
+    if (!r.ok()) return SendError(res, r.status());
+    SendTable(req, res, u,
+              RerunLines(*db, ScopeOf(u), id, req.get_param_value("provider"), QueryInt(req, "limit", 100),
+                         QueryInt(req, "offset", 0)),
+              "genberegning_linjer");
+  }));
+  http.Get(R"(/api/reruns/(\d+)/statements)", Authed([this](const httplib::Request& req, httplib::Response& res,
+                                                            const UserRecord& u) {
+    if (!Require(res, u, Perm::kClinicData)) return;
+    const int64_t id = std::stoll(req.matches[1]);
+    auto r = Rerun(*db, ScopeOf(u), id);
+    if (!r.ok()) return SendError(res, r.status());
+    SendTable(req, res, u, RerunStatements(*db, ScopeOf(u), id, req.get_param_value("provider")),
+              "genberegning_specifikation");
   }));
 
   // -- reports
