@@ -5,6 +5,7 @@ import { renderTable, esc, exportButtons } from './table.js';
 import { pageBostedCoverage, pageBostedReport, renderBostedEdit } from './bosted.js';
 import { pagePool, pageApplication, pageSanctions, pageSharing, caseNavItems, CASE_ROLE_DA } from './cases.js';
 import { renderEconomyPanels, renderWhatIfEffect } from './economy.js';
+import { renderRerunPanel, pageRerun } from './reruns.js';
 
 const main = document.getElementById('main');
 let me = null;
@@ -211,7 +212,7 @@ async function pageRuns() {
       <label>Tilmeldinger (valgfri) <input type="file" name="listings" accept=".csv"></label>
       <button class="primary" type="submit" id="upload-button">Afregn</button></div>
       <div id="job"></div></form>` : ''}
-    <div id="t"></div>`;
+    <div id="t"></div><div id="reruns"></div>`;
   renderTable(document.getElementById('t'), [
     { key: 'id', label: 'Kørsel', link: (r) => `#/linjer${qs({ run: r.id })}` },
     { key: 'created_at', label: 'Tidspunkt', type: 'time' },
@@ -224,6 +225,7 @@ async function pageRuns() {
     { key: 'duplicates', label: 'Dubletter', type: 'int' },
     { key: 'statement_amount_ore', label: 'Udbetalt', type: 'kr' },
   ], t.rows, { exportUrl: '/api/settlements' });
+  await renderRerunPanel({ api, me, el: document.getElementById('reruns'), runs: t.rows });
   const form = document.getElementById('upload-form');
   if (!form) return;
   form.onsubmit = async (e) => {
@@ -363,6 +365,7 @@ const ROUTES = {
   '#/login': pageLogin, '#/oversigt': pageOverview, '#/klinikker': pageClinics, '#/opgoerelse': pageStatement,
   '#/linjer': pageLines, '#/afvisninger': pageRejections, '#/koersler': pageRuns, '#/overenskomst': pageAgreement,
   '#/oekonomi': pageEconomy, '#/botilbud': pageBotilbud,
+  '#/genberegning': () => pageRerun({ main, api, params, qs, me }),
   '#/bostedslaeger': () => pageBostedCoverage({ main, api, params, qs, charts }),
   '#/bostedsrapport': () => pageBostedReport({ main, api, params, qs, charts }), '#/revision': pageAudit,
   '#/pulje': () => pagePool({ main, api, me }), '#/ansoegning': () => pageApplication({ main, api, params, me }),

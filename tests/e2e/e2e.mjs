@@ -1,5 +1,5 @@
 // Browser test of almen serve in Debian's headless Chromium (playwright-core):
-// log in, upload a claim file, open a clinic statement, follow a drill-down
+// log in, upload a claim file, re-run it and compare, open a clinic statement, follow a drill-down
 // from an amount to its lines, the bostedshonorar in a statement, the
 // bostedslæger coverage page (chart, municipalities at zero), the
 // Lægedækningspulje and Sanktioner pages, the Økonomi page (section 6 totals,
@@ -53,6 +53,16 @@ try {
   await page.waitForSelector('#job-result', { timeout: 120000 });
   step(`job: ${(await page.textContent('#job-result')).trim()}`);
   await page.screenshot({ path: path.join(shots, '2-afregninger.png'), fullPage: true });
+
+  step('re-run the uploaded run under its own agreement version and compare');
+  await page.goto(`${base}/#/oversigt`);
+  await page.goto(`${base}/#/koersler`);
+  await page.waitForSelector('#rerun-form');
+  await page.selectOption('#rerun-mode', 'original');
+  await page.click('#rerun-button');
+  await page.waitForSelector('#rerun-same', { timeout: 120000 });
+  step(`re-run: ${(await page.textContent('#rerun-changed')).trim()} changed line(s); ${(await page.textContent('#rerun-same')).trim()}`);
+  await page.screenshot({ path: path.join(shots, '2b-genberegning.png'), fullPage: true });
 
   step(`open the statement of ${provider}`);
   await page.goto(`${base}/#/klinikker`);
