@@ -37,13 +37,12 @@ std::set<ExpenseCategory> NotCountedCategories(const Agreement& agreement, int y
   return out;
 }
 
-// Months of [from, to] with settled claim lines. The lines live in
-// line_blocks + flagged_lines from migration 0006 on, in `lines` before it.
+// Months of [from, to] with settled claim lines (line_blocks + flagged_lines,
+// migration 0006; the database is always migrated before use).
 StatusOr<std::set<std::string>> SettledMonths(SqlConnection& c, const std::string& from, const std::string& to) {
   auto rows = c.Query("SELECT DISTINCT month FROM line_blocks WHERE month >= $1 AND month <= $2 UNION "
                       "SELECT DISTINCT month FROM flagged_lines WHERE month >= $1 AND month <= $2",
                       {from, to});
-  if (!rows.ok()) rows = c.Query("SELECT DISTINCT month FROM lines WHERE month >= $1 AND month <= $2", {from, to});
   if (!rows.ok()) return rows.status();
   std::set<std::string> out;
   for (const auto& r : *rows) out.insert(r.Str(0));
