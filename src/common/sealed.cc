@@ -6,7 +6,9 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <thread>
 #include <vector>
 
 #include "common/file.h"
@@ -15,7 +17,7 @@ namespace almen {
 
 namespace {
 
-constexpr int kZstdLevel = 3;  // ~5x on claim files at several hundred MB/s
+constexpr int kZstdLevel = 1;  // ~7x on claim files at ~300 MB/s per core (level 3: same size, no faster)
 
 std::string ToBase64(const unsigned char* p, size_t n) {
   std::string out(sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL), '\0');
@@ -47,20 +49,37 @@ Status SealFile(const std::string& path, const SealKey& key,
   unsigned char header[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
   crypto_secretstream_xchacha20poly1305_init_push(&st, header, key.data());
   ALMEN_RETURN_IF_ERROR(emit(0, ToBase64(header, sizeof header)));
-  std::vector<unsigned char> frame(ZSTD_compressBound(kSealBlockBytes));
-  std::vector<unsigned char> cipher(frame.size() + crypto_secretstream_xchacha20poly1305_ABYTES);
+  // Blocks are compressed in parallel, a batch of one per core at a time, then
+  // encrypted and emitted in order (the secretstream is sequential). Memory:
+  // one compressed frame per core.
+  const size_t workers = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+  const size_t bound = ZSTD_compressBound(kSealBlockBytes);
+  std::vector<std::vector<unsigned char>> frames(workers, std::vector<unsigned char>(bound));
+  std::vector<size_t> sizes(workers);
+  std::vector<unsigned char> cipher(bound + crypto_secretstream_xchacha20poly1305_ABYTES);
+  const size_t blocks = std::max<size_t>(1, (data.size() + kSealBlockBytes - 1) / kSealBlockBytes);
   int64_t chunk = 0;
-  size_t pos = 0;
-  do {
-    const size_t n = std::min(kSealBlockBytes, data.size() - pos);
-    const size_t z = ZSTD_compress(frame.data(), frame.size(), data.data() + pos, n, kZstdLevel);
-    if (ZSTD_isError(z)) return Internal(std::string("zstd: ") + ZSTD_getErrorName(z));
-    pos += n;
-    const unsigned char tag = pos == data.size() ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0;
-    unsigned long long clen = 0;
-    crypto_secretstream_xchacha20poly1305_push(&st, cipher.data(), &clen, frame.data(), z, nullptr, 0, tag);
-    ALMEN_RETURN_IF_ERROR(emit(++chunk, ToBase64(cipher.data(), clen)));
-  } while (pos < data.size());
+  for (size_t first = 0; first < blocks; first += workers) {
+    const size_t n = std::min(workers, blocks - first);
+    auto compress = [&](size_t k) {
+      const size_t pos = (first + k) * kSealBlockBytes;
+      const size_t len = std::min(kSealBlockBytes, data.size() - std::min(pos, data.size()));
+      sizes[k] = ZSTD_compress(frames[k].data(), bound, data.data() + std::min(pos, data.size()), len, kZstdLevel);
+    };
+    std::vector<std::thread> threads;
+    for (size_t k = 1; k < n; ++k) threads.emplace_back(compress, k);
+    compress(0);
+    for (auto& t : threads) t.join();
+    for (size_t k = 0; k < n; ++k) {
+      if (ZSTD_isError(sizes[k])) return Internal(std::string("zstd: ") + ZSTD_getErrorName(sizes[k]));
+      const unsigned char tag =
+          first + k + 1 == blocks ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0;
+      unsigned long long clen = 0;
+      crypto_secretstream_xchacha20poly1305_push(&st, cipher.data(), &clen, frames[k].data(), sizes[k], nullptr, 0,
+                                                 tag);
+      ALMEN_RETURN_IF_ERROR(emit(++chunk, ToBase64(cipher.data(), clen)));
+    }
+  }
   sodium_memzero(&st, sizeof st);
   return Status::Ok();
 }

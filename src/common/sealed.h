@@ -9,7 +9,8 @@
 //                 kSealBlockBytes of the plain file; the last carries TAG_FINAL.
 // Opening checks every message's authentication tag, the order (a chunk left
 // out, repeated or swapped fails) and that the final tag was seen (a truncated
-// sequence fails). Memory is bounded by one block, whatever the file size.
+// sequence fails). Memory is bounded by one block per core (blocks are
+// compressed in parallel), whatever the file size.
 //
 // The key is a 32-byte secret derived from the deployment's pseudonym key
 // (Pseudonymizer::archive_key): without that key a sealed file is unreadable.

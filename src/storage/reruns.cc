@@ -34,7 +34,8 @@ Status StoreSealedInputs(Storage& db, const std::string& claims_sha256, const st
                                                {claims_sha256, in.kind}));
     if (!seen.empty()) continue;
     ALMEN_ASSIGN_OR_RETURN(MappedFile f, MappedFile::Open(in.path));
-    const std::string sha = Sha256Hex(f.data());
+    // The claim file's hash is the key, computed at upload: not hashed twice.
+    const std::string sha = in.kind == "claims" ? claims_sha256 : Sha256Hex(f.data());
     const auto bytes = static_cast<int64_t>(f.data().size());
     int64_t chunks = 0;
     ALMEN_RETURN_IF_ERROR(SealFile(in.path, key, [&](int64_t n, std::string&& data) -> Status {
