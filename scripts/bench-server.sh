@@ -50,17 +50,20 @@ t0=$(now)
 job=$(curl -fsS -H "Cookie: $cookie" -F "claims=@$work/gen/claims.csv" -F "providers=@$work/gen/providers.csv" \
   "$base/api/settlements" | jq -r .job_id)
 t_upload=$(secs_since "$t0")
-t_settle_start=; t_import_start=
+t_settle_start=; t_import_start=; t_keep_start=
 while :; do
   j=$(curl -fsS -H "Cookie: $cookie" "$base/api/jobs/$job")
   state=$(jq -r .state <<<"$j"); stage=$(jq -r .stage <<<"$j")
   [ -z "$t_settle_start" ] && [ "$stage" = settle ] && t_settle_start=$(now)
   [ -z "$t_import_start" ] && [[ "$stage" == import* ]] && t_import_start=$(now)
+  [ -z "$t_keep_start" ] && [ "$stage" = "keep inputs" ] && t_keep_start=$(now)
   case $state in done) break ;; failed|cancelled) echo "bench-server: job $state: $j" >&2; exit 1 ;; esac
   sleep 0.05
 done
 t_total=$(secs_since "$t0")
 t_import=$( [ -n "$t_import_start" ] && secs_since "$t_import_start" || echo "?")
+t_keep=$( [ -n "$t_keep_start" ] && secs_since "$t_keep_start" || echo "?")
+echo "bench-server: of which keeping the inputs sealed for re-runs: ${t_keep} s" >&2
 stored=$(jq .lines <<<"$j")
 db_mb=$(du -sm "$work" --exclude=gen | cut -f1)
 
@@ -79,6 +82,19 @@ url2="$base/api/lines?provider=$provider&month=$month&limit=100"
 wrk -t 2 -c "$conns" -d "${secs}s" --latency -H "Cookie: $cookie" "$url2" >"$work/wrk2.txt"
 rps2=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$work/wrk2.txt")
 p99_2=$(awk '$1 == "99%" {print $2}' "$work/wrk2.txt")
+
+# (c) re-run of the run under its own agreement: unseal, settle, diff, store.
+t0=$(now)
+rjob=$(curl -fsS -X POST -d "" -H "Cookie: $cookie" "$base/api/settlements/1/rerun?agreement=original" | jq -r .job_id)
+while :; do
+  j=$(curl -fsS -H "Cookie: $cookie" "$base/api/jobs/$rjob")
+  case $(jq -r .state <<<"$j") in done) break ;; failed|cancelled) echo "bench-server: re-run failed: $j" >&2; break ;; esac
+  sleep 0.1
+done
+t_rerun=$(secs_since "$t0")
+rerun_id=$(jq -r .rerun_id <<<"$j")
+changed=$(curl -fsS -H "Cookie: $cookie" "$base/api/reruns/$rerun_id" | jq -r .changed)
+echo "bench-server: re-run under the run's own agreement: ${t_rerun} s, ${changed} changed lines" >&2
 
 blocks=$(sqlite3 -separator ' ' "$work/almen.db" \
   "SELECT COUNT(*), COALESCE(SUM(lines), 0), COALESCE(SUM(LENGTH(data)), 0) FROM line_blocks" 2>/dev/null || true)
