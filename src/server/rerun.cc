@@ -10,6 +10,8 @@
 
 #include "common/csv.h"
 #include "common/file.h"
+#include "server/routes_bosted.h"
+#include "server/routes_cases.h"
 #include "settlement/diff.h"
 #include "storage/reruns.h"
 
@@ -88,6 +90,26 @@ StatusOr<int64_t> RerunAndDiff(Storage& db, const Agreement& current, const Pseu
   report("unseal", 0.0);
   ALMEN_ASSIGN_OR_RETURN(TempDir tmp, TempDir::Create());
   ALMEN_ASSIGN_OR_RETURN(auto inputs, UnsealInputs(db, claims_sha, pseudonymizer.archive_key(), tmp.path));
+  if (rq.replacements.count("claims")) return InvalidInput("a re-run settles the run's own claim file; it cannot be replaced");
+  if (rq.current_registers) {
+    // The registers as stored now replace the kept ones (an empty register
+    // means none: the kept file is dropped too).
+    std::erase_if(inputs, [](const ImportInput& in) {
+      return in.kind == "botilbud" || in.kind == "attachments" || in.kind == "sanctions";
+    });
+    std::string b, a, sp;
+    ALMEN_ASSIGN_OR_RETURN(bool bosted, WriteStoredBostedFiles(db, tmp.path, &b, &a));
+    if (bosted) {
+      inputs.push_back({"botilbud", "botilbud.csv", b});
+      inputs.push_back({"attachments", "attachments.csv", a});
+    }
+    ALMEN_ASSIGN_OR_RETURN(bool sanctions, WriteStoredSanctionsFile(db, tmp.path, &sp));
+    if (sanctions) inputs.push_back({"sanctions", "sanctions.csv", sp});
+  }
+  for (const auto& [kind, path] : rq.replacements) {
+    std::erase_if(inputs, [&](const ImportInput& in) { return in.kind == kind; });
+    inputs.push_back({kind, kind + ".csv", path});
+  }
   SettleOptions so;
   for (const auto& in : inputs) {
     if (in.kind == "claims") so.claims_path = in.path;
@@ -167,6 +189,8 @@ StatusOr<int64_t> RerunAndDiff(Storage& db, const Agreement& current, const Pseu
   rec.created_at = rq.now;
   rec.created_by = rq.user;
   rec.agreement_mode = rq.original_agreement ? "original" : "current";
+  std::vector<std::string> replaced;
+  for (const auto& [kind, path] : rq.replacements) replaced.push_back(kind);
   rec.before_agreement_version = run_version;
   rec.after_agreement_version = agreement->version();
   rec.after_agreement_hash = agreement->content_hash();
@@ -185,6 +209,7 @@ StatusOr<int64_t> RerunAndDiff(Storage& db, const Agreement& current, const Pseu
                                {"delta_ore", sa - sb}};
   rec.summary["before_agreement"] = {{"version", run_version}, {"hash", run_hash}};
   rec.summary["after_agreement"] = {{"version", agreement->version()}, {"hash", agreement->content_hash()}};
+  rec.summary["inputs"] = {{"registers", rq.current_registers ? "stored" : "kept"}, {"replaced", replaced}};
   rec.lines_csv_path = changes_path;
   return StoreRerun(db, rec);
 }

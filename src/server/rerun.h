@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,14 @@ namespace almen {
 struct RerunRequest {
   int64_t run_id = 0;
   bool original_agreement = false;  // true: the run's own agreement version
+  // true: the botilbud register, attachments and LSU sanctions as stored now
+  // (e.g. a sanction registered after the run) instead of the kept files.
+  bool current_registers = false;
+  // Corrected input files replacing the kept ones, by kind (providers,
+  // listings, botilbud, attachments, sanctions) → path. Never claims: a re-run
+  // is of the run's own claim file.
+  std::map<std::string, std::string> replacements;
+  std::string replacement_dir;  // where the server saved them (removed after the job)
   std::string user, now;
 };
 

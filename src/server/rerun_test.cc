@@ -4,22 +4,17 @@
 // affected lines and statement rows change, with their rule and paragraph;
 // roles; the kept inputs are sealed (no CPR in the database).
 // SQLite (label `server`) and a real PostgreSQL started by the test.
-#include <gtest/gtest.h>
-#include <httplib.h>
-
-#include <filesystem>
-#include <fstream>
+#include <algorithm>
+#include <map>
 #include <regex>
 #include <set>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "common/file.h"
-#include "server/app.h"
+#include "server/testing_server.h"
 #include "storage/reruns.h"
 #include "storage/storage.h"
-#include "storage/testing_pg.h"
 
 namespace almen {
 namespace {
@@ -37,72 +32,18 @@ StatusOr<Agreement> CorrectedAgreement(const Agreement& a) {
   fees.replace(p, from.size(), to);
   return Agreement::LoadFiles(std::move(files), "corrected");
 }
-
-class RerunTest : public ::testing::TestWithParam<std::string> {
+class RerunTest : public testing::InProcessServerTest {
  protected:
+  RerunTest() : InProcessServerTest("rerun-test", Pipeline::Default()) { options_.demo_lines = 3000; }
+
   static void SetUpTestSuite() {
-    auto a = Agreement::LoadBuiltin();
-    ASSERT_TRUE(a.ok()) << a.status().message();
-    builtin_ = new Agreement(std::move(*a));
-    auto c = CorrectedAgreement(*builtin_);
+    LoadAgreement(/*honour_env_dir=*/false);
+    if (!agreement_) return;
+    auto c = CorrectedAgreement(*agreement_);
     ASSERT_TRUE(c.ok()) << c.status().message();
     corrected_ = new Agreement(std::move(*c));
   }
 
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("almen-rerun-test-" + std::to_string(getpid()) + "-" + std::to_string(n_++));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    if (GetParam() == "sqlite") {
-      options_.db = (dir_ / "almen.db").string();
-    } else {
-      std::string why;
-      auto* pg = testing::TestPostgres::Get(&why);
-      if (!pg) GTEST_SKIP() << why;
-      options_.db = pg->NewDatabase();
-    }
-    options_.demo_lines = 3000;
-    options_.fast_password_hash = true;
-    options_.threads = 4;
-    Start(*builtin_);
-  }
-
-  void Start(const Agreement& agreement) {
-    Stop();
-    auto app = App::Create(agreement, options_, Pipeline::Default());
-    ASSERT_TRUE(app.ok()) << app.status().message();
-    app_ = std::move(*app);
-    ASSERT_TRUE(app_->Bootstrap().ok());
-    auto port = app_->Bind("127.0.0.1", 0);
-    ASSERT_TRUE(port.ok());
-    port_ = *port;
-    listener_ = std::thread([this] { app_->Listen(); });
-  }
-  void Stop() {
-    if (app_) app_->Stop();
-    if (listener_.joinable()) listener_.join();
-    app_.reset();
-  }
-  void TearDown() override {
-    Stop();
-    fs::remove_all(dir_);
-  }
-
-  httplib::Client Client() { return httplib::Client("127.0.0.1", port_); }
-  std::string Login(const std::string& user) {
-    auto r = Client().Post("/api/login", json{{"username", user}, {"password", user}}.dump(), "application/json");
-    EXPECT_TRUE(r && r->status == 200) << user;
-    if (!r) return "";
-    std::string sc = r->get_header_value("Set-Cookie");
-    return sc.substr(0, sc.find(';'));
-  }
-  json GetJson(const std::string& cookie, const std::string& path, int expect = 200) {
-    auto r = Client().Get(path.c_str(), httplib::Headers{{"Cookie", cookie}});
-    EXPECT_TRUE(r);
-    if (!r) return {};
-    EXPECT_EQ(r->status, expect) << path << ": " << r->body;
-    return json::parse(r->body, nullptr, false);
-  }
   // Starts a re-run and waits for its job; returns the job.
   json Rerun(const std::string& cookie, int64_t run, const std::string& mode, int expect = 202) {
     auto r = Client().Post(("/api/settlements/" + std::to_string(run) + "/rerun?agreement=" + mode).c_str(),
@@ -111,24 +52,10 @@ class RerunTest : public ::testing::TestWithParam<std::string> {
     if (!r) return {};
     EXPECT_EQ(r->status, expect) << r->body;
     if (r->status != 202) return json::parse(r->body, nullptr, false);
-    int64_t id = json::parse(r->body)["job_id"];
-    for (int i = 0; i < 1500; ++i) {
-      json j = GetJson(cookie, "/api/jobs/" + std::to_string(id));
-      if (j["state"] == "done" || j["state"] == "failed") return j;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    ADD_FAILURE() << "re-run job did not finish";
-    return {};
+    return WaitForJob(cookie, json::parse(r->body)["job_id"].get<int64_t>(), 1500, "re-run job");
   }
 
-  static inline Agreement* builtin_ = nullptr;
   static inline Agreement* corrected_ = nullptr;
-  static inline int n_ = 0;
-  ServeOptions options_;
-  fs::path dir_;
-  std::unique_ptr<App> app_;
-  std::thread listener_;
-  int port_ = 0;
 };
 
 TEST_P(RerunTest, ReplayChangesNothingAndACorrectedFeeChangesExactlyItsLines) {
@@ -156,7 +83,7 @@ TEST_P(RerunTest, ReplayChangesNothingAndACorrectedFeeChangesExactlyItsLines) {
   json r1 = GetJson(rltn, "/api/reruns/" + std::to_string(id));
   ASSERT_GT(r1["changed"].get<int64_t>(), 0) << r1.dump();
   EXPECT_EQ(r1["after_agreement_version"], corrected_->version());
-  EXPECT_EQ(r1["before_agreement_version"], builtin_->version());
+  EXPECT_EQ(r1["before_agreement_version"], agreement_->version());
   json lines = GetJson(rltn, "/api/reruns/" + std::to_string(id) + "/lines?limit=100000");
   ASSERT_EQ(lines["total"], r1["changed"]);
   int64_t line_delta = 0;
@@ -206,6 +133,74 @@ TEST_P(RerunTest, ReplayChangesNothingAndACorrectedFeeChangesExactlyItsLines) {
   EXPECT_FALSE(mine_summary.contains("summary"));
   Rerun(rltn, 1, "sideways", 400);
   Rerun(rltn, 99, "current", 404);
+}
+
+TEST_P(RerunTest, ASanctionRegisteredAfterTheRunShowsInARerunWithTheStoredRegisters) {
+  std::string rltn = Login("rltn");
+  // The clinic with most lines, and a suspension (d) over the whole year.
+  const json st = GetJson(rltn, "/api/statements");
+  std::map<std::string, int64_t> count;
+  for (const auto& r : st["rows"])
+    if (r["item"] == "service") count[r["provider"].get<std::string>()] += r["count"].get<int64_t>();
+  ASSERT_FALSE(count.empty());
+  auto top = std::max_element(count.begin(), count.end(), [](auto& a, auto& b) { return a.second < b.second; });
+  const std::string provider = top->first;
+  auto post = Client().Post("/api/sanctions", httplib::Headers{{"Cookie", rltn}},
+                            json{{"doctor_id", "L1"},
+                                 {"provider", provider},
+                                 {"kind", "d"},
+                                 {"decided", "2024-12-01"},
+                                 {"from_date", "2025-01-01"},
+                                 {"to_date", "2026-01-01"}}
+                                .dump(),
+                            "application/json");
+  ASSERT_TRUE(post);
+  ASSERT_EQ(post->status, 201) << post->body;
+
+  // With the kept registers: nothing changes (the sanction is not in them).
+  json job = Rerun(rltn, 1, "current");
+  ASSERT_EQ(job["state"], "done") << job.dump();
+  EXPECT_EQ(GetJson(rltn, "/api/reruns/" + std::to_string(job["rerun_id"].get<int64_t>()))["changed"], 0);
+
+  // With the registers as stored now: that clinic's paid lines are stopped.
+  // (A suspended doctor may not hold a botilbud attachment, so the stored
+  // register would be refused: a corrected, empty attachments file replaces it.)
+  httplib::MultipartFormDataItems files = {
+      {"attachments", "botilbud_id,section,provider,from_date,to_date\n", "attachments.csv", "text/csv"}};
+  auto r = Client().Post("/api/settlements/1/rerun?agreement=current&registers=stored",
+                         httplib::Headers{{"Cookie", rltn}}, files);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 202) << r->body;
+  int64_t job_id = json::parse(r->body)["job_id"];
+  for (int i = 0; i < 1500; ++i) {
+    job = GetJson(rltn, "/api/jobs/" + std::to_string(job_id));
+    if (job["state"] == "done" || job["state"] == "failed") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(job["state"], "done") << job.dump();
+  const int64_t id = job["rerun_id"];
+  json sum = GetJson(rltn, "/api/reruns/" + std::to_string(id));
+  ASSERT_GT(sum["changed"].get<int64_t>(), 0);
+  EXPECT_EQ(sum["summary"]["inputs"]["registers"], "stored");
+  EXPECT_EQ(sum["summary"]["inputs"]["replaced"], json::array({"attachments"}));
+  json lines = GetJson(rltn, "/api/reruns/" + std::to_string(id) + "/lines?limit=100000&provider=" + provider);
+  ASSERT_GT(lines["total"].get<int64_t>(), 0);
+  for (const auto& l : lines["rows"]) {
+    if (l["before_status"] == "rejected") continue;  // already rejected for another reason
+    EXPECT_EQ(l["after_status"], "rejected");
+    EXPECT_EQ(l["after_rule"], "sanction.suspended");
+    EXPECT_EQ(l["after_amount_ore"], 0);
+  }
+  EXPECT_LT(sum["amount_after_ore"].get<int64_t>(), sum["amount_before_ore"].get<int64_t>());
+  // A claim file cannot be replaced, and a bad registers value is refused.
+  httplib::MultipartFormDataItems items = {{"claims", "x\n", "claims.csv", "text/csv"}};
+  auto bad = Client().Post("/api/settlements/1/rerun", httplib::Headers{{"Cookie", rltn}}, items);
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  auto bad2 = Client().Post("/api/settlements/1/rerun?registers=some", httplib::Headers{{"Cookie", rltn}}, "",
+                            "text/plain");
+  ASSERT_TRUE(bad2);
+  EXPECT_EQ(bad2->status, 400);
 }
 
 TEST_P(RerunTest, KeptInputsAreSealed) {

@@ -530,6 +530,10 @@ void App::Impl::StartRerunJob(const UserRecord& u, RerunRequest rq, httplib::Res
                                   j.progress = f;
                                 });
                               });
+      if (!r.replacement_dir.empty()) {
+        std::error_code ec;
+        fs::remove_all(r.replacement_dir, ec);
+      }
       if (out.ok()) {
         set([&](Job& j) {
           j.state = "done";
@@ -824,6 +828,10 @@ void App::Impl::Routes() {
     if (mode != "current" && mode != "original")
       return SendError(res, InvalidInput("agreement must be 'current' or 'original'"));
     rq.original_agreement = mode == "original";
+    const std::string registers = req.has_param("registers") ? req.get_param_value("registers") : "kept";
+    if (registers != "kept" && registers != "stored")
+      return SendError(res, InvalidInput("registers must be 'kept' or 'stored'"));
+    rq.current_registers = registers == "stored";
     auto run = db->Run(rq.run_id, Scope{});
     if (!run.ok()) return SendError(res, run.status());
     auto kinds = SealedInputKinds(*db, run->value("claims_sha256", ""));
@@ -832,7 +840,36 @@ void App::Impl::Routes() {
       return SendError(res, Conflict("run " + std::to_string(rq.run_id) +
                                      " cannot be re-run: its input files were not kept (imported before re-runs "
                                      "existed)"));
-    Audit(u.username, "settlement.rerun_start", "run " + std::to_string(rq.run_id) + " agreement " + mode);
+    // Corrected reference files (multipart), kept in a private directory the
+    // job removes when it ends.
+    if (req.is_multipart_form_data()) {
+      if (req.has_file("claims"))
+        return SendError(res, InvalidInput("a re-run settles the run's own claim file; upload a new file instead"));
+      for (const char* kind : {"providers", "listings", "botilbud", "attachments", "sanctions"}) {
+        if (!req.has_file(kind)) continue;
+        auto f = req.get_file_value(kind);
+        if (f.content.empty()) continue;
+        if (rq.replacement_dir.empty()) {
+          char tmpl[] = "/tmp/almen-rerun-upload-XXXXXX";
+          if (!mkdtemp(tmpl)) return SendError(res, Internal("cannot create a temporary directory"));
+          rq.replacement_dir = tmpl;
+        }
+        const std::string p = rq.replacement_dir + "/" + kind + ".csv";
+        std::ofstream out(p, std::ios::binary);
+        out.write(f.content.data(), static_cast<std::streamsize>(f.content.size()));
+        if (!out) {
+          std::error_code ec;
+          fs::remove_all(rq.replacement_dir, ec);
+          return SendError(res, Internal("cannot write the uploaded file"));
+        }
+        rq.replacements[kind] = p;
+      }
+    }
+    std::string replaced;
+    for (const auto& [kind, path] : rq.replacements) replaced += " " + kind;
+    Audit(u.username, "settlement.rerun_start",
+          "run " + std::to_string(rq.run_id) + " agreement " + mode + " registers " + registers +
+              (replaced.empty() ? "" : " replaced:" + replaced));
     StartRerunJob(u, rq, res);
   }));
   http.Get("/api/reruns", Authed([this](const httplib::Request& req, httplib::Response& res,
