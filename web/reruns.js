@@ -7,10 +7,10 @@ import { renderTable, esc } from './table.js';
 const MODE_DA = { current: 'gældende overenskomst', original: 'kørslens egen overenskomst' };
 
 // Starts a re-run, follows its job in `el`, then opens the result.
-export async function startRerun({ api, runId, mode, el }) {
+export async function startRerun({ api, runId, mode, registers = 'kept', el }) {
   el.innerHTML = 'Genberegner …';
   try {
-    const j = await api(`/api/settlements/${runId}/rerun?agreement=${mode}`, { method: 'POST' });
+    const j = await api(`/api/settlements/${runId}/rerun?agreement=${mode}&registers=${registers}`, { method: 'POST' });
     for (;;) {
       const s = await api(`/api/jobs/${j.job_id}`);
       el.innerHTML = `<progress max="1" value="${s.progress}"></progress> ${esc(s.stage || s.state)}`;
@@ -35,6 +35,8 @@ export async function renderRerunPanel({ api, me, el, runs }) {
       <label>Kørsel <select id="rerun-run">${runs.map((r) => `<option value="${r.id}">${r.id} · ${esc(r.claims_name)}</option>`).join('')}</select></label>
       <label>Overenskomst <select id="rerun-mode"><option value="current">Gældende overenskomst (rettede data)</option>
         <option value="original">Kørslens egen overenskomstversion (kontrol)</option></select></label>
+      <label>Registre <select id="rerun-registers"><option value="kept">Som ved kørslen</option>
+        <option value="stored">Som nu (botilbud, tilknytninger, sanktioner)</option></select></label>
       <button class="primary" type="submit" id="rerun-button">Genberegn og sammenlign</button></div><div id="rerun-job"></div></form>` : ''}
     <div id="rerun-t"></div>`;
   renderTable(document.getElementById('rerun-t'), [
@@ -51,7 +53,8 @@ export async function renderRerunPanel({ api, me, el, runs }) {
   if (form) {
     form.onsubmit = (e) => {
       e.preventDefault();
-      startRerun({ api, runId: document.getElementById('rerun-run').value, mode: document.getElementById('rerun-mode').value, el: document.getElementById('rerun-job') });
+      startRerun({ api, runId: document.getElementById('rerun-run').value, mode: document.getElementById('rerun-mode').value,
+        registers: document.getElementById('rerun-registers').value, el: document.getElementById('rerun-job') });
     };
   }
 }
@@ -65,7 +68,7 @@ export async function pageRerun({ main, api, params, qs, me }) {
   const delta = Number(r.amount_after_ore) - Number(r.amount_before_ore);
   const sdelta = Number(r.statement_after_ore) - Number(r.statement_before_ore);
   main.innerHTML = `<h1>Genberegning ${id} af kørsel ${r.run_id}</h1>
-    <p class="muted">Afregnet igen med ${esc(MODE_DA[r.agreement_mode] || r.agreement_mode)}: ${esc(r.before_agreement_version)} → ${esc(r.after_agreement_version)}.</p>
+    <p class="muted">Afregnet igen med ${esc(MODE_DA[r.agreement_mode] || r.agreement_mode)}: ${esc(r.before_agreement_version)} → ${esc(r.after_agreement_version)}${r.summary && r.summary.inputs ? `; registre ${r.summary.inputs.registers === 'stored' ? 'som nu' : 'som ved kørslen'}${r.summary.inputs.replaced.length ? '; erstattede filer: ' + esc(r.summary.inputs.replaced.join(', ')) : ''}` : ''}.</p>
     <div class="cards">
       ${r.lines === null ? '' : `<div class="card"><div class="k">Linjer sammenlignet</div><div class="v">${int(r.lines)}</div></div>`}
       <div class="card"><div class="k">Ændrede linjer</div><div class="v" id="rerun-changed">${int(r.changed)}</div></div>
