@@ -1,23 +1,14 @@
 // Issue 7 API tests (lægedækningspulje, LSU sanctions, employment, data-sharing
-// blocks, IT/Partsforum budgets). The fixture is the one of server_test.cc
-// (copied, so that file stays its owner's): the server runs in-process on a free
-// port over SQLite and a real PostgreSQL, with a fake settlement and generator.
-#include <gtest/gtest.h>
-
-#include "sanctions/sanctions.h"
-#include <httplib.h>
-
-#include <filesystem>
-#include <fstream>
+// blocks, IT/Partsforum budgets). The fixture of server/testing_server.h: the
+// server runs in-process on a free port over SQLite and a real PostgreSQL, with
+// a fake settlement and generator.
 #include <map>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
-#include "common/csv.h"
 #include "common/file.h"
-#include "server/app.h"
-#include "storage/testing_pg.h"
+#include "sanctions/sanctions.h"
+#include "server/testing_server.h"
 
 namespace almen {
 namespace {
@@ -25,34 +16,10 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-void Write(const fs::path& p, const std::string& s) { std::ofstream(p, std::ios::binary) << s; }
-
-// Three clinics in three regions: 111111 København (1084), 222222 Aarhus (1082), 333333 Odense (1083).
-Status FakeGenerate(const GenerateOptions& o, GenerateSummary* s) {
-  fs::create_directories(o.out_dir);
-  const char* providers[] = {"111111", "222222", "333333"};
-  std::string claims = "claim_id,provider,cpr,service_date,code\n";
-  for (int64_t i = 0; i < o.lines; ++i)
-    claims += "d" + std::to_string(i) + "," + providers[i % 3] + ",0101801234,2025-0" + std::to_string(1 + i % 3) +
-              "-15," + (i % 5 == 0 ? "0120" : "0101") + "\n";
-  Write(fs::path(o.out_dir) / "claims.csv", claims);
-  Write(fs::path(o.out_dir) / "providers.csv",
-        "provider,name,municipality_code,clinic_type,capacities,lto,valid_from,valid_to\n"
-        "111111,Lægerne i Valby,0101,ordinary,2,0,2020-01-01,\n"
-        "222222,Aarhus Lægehus,0751,ordinary,3,0,2020-01-01,\n"
-        "333333,Odense Klinik,0461,ordinary,1,1,2020-01-01,\n");
-  Write(fs::path(o.out_dir) / "botilbud.csv",
-        "botilbud_id,name,municipality_code,paragraph,places,operator,section,residents\n"
-        "B1,Bostedet Valby,0101,SEL108,20,municipal,A,20\n"
-        "B2,Bostedet Aarhus,0751,SEL108,40,municipal,A,35\n");
-  s->claim_lines = o.lines;
-  return Status::Ok();
-}
-
 // The sanctions file the server handed to the last settlement ("" = none).
 std::string g_last_sanctions_csv;
 
-// Pays every line 100,00 kr., rejects 0120 (as if in lægevagt).
+// testing::FakeSettle, recording the sanctions file in g_last_sanctions_csv.
 Status FakeSettle(const Agreement&, const Pseudonymizer&, const SettleOptions& o, const std::string& out,
                   SettleSummary*) {
   g_last_sanctions_csv.clear();
@@ -60,146 +27,14 @@ Status FakeSettle(const Agreement&, const Pseudonymizer&, const SettleOptions& o
     ALMEN_ASSIGN_OR_RETURN(std::string sanctions, ReadFile(o.sanctions_path));
     g_last_sanctions_csv = sanctions;
   }
-  ALMEN_ASSIGN_OR_RETURN(std::string text, ReadFile(o.claims_path));
-  ALMEN_ASSIGN_OR_RETURN(CsvReader r, CsvReader::Open("claims.csv", text));
-  ALMEN_RETURN_IF_ERROR(r.RequireColumns({"claim_id", "provider", "service_date", "code"}));
-  int ci = r.Column("claim_id"), cp = r.Column("provider"), cd = r.Column("service_date"), cc = r.Column("code");
-  std::string lines = "claim_id,provider,service_date,code,status,amount_ore,rule,reason\n";
-  std::map<std::tuple<std::string, std::string, std::string>, std::pair<int64_t, int64_t>> st;
-  int64_t n = 0;
-  while (true) {
-    ALMEN_ASSIGN_OR_RETURN(bool more, r.Next());
-    if (!more) break;
-    ++n;
-    std::string code(r.field(cc)), date(r.field(cd)), provider(r.field(cp));
-    bool rej = code == "0120";
-    lines += std::string(r.field(ci)) + "," + provider + "," + date + "," + code + "," +
-             (rej ? "rejected,0,0120.not_out_of_hours,Årsstatus betales ikke i lægevagt (Bilag 3)." : "accepted,10000,,") +
-             "\n";
-    if (!rej) {
-      auto& a = st[{provider, date.substr(0, 7), code}];
-      a.first += 1;
-      a.second += 10000;
-    }
-  }
-  std::string statements = "provider,month,item,code,count,amount_ore\n";
-  for (const auto& [k, v] : st)
-    statements += std::get<0>(k) + "," + std::get<1>(k) + ",service," + std::get<2>(k) + "," +
-                  std::to_string(v.first) + "," + std::to_string(v.second) + "\n";
-  fs::create_directories(out);
-  Write(fs::path(out) / "lines.csv", lines);
-  Write(fs::path(out) / "statements.csv", statements);
-  Write(fs::path(out) / "summary.json",
-        json{{"lines", n}, {"agreement", {{"version", "ok25@test"}, {"hash", "test"}}}}.dump());
-  return Status::Ok();
+  return testing::FakeSettleClaims(o, out);
 }
 
-class CasesTest : public ::testing::TestWithParam<std::string> {
+class CasesTest : public testing::InProcessServerTest {
  protected:
-  static void SetUpTestSuite() {
-    // ALMEN_TEST_AGREEMENT_DIR: another data set (e.g. while a shared file is being edited).
-    const char* dir = std::getenv("ALMEN_TEST_AGREEMENT_DIR");
-    auto a = dir ? Agreement::LoadDirectory(dir) : Agreement::LoadBuiltin();
-    ASSERT_TRUE(a.ok()) << a.status().message();
-    agreement_ = new Agreement(std::move(*a));
-  }
-
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("almen-cases-test-" + std::to_string(getpid()) + "-" + std::to_string(n_++));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    ServeOptions o;
-    if (GetParam() == "sqlite") {
-      o.db = (dir_ / "almen.db").string();
-    } else {
-      std::string why;
-      auto* pg = testing::TestPostgres::Get(&why);
-      if (!pg) GTEST_SKIP() << why;
-      o.db = pg->NewDatabase();
-    }
-    o.demo_lines = 30;
-    o.fast_password_hash = true;
-    o.threads = 4;
-    Pipeline p{FakeGenerate, FakeSettle};
-    auto app = App::Create(*agreement_, o, p);
-    ASSERT_TRUE(app.ok()) << app.status().message();
-    app_ = std::move(*app);
-    ASSERT_TRUE(app_->Bootstrap().ok());
-    auto port = app_->Bind("127.0.0.1", 0);
-    ASSERT_TRUE(port.ok());
-    port_ = *port;
-    listener_ = std::thread([this] { app_->Listen(); });
-  }
-
-  void TearDown() override {
-    if (app_) app_->Stop();
-    if (listener_.joinable()) listener_.join();
-    app_.reset();
-    fs::remove_all(dir_);
-  }
-
-  httplib::Client Client() { return httplib::Client("127.0.0.1", port_); }
-
-  // Logs in and returns the Cookie header value.
-  std::string Login(const std::string& user, const std::string& password = "") {
-    auto c = Client();
-    auto r = c.Post("/api/login", json{{"username", user}, {"password", password.empty() ? user : password}}.dump(),
-                    "application/json");
-    EXPECT_TRUE(r) << "no response";
-    if (!r) return "";
-    EXPECT_EQ(r->status, 200) << user << ": " << r->body;
-    std::string sc = r->get_header_value("Set-Cookie");
-    EXPECT_NE(sc.find("HttpOnly"), std::string::npos);
-    return sc.substr(0, sc.find(';'));
-  }
-
-  httplib::Result Get(const std::string& cookie, const std::string& path) {
-    auto c = Client();
-    return c.Get(path.c_str(), httplib::Headers{{"Cookie", cookie}});
-  }
-  json GetJson(const std::string& cookie, const std::string& path, int expect = 200) {
-    auto r = Get(cookie, path);
-    EXPECT_TRUE(r);
-    if (!r) return {};
-    EXPECT_EQ(r->status, expect) << path << ": " << r->body;
-    return json::parse(r->body, nullptr, false);
-  }
-  // Uploads a claims body and waits for the job.
-  json Upload(const std::string& cookie, const std::string& claims) {
-    auto c = Client();
-    auto r = c.Post("/api/settlements?name=claims.csv", httplib::Headers{{"Cookie", cookie}}, claims, "text/csv");
-    EXPECT_TRUE(r);
-    if (!r) return {};
-    EXPECT_EQ(r->status, 202) << r->body;
-    int64_t id = json::parse(r->body)["job_id"];
-    for (int i = 0; i < 500; ++i) {
-      json j = GetJson(cookie, "/api/jobs/" + std::to_string(id));
-      if (j["state"] == "done" || j["state"] == "failed") return j;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    ADD_FAILURE() << "job did not finish";
-    return {};
-  }
-
-
-  json Post(const std::string& cookie, const std::string& path, const json& body, int expect) {
-    auto c = Client();
-    auto r = c.Post(path.c_str(), httplib::Headers{{"Cookie", cookie}}, body.dump(), "application/json");
-    EXPECT_TRUE(r) << path;
-    if (!r) return {};
-    EXPECT_EQ(r->status, expect) << path << " " << body.dump() << ": " << r->body;
-    return json::parse(r->body, nullptr, false);
-  }
-  std::string ErrorOf(const json& j) { return j.contains("error") ? j["error"]["message"].get<std::string>() : ""; }
-
-  static inline Agreement* agreement_ = nullptr;
-  static inline int n_ = 0;
-  fs::path dir_;
-  std::unique_ptr<App> app_;
-  std::thread listener_;
-  int port_ = 0;
+  CasesTest() : InProcessServerTest("cases-test", Pipeline{testing::FakeGenerate, FakeSettle}) {}
+  static void SetUpTestSuite() { LoadAgreement(/*honour_env_dir=*/true); }
 };
-
 json RowWhere(const json& rows, const char* key, const json& value) {
   for (const auto& r : rows)
     if (r[key] == value) return r;

@@ -1,25 +1,16 @@
 // API tests of the stored economy inputs (issue 5, migration 0007): expense
 // files merged into the ramme statement, and højestegrænser / quality payments
 // computed from the stored CPR-free listing profile, the same after a restart.
-// The server runs in-process over SQLite and a real PostgreSQL, with a small
-// fake settlement engine (three clinics, January–March 2025, 80.000 øre of
-// `day` spend per region and quarter).
-#include <gtest/gtest.h>
-#include <httplib.h>
-
-#include <filesystem>
-#include <fstream>
+// The server runs in-process over SQLite and a real PostgreSQL, with the fake
+// settlement engine of server/testing_server.h (three clinics, January–March
+// 2025, 80.000 øre of `day` spend per region and quarter).
 #include <map>
 #include <sstream>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
-#include "common/csv.h"
-#include "common/file.h"
-#include "server/app.h"
 #include "server/ramme_storage.h"
-#include "storage/testing_pg.h"
+#include "server/testing_server.h"
 
 namespace almen {
 namespace {
@@ -27,149 +18,11 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-void Write(const fs::path& p, const std::string& s) { std::ofstream(p, std::ios::binary) << s; }
-
-// 111111 København (1084), 222222 Aarhus (1082), 333333 Odense (1083); line i
-// goes to clinic i % 3 in month 1 + i % 3.
-Status FakeGenerate(const GenerateOptions& o, GenerateSummary* s) {
-  fs::create_directories(o.out_dir);
-  const char* providers[] = {"111111", "222222", "333333"};
-  std::string claims = "claim_id,provider,cpr,service_date,code\n";
-  for (int64_t i = 0; i < o.lines; ++i)
-    claims += "d" + std::to_string(i) + "," + providers[i % 3] + ",0101801234,2025-0" + std::to_string(1 + i % 3) +
-              "-15," + (i % 5 == 0 ? "0120" : "0101") + "\n";
-  Write(fs::path(o.out_dir) / "claims.csv", claims);
-  Write(fs::path(o.out_dir) / "providers.csv",
-        "provider,name,municipality_code,clinic_type,capacities,lto,valid_from,valid_to\n"
-        "111111,Lægerne i Valby,0101,ordinary,2,0,2020-01-01,\n"
-        "222222,Aarhus Lægehus,0751,ordinary,3,0,2020-01-01,\n"
-        "333333,Odense Klinik,0461,ordinary,1,1,2020-01-01,\n");
-  Write(fs::path(o.out_dir) / "botilbud.csv",
-        "botilbud_id,name,municipality_code,paragraph,places,operator,section,residents\n"
-        "B1,Bostedet Valby,0101,SEL108,20,municipal,A,20\n");
-  s->claim_lines = o.lines;
-  return Status::Ok();
-}
-
-// Pays every line 100,00 kr., rejects 0120.
-Status FakeSettle(const Agreement&, const Pseudonymizer&, const SettleOptions& o, const std::string& out,
-                  SettleSummary*) {
-  ALMEN_ASSIGN_OR_RETURN(std::string text, ReadFile(o.claims_path));
-  ALMEN_ASSIGN_OR_RETURN(CsvReader r, CsvReader::Open("claims.csv", text));
-  int ci = r.Column("claim_id"), cp = r.Column("provider"), cd = r.Column("service_date"), cc = r.Column("code");
-  std::string lines = "claim_id,provider,service_date,code,status,amount_ore,rule,reason\n";
-  std::map<std::tuple<std::string, std::string, std::string>, std::pair<int64_t, int64_t>> st;
-  while (true) {
-    ALMEN_ASSIGN_OR_RETURN(bool more, r.Next());
-    if (!more) break;
-    std::string code(r.field(cc)), date(r.field(cd)), provider(r.field(cp));
-    bool rej = code == "0120";
-    lines += std::string(r.field(ci)) + "," + provider + "," + date + "," + code + "," +
-             (rej ? "rejected,0,0120.not_out_of_hours,Afvist." : "accepted,10000,,") + "\n";
-    if (!rej) {
-      auto& a = st[{provider, date.substr(0, 7), code}];
-      a.first += 1;
-      a.second += 10000;
-    }
-  }
-  std::string statements = "provider,month,item,code,count,amount_ore\n";
-  for (const auto& [k, v] : st)
-    statements += std::get<0>(k) + "," + std::get<1>(k) + ",service," + std::get<2>(k) + "," +
-                  std::to_string(v.first) + "," + std::to_string(v.second) + "\n";
-  fs::create_directories(out);
-  Write(fs::path(out) / "lines.csv", lines);
-  Write(fs::path(out) / "statements.csv", statements);
-  Write(fs::path(out) / "summary.json", json{{"lines", 0}, {"agreement", {{"version", "ok25@test"}, {"hash", "t"}}}}.dump());
-  return Status::Ok();
-}
-
-class EconomyStoreTest : public ::testing::TestWithParam<std::string> {
+class EconomyStoreTest : public testing::InProcessServerTest {
  protected:
-  static void SetUpTestSuite() {
-    auto a = Agreement::LoadBuiltin();
-    ASSERT_TRUE(a.ok()) << a.status().message();
-    agreement_ = new Agreement(std::move(*a));
-  }
-
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("almen-ecostore-test-" + std::to_string(getpid()) + "-" + std::to_string(n_++));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    if (GetParam() == "sqlite") {
-      db_ = (dir_ / "almen.db").string();
-    } else {
-      std::string why;
-      auto* pg = testing::TestPostgres::Get(&why);
-      if (!pg) GTEST_SKIP() << why;
-      db_ = pg->NewDatabase();
-    }
-    Start();
-  }
-
-  void Start() {
-    ServeOptions o;
-    o.db = db_;
-    o.demo_lines = 30;
-    o.fast_password_hash = true;
-    o.threads = 4;
-    auto app = App::Create(*agreement_, o, Pipeline{FakeGenerate, FakeSettle});
-    ASSERT_TRUE(app.ok()) << app.status().message();
-    app_ = std::move(*app);
-    ASSERT_TRUE(app_->Bootstrap().ok());
-    auto port = app_->Bind("127.0.0.1", 0);
-    ASSERT_TRUE(port.ok());
-    port_ = *port;
-    listener_ = std::thread([this] { app_->Listen(); });
-  }
-
-  void Stop() {
-    if (app_) app_->Stop();
-    if (listener_.joinable()) listener_.join();
-    app_.reset();
-  }
-
-  void TearDown() override {
-    Stop();
-    fs::remove_all(dir_);
-  }
-
-  httplib::Client Client() { return httplib::Client("127.0.0.1", port_); }
-
-  std::string Login(const std::string& user) {
-    auto r = Client().Post("/api/login", json{{"username", user}, {"password", user}}.dump(), "application/json");
-    EXPECT_TRUE(r);
-    if (!r) return "";
-    EXPECT_EQ(r->status, 200) << r->body;
-    std::string sc = r->get_header_value("Set-Cookie");
-    return sc.substr(0, sc.find(';'));
-  }
-  json GetJson(const std::string& cookie, const std::string& path, int expect = 200) {
-    auto r = Client().Get(path.c_str(), httplib::Headers{{"Cookie", cookie}});
-    EXPECT_TRUE(r);
-    if (!r) return {};
-    EXPECT_EQ(r->status, expect) << path << ": " << r->body;
-    return json::parse(r->body, nullptr, false);
-  }
-  // Multipart POST of one file field; returns {status, body}.
-  std::pair<int, json> PostFile(const std::string& cookie, const std::string& path, const std::string& field,
-                                const std::string& filename, const std::string& content) {
-    httplib::MultipartFormDataItems items = {{field, content, filename, "text/csv"}};
-    auto r = Client().Post(path.c_str(), httplib::Headers{{"Cookie", cookie}}, items);
-    EXPECT_TRUE(r);
-    if (!r) return {0, json()};
-    return {r->status, json::parse(r->body, nullptr, false)};
-  }
+  EconomyStoreTest() : InProcessServerTest("ecostore-test") {}
   static int64_t Q(const json& ramme, int q) { return ramme["quarters"][q - 1]["spend_ore"].get<int64_t>(); }
-
-  static inline Agreement* agreement_ = nullptr;
-  static inline int n_ = 0;
-  fs::path dir_;
-  std::string db_;
-  std::unique_ptr<App> app_;
-  std::thread listener_;
-  int port_ = 0;
 };
-
 TEST_P(EconomyStoreTest, ExpenseFilesAreStoredMergedAndRefusedWhole) {
   const std::string rltn = Login("rltn");
   json before = GetJson(rltn, "/api/economy/ramme?year=2025");
@@ -252,7 +105,7 @@ TEST_P(EconomyStoreTest, ExpenseFilesAreStoredMergedAndRefusedWhole) {
   if (GetParam() == "sqlite") {
     RammeOptions ro;
     ro.year = 2025;
-    auto cli = RammeStatementFromDatabase(*agreement_, ro, db_);
+    auto cli = RammeStatementFromDatabase(*agreement_, ro, options_.db);
     ASSERT_TRUE(cli.ok()) << cli.status().message();
     json served = GetJson(rltn, "/api/economy/ramme?year=2025");
     EXPECT_EQ((*cli)["quarters"], served["quarters"]);

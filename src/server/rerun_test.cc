@@ -172,11 +172,7 @@ TEST_P(RerunTest, ASanctionRegisteredAfterTheRunShowsInARerunWithTheStoredRegist
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 202) << r->body;
   int64_t job_id = json::parse(r->body)["job_id"];
-  for (int i = 0; i < 1500; ++i) {
-    job = GetJson(rltn, "/api/jobs/" + std::to_string(job_id));
-    if (job["state"] == "done" || job["state"] == "failed") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  job = WaitForJob(rltn, job_id, 1500, "re-run job");
   ASSERT_EQ(job["state"], "done") << job.dump();
   const int64_t id = job["rerun_id"];
   json sum = GetJson(rltn, "/api/reruns/" + std::to_string(id));
