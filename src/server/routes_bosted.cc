@@ -86,7 +86,7 @@ Table CoverageTable(const json& rows) {
 
 }  // namespace
 
-void RegisterBostedRoutes(const BostedRoutesContext& ctx) {
+void RegisterBostedRoutes(const ServerRouteContext& ctx) {
   using Handler = std::function<void(const httplib::Request&, httplib::Response&, const UserRecord&,
                                      const BostedCoverageFilter&, const BostedRegister&)>;
   auto wrap = [ctx](Handler h) {

@@ -8,32 +8,17 @@
 // country; region its region; municipality its own botilbud; clinic: 403.
 #pragma once
 
-#include <httplib.h>
-
-#include <functional>
 #include <string>
 #include <utility>
 
-#include "agreement/agreement.h"
 #include "common/status.h"
+#include "server/route_context.h"
 #include "storage/storage.h"
 
 namespace almen {
 
-struct BostedRoutesContext {
-  httplib::Server* http = nullptr;
-  Storage* db = nullptr;
-  const Agreement* agreement = nullptr;
-  // The server's session check (also records the user for the request log).
-  std::function<StatusOr<UserRecord>(const httplib::Request&)> authenticate;
-  // The server's table sender: JSON, or CSV/XLSX with ?format= (audited).
-  std::function<void(const httplib::Request&, httplib::Response&, const UserRecord&, const StatusOr<Table>&,
-                     const std::string&)>
-      send_table;
-};
-
 // Registers the routes (and RegisterBostedEditRoutes). Call before the server's catch-all routes.
-void RegisterBostedRoutes(const BostedRoutesContext& ctx);
+void RegisterBostedRoutes(const ServerRouteContext& ctx);
 
 // Editing the register (routes_bosted_edit.cc; docs/server.md):
 //  GET  /api/bosted/botilbud/{id}   history of one botilbud and its attachments
@@ -41,7 +26,7 @@ void RegisterBostedRoutes(const BostedRoutesContext& ctx);
 //  PUT  /api/bosted/botilbud/{id}   change from valid_from (history kept, never overwritten)
 //  POST /api/bosted/attachments     attach a fixed doctor (municipality, region, rltn)
 //  PUT  /api/bosted/attachments     end an attachment
-void RegisterBostedEditRoutes(const BostedRoutesContext& ctx);
+void RegisterBostedEditRoutes(const ServerRouteContext& ctx);
 
 // The stored register as botilbud.csv and attachments.csv texts (with the
 // valid_from/valid_to and listed_residents columns).

@@ -545,7 +545,7 @@ StatusOr<bool> WriteStoredBostedFiles(Storage& db, const std::string& dir, std::
   return true;
 }
 
-void RegisterBostedEditRoutes(const BostedRoutesContext& ctx) {
+void RegisterBostedEditRoutes(const ServerRouteContext& ctx) {
   // kind: create | change | attach | end
   auto edit = [ctx](const std::string& kind) {
     return [ctx, kind](const httplib::Request& req, httplib::Response& res) {

@@ -138,7 +138,7 @@ bool PoolReader(const UserRecord& u) {
 
 class Cases {
  public:
-  explicit Cases(CaseRoutesContext ctx) : ctx_(std::move(ctx)) {}
+  explicit Cases(ServerRouteContext ctx) : ctx_(std::move(ctx)) {}
   void Register();
 
  private:
@@ -225,7 +225,7 @@ class Cases {
   Status Budgets(const httplib::Request&, httplib::Response&, const UserRecord&);
   Status Spend(const httplib::Request&, httplib::Response&, const UserRecord&);
 
-  CaseRoutesContext ctx_;
+  ServerRouteContext ctx_;
   std::mutex mu_;  // serialises check-then-write steps (pool remaining, budgets, overlaps)
 };
 
@@ -1178,7 +1178,7 @@ StatusOr<bool> WriteStoredSanctionsFile(Storage& db, const std::string& dir, std
 }
 
 
-void RegisterCaseRoutes(const CaseRoutesContext& ctx) {
+void RegisterCaseRoutes(const ServerRouteContext& ctx) {
   // Lives as long as the process's server (routes hold a pointer to it).
   static std::vector<std::unique_ptr<Cases>>* all = new std::vector<std::unique_ptr<Cases>>();
   static std::mutex mu;

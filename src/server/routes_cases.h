@@ -14,36 +14,19 @@
 // never stored, logged or echoed.
 #pragma once
 
-#include <httplib.h>
-
-#include <functional>
 #include <string>
+#include <vector>
 
-#include "agreement/agreement.h"
-#include "common/crypto.h"
 #include "common/status.h"
 #include "sanctions/sanctions.h"
+#include "server/route_context.h"
 #include "storage/sql.h"
 #include "storage/storage.h"
 
 namespace almen {
 
-struct CaseRoutesContext {
-  httplib::Server* http = nullptr;
-  Storage* db = nullptr;
-  const Pseudonymizer* pseudonymizer = nullptr;
-  const Agreement* agreement = nullptr;
-  // The server's session check (also records the user for the request log).
-  std::function<StatusOr<UserRecord>(const httplib::Request&)> authenticate;
-  // The server's table sender: JSON, or CSV/XLSX with ?format= (audited).
-  std::function<void(const httplib::Request&, httplib::Response&, const UserRecord&, const StatusOr<Table>&,
-                     const std::string&)>
-      send_table;
-  bool fast_password_hash = false;
-};
-
 // Registers the routes. Call before the server's catch-all routes.
-void RegisterCaseRoutes(const CaseRoutesContext& ctx);
+void RegisterCaseRoutes(const ServerRouteContext& ctx);
 
 // The stored LSU sanctions register (table `sanctions`), unvalidated rows.
 StatusOr<std::vector<SanctionRow>> StoredSanctionRows(SqlConnection& c);

@@ -84,7 +84,7 @@ json ScopeCeilings(const json& all, const UserRecord& u) {
 
 }  // namespace
 
-void RegisterEconomyRoutes(const EconomyRoutesContext& ctx) {
+void RegisterEconomyRoutes(const ServerRouteContext& ctx) {
   using Handler = std::function<void(const httplib::Request&, httplib::Response&, const UserRecord&)>;
   auto wrap = [ctx](Handler h) {
     return [ctx, h](const httplib::Request& req, httplib::Response& res) {

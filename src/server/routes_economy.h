@@ -16,28 +16,11 @@
 // profile (economy_inputs.h) is stored, so results are the same after a restart.
 #pragma once
 
-#include <httplib.h>
-
-#include <functional>
-#include <string>
-
-#include "agreement/agreement.h"
-#include "common/status.h"
-#include "storage/storage.h"
+#include "server/route_context.h"
 
 namespace almen {
 
-struct EconomyRoutesContext {
-  httplib::Server* http = nullptr;
-  Storage* db = nullptr;
-  const Agreement* agreement = nullptr;
-  std::function<StatusOr<UserRecord>(const httplib::Request&)> authenticate;
-  std::function<void(const httplib::Request&, httplib::Response&, const UserRecord&, const StatusOr<Table>&,
-                     const std::string&)>
-      send_table;
-};
-
 // Registers the routes. Call before the server's catch-all routes.
-void RegisterEconomyRoutes(const EconomyRoutesContext& ctx);
+void RegisterEconomyRoutes(const ServerRouteContext& ctx);
 
 }  // namespace almen

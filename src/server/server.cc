@@ -1007,9 +1007,22 @@ void App::Impl::Routes() {
               "audit");
   }));
 
-  RegisterCaseRoutes({&http, db.get(), pseudonymizer.get(), agreement, [this](const httplib::Request& r) { auto u = Authenticate(r); if (u.ok()) t_user = u->username; return u; }, [this](const httplib::Request& q, httplib::Response& r, const UserRecord& u, const StatusOr<Table>& t, const std::string& n) { SendTable(q, r, u, t, n); }, options.fast_password_hash});  // issue 7: pool, sanctions, sharing (routes_cases.cc)
-  RegisterBostedRoutes({&http, db.get(), agreement, [this](const httplib::Request& r) { auto u = Authenticate(r); if (u.ok()) t_user = u->username; return u; }, [this](const httplib::Request& q, httplib::Response& r, const UserRecord& u, const StatusOr<Table>& t, const std::string& n) { SendTable(q, r, u, t, n); }});  // issue 6: bostedslæger (routes_bosted.cc)
-  RegisterEconomyRoutes({&http, db.get(), agreement, [this](const httplib::Request& r) { auto u = Authenticate(r); if (u.ok()) t_user = u->username; return u; }, [this](const httplib::Request& q, httplib::Response& r, const UserRecord& u, const StatusOr<Table>& t, const std::string& n) { SendTable(q, r, u, t, n); }});  // issue 5: ramme from stored settlements, ceilings, quality (routes_economy.cc)
+  ServerRouteContext routes;
+  routes.http = &http;
+  routes.db = db.get();
+  routes.agreement = agreement;
+  routes.pseudonymizer = pseudonymizer.get();
+  routes.authenticate = [this](const httplib::Request& r) {
+    auto u = Authenticate(r);
+    if (u.ok()) t_user = u->username;
+    return u;
+  };
+  routes.send_table = [this](const httplib::Request& q, httplib::Response& r, const UserRecord& u,
+                             const StatusOr<Table>& t, const std::string& n) { SendTable(q, r, u, t, n); };
+  routes.fast_password_hash = options.fast_password_hash;
+  RegisterCaseRoutes(routes);     // issue 7: pool, sanctions, sharing (routes_cases.cc)
+  RegisterBostedRoutes(routes);   // issue 6: bostedslæger (routes_bosted.cc)
+  RegisterEconomyRoutes(routes);  // issue 5: ramme from stored settlements, ceilings, quality (routes_economy.cc)
   // -- static UI and the OpenAPI document
   http.Get("/api/openapi.json", [](const httplib::Request&, httplib::Response& res) {
     for (const auto& [name, content] : WebFiles())
