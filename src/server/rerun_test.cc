@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/date.h"
 #include "common/file.h"
 #include "server/testing_server.h"
 #include "storage/reruns.h"
@@ -145,15 +146,40 @@ TEST_P(RerunTest, ASanctionRegisteredAfterTheRunShowsInARerunWithTheStoredRegist
   ASSERT_FALSE(count.empty());
   auto top = std::max_element(count.begin(), count.end(), [](auto& a, auto& b) { return a.second < b.second; });
   const std::string provider = top->first;
-  auto post = Client().Post("/api/sanctions", httplib::Headers{{"Cookie", rltn}},
-                            json{{"doctor_id", "L1"},
-                                 {"provider", provider},
-                                 {"kind", "d"},
-                                 {"decided", "2024-12-01"},
-                                 {"from_date", "2025-01-01"},
-                                 {"to_date", "2026-01-01"}}
-                                .dump(),
-                            "application/json");
+  // Its latest fixed-doctor attachment start, if any.
+  std::string attached_from;
+  {
+    auto db = Storage::Open(options_.db, 1);
+    ASSERT_TRUE(db.ok());
+    auto rows = (*db)->pool().Borrow()->Query("SELECT COALESCE(MAX(from_date), '') FROM attachments WHERE provider = $1",
+                                              {provider});
+    ASSERT_TRUE(rows.ok());
+    attached_from = (*rows)[0].Str(0);
+  }
+  auto sanction = [&](const std::string& from) {
+    return Client().Post("/api/sanctions", httplib::Headers{{"Cookie", rltn}},
+                         json{{"doctor_id", "L1"},
+                              {"provider", provider},
+                              {"kind", "d"},
+                              {"decided", "2024-12-01"},
+                              {"from_date", from},
+                              {"to_date", "2026-01-01"}}
+                             .dump(),
+                         "application/json");
+  };
+  // A suspension covering the start of an attachment the clinic holds is
+  // refused (the register would no longer be valid), nothing registered.
+  std::string from = "2025-01-01";
+  if (!attached_from.empty() && attached_from >= "2025-01-01") {
+    auto refused = sanction(from);
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 409) << refused->body;
+    EXPECT_NE(refused->body.find("tilknyt"), std::string::npos) << refused->body;
+    EXPECT_EQ(GetJson(rltn, "/api/sanctions")["rows"].size(), 0u);
+    // From the day after that attachment starts.
+    from = Date::Parse(attached_from)->AddDays(1).ToIso();
+  }
+  auto post = sanction(from);
   ASSERT_TRUE(post);
   ASSERT_EQ(post->status, 201) << post->body;
 
@@ -181,12 +207,17 @@ TEST_P(RerunTest, ASanctionRegisteredAfterTheRunShowsInARerunWithTheStoredRegist
   EXPECT_EQ(sum["summary"]["inputs"]["replaced"], json::array({"attachments"}));
   json lines = GetJson(rltn, "/api/reruns/" + std::to_string(id) + "/lines?limit=100000&provider=" + provider);
   ASSERT_GT(lines["total"].get<int64_t>(), 0);
+  int64_t stopped = 0;
   for (const auto& l : lines["rows"]) {
+    // Lines before the suspension may change with the removed attachments.
+    if (l["service_date"].get<std::string>() < from) continue;
     if (l["before_status"] == "rejected") continue;  // already rejected for another reason
+    ++stopped;
     EXPECT_EQ(l["after_status"], "rejected");
     EXPECT_EQ(l["after_rule"], "sanction.suspended");
     EXPECT_EQ(l["after_amount_ore"], 0);
   }
+  EXPECT_GT(stopped, 0);
   EXPECT_LT(sum["amount_after_ore"].get<int64_t>(), sum["amount_before_ore"].get<int64_t>());
   // A claim file cannot be replaced, and a bad registers value is refused.
   httplib::MultipartFormDataItems items = {{"claims", "x\n", "claims.csv", "text/csv"}};

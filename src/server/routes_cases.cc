@@ -12,6 +12,7 @@
 #include <mutex>
 #include <set>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "claims/cpr.h"
@@ -793,6 +794,23 @@ Status Cases::AddSanctions(const httplib::Request& req, httplib::Response& res, 
   auto c = ctx_.db->pool().Borrow();
   auto merged = LoadSanctions(*c, add);
   if (!merged.ok()) return merged.status();  // overlap with the register: nothing stored
+  // A payment stop (d, e) may not cover the start of a fixed-doctor attachment
+  // the clinic holds: the stored botilbud register would no longer be valid
+  // (an excluded doctor cannot be attached, § 114 stk. 2) and every later
+  // settlement would be refused. End or move the attachment first.
+  for (const auto& s : add) {
+    if ((s.kind != SanctionKind::kD && s.kind != SanctionKind::kE) || !s.provider) continue;
+    ALMEN_ASSIGN_OR_RETURN(
+        auto hits, c->Query("SELECT botilbud_id, section, from_date FROM attachments WHERE provider IN ($1, $4) "
+                            "AND from_date >= $2 AND from_date < $3 ORDER BY from_date LIMIT 1",
+                            {fmt::format("{:06d}", s.provider), s.period.from.ToIso(), s.period.to.ToIso(),
+                             std::to_string(s.provider)}));
+    if (!hits.empty())
+      return Conflict("ydernummer " + std::to_string(s.provider) + " er fast tilknyttet botilbud " + hits[0].Str(0) +
+                      " afsnit " + hits[0].Str(1) + " fra " + hits[0].Str(2) +
+                      ", som ligger i sanktionsperioden: afslut eller flyt tilknytningen først (§ 114 stk. 2); "
+                      "intet er registreret");
+  }
   std::string now = NowUtc();
   ALMEN_RETURN_IF_ERROR(c->Begin());
   for (const auto& s : add) {
