@@ -146,7 +146,7 @@ async function expensesPanel({ el, api, me, year, onChange }) {
   const form = me.role === 'rltn'
     ? `<form class="toolbar" id="exp-form"><label>Udgiftsfil (expenses.csv) <input type="file" name="expenses" accept=".csv"></label>
         <label>Kvartal (valgfrit) <input name="quarter" placeholder="${esc(year)}-Q1" size="8"></label><button class="primary">Indlæs udgifter</button></form>
-        <p class="muted">Kolonner: region_code, quarter, category, amount_ore (øre). Samme fil to gange gør ingenting; en række for en region, et kvartal og en kategori der allerede er indlæst, afvises sammen med hele filen. En række i en kategori som afregningerne selv giver (dagtid, basishonorar, profylakse, livmoderhalscytologi, spirometri, sundhedstjek på botilbud, fast tilknyttet læge) erstatter afregningernes sum for regionen og kvartalet; andre rækker lægges til.</p>
+        <p class="muted">Kolonner: region_code, quarter, category, amount_ore (øre). Samme fil to gange gør ingenting; en række for en region, et kvartal og en kategori der allerede er indlæst, afvises sammen med hele filen (træk den gamle fil tilbage for at rette). En række i en kategori som afregningerne selv giver (dagtid, basishonorar, profylakse, livmoderhalscytologi, spirometri, sundhedstjek på botilbud, fast tilknyttet læge) erstatter afregningernes sum for regionen og kvartalet; andre rækker lægges til.</p>
         <p id="exp-msg" role="status"></p>`
     : '';
   el.innerHTML = `<div class="panel"><h2>Udgiftsfiler ${esc(year)} (udgifter uden for afregningen)</h2>${form}<div id="exp-table"></div></div>`;
@@ -155,7 +155,18 @@ async function expensesPanel({ el, api, me, year, onChange }) {
     { key: 'category', label: 'Kategori', html: (r) => esc(CATEGORY_DA[r.category] || r.category) },
     { key: 'amount_ore', label: 'Beløb', type: 'kr' }, { key: 'file_name', label: 'Fil', html: (r) => `${esc(r.file_name)} (linje ${int(r.line)})` },
     { key: 'imported_at', label: 'Indlæst', html: (r) => `${dateDa(r.imported_at.slice(0, 10))} af ${esc(r.imported_by)}` },
+    ...(me.role === 'rltn' ? [{ key: 'file_id', label: 'Ret', html: (r) => `<button class="exp-withdraw" data-file="${esc(r.file_id)}" data-name="${esc(r.file_name)}" title="Træk hele filen tilbage, så en rettet fil kan indlæses">Træk fil tilbage</button>` }] : []),
   ], t.rows, { exportUrl: `/api/economy/expenses?year=${year}`, caption: t.rows.length ? `${int(t.rows.length)} rækker, i alt ${kr(t.rows.reduce((a, r) => a + r.amount_ore, 0))}` : 'Ingen udgiftsfiler indlæst for året' });
+  el.querySelectorAll('.exp-withdraw').forEach((b) => (b.onclick = async () => {
+    if (!confirm(`Træk udgiftsfilen ${b.dataset.name} tilbage? Alle dens rækker fjernes fra rammeopgørelsen.`)) return;
+    try {
+      const r = await api(`/api/economy/expenses/${b.dataset.file}`, { method: 'DELETE' });
+      await expensesPanel({ el, api, me, year, onChange });
+      const m = el.querySelector('#exp-msg');
+      if (m) m.textContent = `Filen er trukket tilbage: ${int(r.rows_removed)} rækker fjernet.`;
+      if (onChange) await onChange();
+    } catch (err) { alert(err.message); }
+  }));
   const f = el.querySelector('#exp-form');
   if (f) f.onsubmit = async (ev) => {
     ev.preventDefault();

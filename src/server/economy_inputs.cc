@@ -180,6 +180,18 @@ StatusOr<ExpenseImportResult> ImportExpenseFile(Storage& db, const ExpenseUpload
   return out;
 }
 
+StatusOr<int64_t> WithdrawExpenseFile(Storage& db, int64_t file_id) {
+  auto c = db.pool().Borrow();
+  ALMEN_RETURN_IF_ERROR(c->Begin());
+  ALMEN_ASSIGN_OR_RETURN(auto f, c->Query("SELECT id FROM imported_files WHERE id = $1 AND kind = 'expenses'", {file_id}));
+  if (f.empty()) return NotFound("no expense file " + std::to_string(file_id));
+  ALMEN_ASSIGN_OR_RETURN(auto n, c->Query("SELECT COUNT(*) FROM expenses WHERE file_id = $1", {file_id}));
+  ALMEN_RETURN_IF_ERROR(c->Exec("DELETE FROM expenses WHERE file_id = $1", {file_id}));
+  ALMEN_RETURN_IF_ERROR(c->Exec("DELETE FROM imported_files WHERE id = $1", {file_id}));
+  ALMEN_RETURN_IF_ERROR(c->Commit());
+  return n.at(0).Int(0);
+}
+
 StatusOr<Table> StoredExpenses(Storage& db, int year, const std::string& region) {
   auto c = db.pool().Borrow();
   std::string sql =

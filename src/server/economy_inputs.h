@@ -41,6 +41,12 @@ struct ExpenseImportResult {
 // Bad input is InvalidInput "name:line:col (column): …".
 StatusOr<ExpenseImportResult> ImportExpenseFile(Storage& db, const ExpenseUpload& upload);
 
+// Withdraws a stored expense file (to correct it: withdraw, then upload the
+// corrected file): its rows and its imported_files record go in one
+// transaction, so the same content may be uploaded again. Returns the rows
+// removed; NotFound if no expense file has this id.
+StatusOr<int64_t> WithdrawExpenseFile(Storage& db, int64_t file_id);
+
 // Stored expense rows of `year` (region "" = all) as a table: region_code,
 // region_name, quarter, category, amount_ore, file_id, file_name, line,
 // imported_at, imported_by.

@@ -112,6 +112,29 @@ TEST_P(EconomyStoreTest, ExpenseFilesAreStoredMergedAndRefusedWhole) {
     EXPECT_EQ((*cli)["ramme_ore"], served["ramme_ore"]);
     EXPECT_EQ((*cli)["forecast"], served["forecast"]);
   }
+
+  // Correcting a stored file: withdraw it (rltn only, audited), then upload
+  // again; the same content is then a new import, not a no-op.
+  auto del = [&](const std::string& cookie, const std::string& path) {
+    auto r = Client().Delete(path.c_str(), httplib::Headers{{"Cookie", cookie}});
+    EXPECT_TRUE(r);
+    return r ? r->status : 0;
+  };
+  const std::string file_path = "/api/economy/expenses/" + std::to_string(up["file_id"].get<int64_t>());
+  EXPECT_EQ(del(Login("plo"), file_path), 403);
+  EXPECT_EQ(del(rltn, "/api/economy/expenses/999999"), 404);
+  EXPECT_EQ(del(rltn, file_path), 200);
+  EXPECT_EQ(GetJson(rltn, "/api/economy/expenses?year=2025")["rows"].size(), 0u);
+  EXPECT_EQ(Q(GetJson(rltn, "/api/economy/ramme?year=2025"), 1), Q(before, 1));
+  EXPECT_EQ(del(rltn, file_path), 404);
+  auto [st3, again3] = PostFile(rltn, "/api/economy/expenses?year=2025", "expenses", "udgifter-q1.csv", file);
+  EXPECT_EQ(st3, 201) << again3.dump();
+  EXPECT_FALSE(again3["already_imported"].get<bool>());
+  EXPECT_EQ(GetJson(rltn, "/api/economy/expenses?year=2025")["rows"].size(), 4u);
+  bool withdrawn = false;
+  const json log = GetJson(rltn, "/api/audit?limit=200");
+  for (const auto& r : log["rows"]) withdrawn |= r["action"] == "expenses.withdraw";
+  EXPECT_TRUE(withdrawn);
 }
 
 // listings.csv: two patients at 111111, one at 222222, one at 333333 (one

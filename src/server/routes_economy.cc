@@ -189,6 +189,16 @@ void RegisterEconomyRoutes(const ServerRouteContext& ctx) {
               r->already_imported ? 200 : 201);
   }));
 
+  http.Delete(R"(/api/economy/expenses/(\d+))", wrap([ctx](const httplib::Request& req, httplib::Response& res,
+                                                            const UserRecord& u) {
+    if (u.role != "rltn") return SendErrorE(res, PermissionDenied("only rltn withdraws expense files"));
+    const int64_t id = std::stoll(req.matches[1]);
+    auto r = WithdrawExpenseFile(*ctx.db, id);
+    if (!r.ok()) return SendErrorE(res, r.status());
+    AuditE(*ctx.db, u, "expenses.withdraw", "file " + std::to_string(id) + " rows=" + std::to_string(*r));
+    SendJsonE(res, {{"file_id", id}, {"rows_removed", *r}});
+  }));
+
   http.Get("/api/economy/expenses", wrap([ctx](const httplib::Request& req, httplib::Response& res,
                                                const UserRecord& u) {
     std::string region;
