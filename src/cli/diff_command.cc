@@ -22,9 +22,8 @@ DiffSubcommand::DiffSubcommand(CLI::App& app) {
 Status DiffSubcommand::Run() const {
   LineDiff diff;
   ALMEN_RETURN_IF_ERROR(diff.LoadBeforeCsv(before_ + "/lines.csv"));
-  std::string lines_csv =
-      "seq,claim_id,provider,service_date,code,before_status,before_amount_ore,before_rule,after_status,"
-      "after_amount_ore,after_rule,after_reason,after_paragraph\n";
+  std::string lines_csv(kLineChangesCsvHeader);
+  lines_csv += '\n';
   nlohmann::json shown = nlohmann::json::array();
   ALMEN_RETURN_IF_ERROR(diff.CompareAfterCsv(after_ + "/lines.csv", [&](const LineChange& c) {
     if (static_cast<int64_t>(shown.size()) < show_)
@@ -40,23 +39,7 @@ Status DiffSubcommand::Run() const {
                          {"rule", c.after_rule},
                          {"reason", c.after_reason},
                          {"paragraph", c.after_paragraph}}}});
-    if (!out_.empty()) {
-      lines_csv += std::to_string(c.seq);
-      for (std::string_view f : {c.claim_id, c.provider, c.service_date, c.code, c.before_status}) {
-        lines_csv += ',';
-        AppendCsvField(lines_csv, f);
-      }
-      lines_csv += ',' + std::to_string(c.before_amount_ore) + ',';
-      AppendCsvField(lines_csv, c.before_rule);
-      lines_csv += ',';
-      AppendCsvField(lines_csv, c.after_status);
-      lines_csv += ',' + std::to_string(c.after_amount_ore);
-      for (std::string_view f : {c.after_rule, c.after_reason, c.after_paragraph}) {
-        lines_csv += ',';
-        AppendCsvField(lines_csv, f);
-      }
-      lines_csv += '\n';
-    }
+    if (!out_.empty()) AppendLineChangeCsv(lines_csv, c);
     return Status::Ok();
   }));
   ALMEN_ASSIGN_OR_RETURN(auto st_before, ReadStatementsCsv(before_ + "/statements.csv"));

@@ -8,7 +8,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/csv.h"
 #include "common/file.h"
 #include "server/routes_bosted.h"
 #include "server/routes_cases.h"
@@ -111,14 +110,8 @@ StatusOr<int64_t> RerunAndDiff(Storage& db, const Agreement& current, const Pseu
     inputs.push_back({kind, kind + ".csv", path});
   }
   SettleOptions so;
-  for (const auto& in : inputs) {
-    if (in.kind == "claims") so.claims_path = in.path;
-    if (in.kind == "providers") so.providers_path = in.path;
-    if (in.kind == "listings") so.listings_path = in.path;
-    if (in.kind == "botilbud") so.botilbud_path = in.path;
-    if (in.kind == "attachments") so.attachments_path = in.path;
-    if (in.kind == "sanctions") so.sanctions_path = in.path;
-  }
+  for (const auto& in : inputs)
+    if (std::string* p = so.InputPath(in.kind)) *p = in.path;
   if (so.claims_path.empty()) return NotFound("the run's claim file was not kept");
   json options = json::parse(options_text, nullptr, false);
   if (options.is_object() && options.value("price_level", "") == "apr-24") so.price_level_apr24 = true;
@@ -139,26 +132,12 @@ StatusOr<int64_t> RerunAndDiff(Storage& db, const Agreement& current, const Pseu
   }));
   const std::string changes_path = tmp.path + "/changes.csv";
   {
-    std::string buf(kRerunLinesHeader);
+    std::string buf(kLineChangesCsvHeader);
     buf += '\n';
     FILE* f = std::fopen(changes_path.c_str(), "wb");
     if (!f) return Internal("cannot write " + changes_path);
     Status st = diff.CompareAfterCsv(out + "/lines.csv", [&](const LineChange& c) -> Status {
-      buf += std::to_string(c.seq);
-      for (std::string_view v : {c.claim_id, c.provider, c.service_date, c.code, c.before_status}) {
-        buf += ',';
-        AppendCsvField(buf, v);
-      }
-      buf += ',' + std::to_string(c.before_amount_ore) + ',';
-      AppendCsvField(buf, c.before_rule);
-      buf += ',';
-      AppendCsvField(buf, c.after_status);
-      buf += ',' + std::to_string(c.after_amount_ore);
-      for (std::string_view v : {c.after_rule, c.after_reason, c.after_paragraph}) {
-        buf += ',';
-        AppendCsvField(buf, v);
-      }
-      buf += '\n';
+      AppendLineChangeCsv(buf, c);
       if (buf.size() > (1u << 20)) {
         if (std::fwrite(buf.data(), 1, buf.size(), f) != buf.size()) return Internal("cannot write changes");
         buf.clear();

@@ -425,17 +425,10 @@ StatusOr<ImportResult> App::Impl::SettleAndImport(const fs::path& dir, const std
                                                   SettleOptions so, const json& options_json, const std::string& user,
                                                   const std::string& source,
                                                   const std::function<void(const std::string&, double)>& progress) {
-  std::string claims_path;
-  for (const auto& in : inputs) {
-    if (in.kind == "claims") so.claims_path = claims_path = in.path;
-    if (in.kind == "providers") so.providers_path = in.path;
-    if (in.kind == "listings") so.listings_path = in.path;
-    if (in.kind == "botilbud") so.botilbud_path = in.path;
-    if (in.kind == "attachments") so.attachments_path = in.path;
-    if (in.kind == "sanctions") so.sanctions_path = in.path;
-  }
+  for (const auto& in : inputs)
+    if (std::string* p = so.InputPath(in.kind)) *p = in.path;
   // A claim file imported before is a no-op: skip the settlement too.
-  ALMEN_ASSIGN_OR_RETURN(std::string sha, Storage::FileSha256(claims_path));
+  ALMEN_ASSIGN_OR_RETURN(std::string sha, Storage::FileSha256(so.claims_path));
   ALMEN_ASSIGN_OR_RETURN(auto known, db->FindImportedFile(sha));
   if (known) {
     ImportResult r;
@@ -480,13 +473,9 @@ StatusOr<ImportResult> App::Impl::SettleAndImport(const fs::path& dir, const std
   // does not undo the import: the run is then only not re-runnable.
   progress("keep inputs", 0.0);
   std::vector<ImportInput> kept;
-  for (const auto& [kind, path] : std::vector<std::pair<std::string, std::string>>{
-           {"claims", so.claims_path},
-           {"providers", so.providers_path},
-           {"listings", so.listings_path},
-           {"botilbud", so.botilbud_path},
-           {"attachments", so.attachments_path},
-           {"sanctions", so.sanctions_path}}) {
+  for (std::string_view kind_view : SettleOptions::kInputKinds) {
+    const std::string kind(kind_view);
+    const std::string& path = *so.InputPath(kind);
     if (path.empty()) continue;
     std::string name = kind + ".csv";
     for (const auto& in : inputs)

@@ -149,6 +149,24 @@ nlohmann::json LineDiff::SummaryJson() const {
           {"by_status", std::move(statuses)}};
 }
 
+void AppendLineChangeCsv(std::string& out, const LineChange& c) {
+  out += std::to_string(c.seq);
+  for (std::string_view v : {c.claim_id, c.provider, c.service_date, c.code, c.before_status}) {
+    out += ',';
+    AppendCsvField(out, v);
+  }
+  out += ',' + std::to_string(c.before_amount_ore) + ',';
+  AppendCsvField(out, c.before_rule);
+  out += ',';
+  AppendCsvField(out, c.after_status);
+  out += ',' + std::to_string(c.after_amount_ore);
+  for (std::string_view v : {c.after_rule, c.after_reason, c.after_paragraph}) {
+    out += ',';
+    AppendCsvField(out, v);
+  }
+  out += '\n';
+}
+
 StatusOr<std::map<StatementKey, StatementCell>> ReadStatementsCsv(const std::string& path) {
   ALMEN_ASSIGN_OR_RETURN(MappedFile f, MappedFile::Open(path));
   ALMEN_ASSIGN_OR_RETURN(CsvReader r, CsvReader::Open(path, f.data()));

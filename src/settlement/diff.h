@@ -45,6 +45,14 @@ struct LineChange {
   int64_t after_amount_ore = 0;
 };
 
+// The changed-lines CSV (`almen diff --out`: line_changes.csv; a re-run's
+// changes, read back by storage's StoreRerun by column name): its header, and
+// one row per change (fields quoted where needed, amounts in øre).
+inline constexpr std::string_view kLineChangesCsvHeader =
+    "seq,claim_id,provider,service_date,code,before_status,before_amount_ore,before_rule,after_status,"
+    "after_amount_ore,after_rule,after_reason,after_paragraph";
+void AppendLineChangeCsv(std::string& out, const LineChange& c);
+
 // A statement row key and one side's (count, amount).
 using StatementKey = std::tuple<std::string, std::string, std::string, std::string>;  // provider, month, item, code
 struct StatementCell {

@@ -14,9 +14,11 @@
 // rejections are not errors: they are `rejected` lines with rule and reason.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "agreement/agreement.h"
 #include "common/crypto.h"
@@ -38,6 +40,20 @@ struct SettleOptions {
   // spanned by the claim file's service dates.
   std::optional<Month> period_from, period_to;
   int threads = 0;  // 0 = hardware concurrency
+
+  // The input files by kind, as uploads and kept inputs name them.
+  static constexpr std::array<std::string_view, 6> kInputKinds = {"claims",   "providers",   "listings",
+                                                                   "botilbud", "attachments", "sanctions"};
+  // The path member of `kind`, or nullptr for an unknown kind.
+  std::string* InputPath(std::string_view kind) {
+    if (kind == "claims") return &claims_path;
+    if (kind == "providers") return &providers_path;
+    if (kind == "listings") return &listings_path;
+    if (kind == "botilbud") return &botilbud_path;
+    if (kind == "attachments") return &attachments_path;
+    if (kind == "sanctions") return &sanctions_path;
+    return nullptr;
+  }
 };
 
 struct SettleSummary {

@@ -39,11 +39,6 @@ Status StoreAgreementVersion(Storage& db, const std::string& hash, const std::st
 StatusOr<std::optional<std::map<std::string, std::string>>> LoadAgreementVersion(Storage& db,
                                                                                  const std::string& hash);
 
-// The header of the changed-lines CSV a re-run writes and StoreRerun reads
-// (one row per changed line, in claim-file order).
-inline constexpr std::string_view kRerunLinesHeader =
-    "seq,claim_id,provider,service_date,code,before_status,before_amount_ore,before_rule,after_status,"
-    "after_amount_ore,after_rule,after_reason,after_paragraph";
 struct RerunStatementRow {
   std::string provider, month, item, code;
   int64_t before_count = 0, before_amount_ore = 0, after_count = 0, after_amount_ore = 0;
@@ -53,7 +48,9 @@ struct RerunRecord {
   std::string created_at, created_by, agreement_mode, before_agreement_version, after_agreement_version,
       after_agreement_hash;
   nlohmann::json summary;        // LineDiff::SummaryJson + statement totals
-  std::string lines_csv_path;    // the changed lines (kRerunLinesHeader), streamed into the table
+  // The changed lines as CSV (settlement/diff.h kLineChangesCsvHeader; read by
+  // column name), streamed into the table.
+  std::string lines_csv_path;
   std::vector<RerunStatementRow> statements;
 };
 
