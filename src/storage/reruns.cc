@@ -180,11 +180,15 @@ StatusOr<int64_t> StoreRerun(Storage& db, const RerunRecord& r) {
   return id;
 }
 
-StatusOr<Table> Reruns(Storage& db, const Scope& scope, int64_t run_id) {
+namespace {
+
+// Re-runs of one run (run_id > 0), or one re-run (rerun_id > 0), or all.
+StatusOr<Table> RerunTable(Storage& db, const Scope& scope, int64_t run_id, int64_t rerun_id) {
   auto c = db.pool().Borrow();
   SqlParams p;
   std::string where = " WHERE 1 = 1";
   if (run_id > 0) where += " AND r.run_id = " + Param(p, run_id);
+  if (rerun_id > 0) where += " AND r.id = " + Param(p, rerun_id);
   const std::vector<std::string> cols = {"id",
                                          "run_id",
                                          "created_at",
@@ -225,8 +229,12 @@ StatusOr<Table> Reruns(Storage& db, const Scope& scope, int64_t run_id) {
   return MakeTable(*c, sql, p, cols, "iisssssiiiiiii");
 }
 
+}  // namespace
+
+StatusOr<Table> Reruns(Storage& db, const Scope& scope, int64_t run_id) { return RerunTable(db, scope, run_id, 0); }
+
 StatusOr<nlohmann::json> Rerun(Storage& db, const Scope& scope, int64_t id) {
-  ALMEN_ASSIGN_OR_RETURN(Table t, Reruns(db, scope, 0));
+  ALMEN_ASSIGN_OR_RETURN(Table t, RerunTable(db, scope, 0, id));
   auto j = t.ToJson();
   for (const auto& row : j["rows"]) {
     if (row["id"] != id) continue;
