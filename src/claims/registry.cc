@@ -76,6 +76,18 @@ StatusOr<ProviderRegistry> ProviderRegistry::Parse(const std::string& label, std
   return reg;
 }
 
+StatusOr<ProviderRegistry> ProviderRegistry::FromRows(std::vector<ProviderRow> rows, const std::string& label) {
+  ProviderRegistry reg;
+  for (ProviderRow& row : rows) {
+    auto& v = reg.rows_[row.provider];
+    for (const auto& other : v)
+      if (other.period.Overlaps(row.period))
+        return InvalidInput(label + ": ydernummer " + std::to_string(row.provider) + " har overlappende perioder");
+    v.push_back(std::move(row));
+  }
+  return reg;
+}
+
 const ProviderRow* ProviderRegistry::On(int provider, Date d) const {
   auto it = rows_.find(provider);
   if (it == rows_.end()) return nullptr;

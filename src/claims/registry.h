@@ -36,6 +36,10 @@ class ProviderRegistry {
  public:
   static StatusOr<ProviderRegistry> Load(const std::string& path);
   static StatusOr<ProviderRegistry> Parse(const std::string& label, std::string_view text);
+  // From stored rows (the ledger's provider versions); overlapping periods of
+  // one provider are an error naming `label`.
+  static StatusOr<ProviderRegistry> FromRows(std::vector<ProviderRow> rows, const std::string& label);
+  bool empty() const { return rows_.empty(); }
   // The row valid on `d`, or nullptr.
   const ProviderRow* On(int provider, Date d) const;
   bool Known(int provider) const { return rows_.contains(provider); }

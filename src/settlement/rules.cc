@@ -65,6 +65,31 @@ class RowCompiler {
     if (!s) return Error("unknown setting '" + v + "'");
     return *s;
   }
+  StatusOr<uint16_t> Indications(const std::string& name) const {
+    uint16_t bits = 0;
+    if (!HasParam(name)) return bits;
+    ALMEN_ASSIGN_OR_RETURN(std::string v, Param(name));
+    for (auto part : SplitBar(v)) {
+      auto ind = ParseIndication(part);
+      if (!ind) return Error("unknown indication '" + std::string(part) + "' in '" + name + "'");
+      bits |= static_cast<uint16_t>(1u << static_cast<unsigned>(*ind));
+    }
+    return bits;
+  }
+  StatusOr<SettingSet> Settings(const std::string& name) const {
+    SettingSet set;
+    ALMEN_ASSIGN_OR_RETURN(std::string v, Param(name));
+    for (auto part : SplitBar(v)) {
+      auto s = ParseSetting(part);
+      if (!s) return Error("unknown setting '" + std::string(part) + "' in '" + name + "'");
+      set.bits |= static_cast<uint8_t>(1u << static_cast<unsigned>(*s));
+    }
+    return set;
+  }
+  std::string ParamOr(const std::string& name, const std::string& dflt) const {
+    auto it = row_.params.find(name);
+    return it == row_.params.end() || it->second.empty() ? dflt : it->second;
+  }
   StatusOr<Indication> IndicationParam(const std::string& name) const {
     ALMEN_ASSIGN_OR_RETURN(std::string v, Param(name));
     auto s = ParseIndication(v);
@@ -136,23 +161,29 @@ StatusOr<CompiledRules> CompileRules(const Agreement& agreement) {
       for (int c : r.other_codes.codes) AddUnique(&out.watched_codes, c);
       out.contact.push_back(std::move(r));
     } else if (k == "home_no_visit_fee") {
-      HomeRule r{&row, 0, Setting::kHome, 0};
+      HomeRule r{&row, 0, Setting::kHome, 0, 0};
       ALMEN_ASSIGN_OR_RETURN(r.code, rc.Code("code"));
       ALMEN_ASSIGN_OR_RETURN(r.setting, rc.SettingParam("setting"));
       ALMEN_ASSIGN_OR_RETURN(r.other_categories, rc.Categories("other_categories", true));
+      if (rc.HasParam("mileage_code")) {
+        ALMEN_ASSIGN_OR_RETURN(r.mileage_code, rc.Code("mileage_code"));
+        AddUnique(&out.trigger_codes.codes, r.mileage_code);
+        AddUnique(&out.watched_codes, r.mileage_code);
+      }
       AddUnique(&out.event_codes.codes, r.code);
       AddUnique(&out.watched_codes, r.code);
       out.home.push_back(std::move(r));
     } else if (k == "review_with_categories") {
-      ReviewRule r{&row, 0, 0, {}};
+      ReviewRule r{&row, 0, 0, {}, 0};
       ALMEN_ASSIGN_OR_RETURN(r.code, rc.Code("code"));
       ALMEN_ASSIGN_OR_RETURN(r.other_categories, rc.Categories("other_categories", true));
       ALMEN_ASSIGN_OR_RETURN(r.except_codes, rc.Codes("except_codes", false));
+      ALMEN_ASSIGN_OR_RETURN(r.except_indications, rc.Indications("except_indications"));
       AddUnique(&out.event_codes.codes, r.code);
       AddUnique(&out.watched_codes, r.code);
       out.review.push_back(std::move(r));
     } else if (k == "once_per_patient" || k == "max_per_patient_year" || k == "once_per_course") {
-      PatientRule r{&row, PatientRuleKind::kOncePerPatient, 0, Indication::kNone, 1};
+      PatientRule r{&row, PatientRuleKind::kOncePerPatient, 0, Indication::kNone, 1, false};
       r.kind = k == "once_per_patient"   ? PatientRuleKind::kOncePerPatient
                : k == "once_per_course" ? PatientRuleKind::kOncePerCourse
                                         : PatientRuleKind::kMaxPerYear;
@@ -164,6 +195,11 @@ StatusOr<CompiledRules> CompileRules(const Agreement& agreement) {
         if (!n || *n < 1) return rc.Error("max must be a whole number ≥ 1");
         r.max = *n;
       }
+      const std::string outcome = rc.ParamOr("outcome", "reject");
+      if (outcome != "reject" && outcome != "review") return rc.Error("outcome must be 'reject' or 'review'");
+      if (outcome == "review" && r.kind != PatientRuleKind::kOncePerPatient)
+        return rc.Error("outcome=review is only defined for once_per_patient");
+      r.review = outcome == "review";
       AddUnique(&out.event_codes.codes, r.code);
       AddUnique(&out.watched_codes, r.code);
       out.patient.push_back(std::move(r));
@@ -182,10 +218,29 @@ StatusOr<CompiledRules> CompileRules(const Agreement& agreement) {
       out.bosted_fixed_visit = &row;
       ALMEN_ASSIGN_OR_RETURN(out.bosted_visit_code, rc.Code("visit_code"));
       ALMEN_ASSIGN_OR_RETURN(out.bosted_visit_categories, rc.Categories("other_categories", true));
-    } else if (k == "bosted_following_patient") {
-      out.bosted_following = &row;
-      ALMEN_ASSIGN_OR_RETURN(out.bosted_following_code, rc.Code("code"));
-      ALMEN_ASSIGN_OR_RETURN(out.bosted_following_categories, rc.Categories("other_categories", true));
+    } else if (k == "following_patient") {
+      TripRules& t = out.trip;
+      ALMEN_ASSIGN_OR_RETURN(int code, rc.Code("code"));
+      ALMEN_ASSIGN_OR_RETURN(CategoryMask visits, rc.Categories("visit_categories", true));
+      ALMEN_ASSIGN_OR_RETURN(SettingSet settings, rc.Settings("settings"));
+      if (t.any() && (t.code != code || t.visit_categories != visits))
+        return rc.Error("all following_patient rules must name the same code and visit_categories");
+      t.code = code;
+      t.visit_categories = visits;
+      ALMEN_ASSIGN_OR_RETURN(std::string outcome, rc.Param("outcome"));
+      if (outcome == "visit_rejected") {
+        t.visit_rejected = &row;
+        t.settings.bits |= settings.bits;
+      } else if (outcome == "no_first_visit") {
+        t.no_first_visit = &row;
+        t.settings.bits |= settings.bits;
+      } else if (outcome == "several_visits") {
+        t.several_visits = &row;
+        t.several_settings = settings;
+        t.settings.bits |= settings.bits;
+      } else {
+        return rc.Error("outcome must be visit_rejected, no_first_visit or several_visits");
+      }
     } else if (k == "sanction_payment_stop") {
       ALMEN_ASSIGN_OR_RETURN(std::string kind, rc.Param("kind"));
       if (kind == "d") out.sanction_suspended = &row;

@@ -17,13 +17,20 @@
 //   not_with_in_contact {code, other_codes|other_categories, reject=self|other}
 //                                             the code and the others in one contact:
 //                                             reject the code (self) or the others.
-//   home_no_visit_fee {code, setting, other_categories}
+//   home_no_visit_fee {code, setting, other_categories, mileage_code?}
 //                                             the code at home: visit fees in the
-//                                             contact are not paid.
-//   review_with_categories {code, other_categories, except_codes}
+//                                             contact are not paid; the line's `km` is
+//                                             paid at the mileage code's rate unless
+//                                             the contact holds a line of that code.
+//   review_with_categories {code, other_categories, except_codes, except_indications?}
 //                                             the others with a paid code in the contact
-//                                             are paid but flagged `review`.
-//   once_per_patient {code, indication}       first by date per patient is paid.
+//                                             are paid but flagged `review`; except_codes
+//                                             are exempt (only where the paid code's
+//                                             indication is one of except_indications,
+//                                             when given).
+//   once_per_patient {code, indication, outcome=reject|review}
+//                                             first by date per patient is paid; a later
+//                                             one is rejected or (review) paid and flagged.
 //   max_per_patient_year {code, indication, max}
 //                                             at most `max` per patient per calendar year.
 //   once_per_course {code, indication}        first per patient and course_id.
@@ -31,8 +38,16 @@
 //                                             enrol, already_enrolled, enrolled_elsewhere.
 //   bosted_fixed_doctor_visit {visit_code, other_categories}
 //                                             C5: the fixed doctor bills 0491 on its botilbud.
-//   bosted_following_patient {code, other_categories}
-//                                             C5: others bill 0102 after the first patient of a trip.
+//   following_patient {code, visit_categories, settings, outcome}
+//                                             C5 and § 68 stk. 1: a doctor's visits at one
+//                                             place on one day (a trip). outcome
+//                                             visit_rejected: the visit fee of a patient
+//                                             billed `code` (0102: the following patient)
+//                                             is not paid; no_first_visit: `code` with no
+//                                             paid visit fee for another patient on the
+//                                             trip is paid and flagged review;
+//                                             several_visits: several visit fees on one
+//                                             trip without `code` are flagged review.
 //   sanction_payment_stop {kind=d|e}          the reason for lines stopped by an LSU
 //                                             suspension (d) / exclusion (e), § 114 stk. 2
 //                                             (sanctions/sanctions.h).
@@ -88,12 +103,14 @@ struct HomeRule {  // home_no_visit_fee
   int code;
   Setting setting;
   CategoryMask other_categories = 0;
+  int mileage_code = 0;  // 0: no mileage on the line itself
 };
 struct ReviewRule {  // review_with_categories
   const RuleRow* row;
   int code;
   CategoryMask other_categories = 0;
   CodeSet except_codes;
+  uint16_t except_indications = 0;  // bits (1 << Indication); 0 = the exception always holds
 };
 enum class PatientRuleKind : uint8_t { kOncePerPatient, kMaxPerYear, kOncePerCourse };
 struct PatientRule {
@@ -102,6 +119,22 @@ struct PatientRule {
   int code;
   Indication indication;
   int max = 1;
+  bool review = false;  // once_per_patient outcome=review: paid and flagged instead of rejected
+};
+struct SettingSet {
+  uint8_t bits = 0;
+  bool Has(Setting s) const { return (bits >> static_cast<unsigned>(s)) & 1u; }
+};
+// following_patient (§ 68 stk. 1, C5): visit trips.
+struct TripRules {
+  int code = 0;                      // 0102
+  CategoryMask visit_categories = 0; // the visit fees
+  SettingSet settings;               // where trips are judged (home, botilbud)
+  SettingSet several_settings;       // where several visit fees on one trip are flagged (botilbud)
+  const RuleRow* visit_rejected = nullptr;
+  const RuleRow* no_first_visit = nullptr;
+  const RuleRow* several_visits = nullptr;
+  bool any() const { return visit_rejected || no_first_visit || several_visits; }
 };
 
 struct CompiledRules {
@@ -126,11 +159,7 @@ struct CompiledRules {
   const RuleRow* bosted_fixed_visit = nullptr;
   int bosted_visit_code = 0;
   CategoryMask bosted_visit_categories = 0;
-  // bosted_following_patient {code, other_categories}: another doctor's second
-  // and following visits on one trip to a botilbud are billed with `code`.
-  const RuleRow* bosted_following = nullptr;
-  int bosted_following_code = 0;
-  CategoryMask bosted_following_categories = 0;
+  TripRules trip;
   // sanction_payment_stop: kind=d (suspended) and kind=e (excluded).
   const RuleRow* sanction_suspended = nullptr;
   const RuleRow* sanction_excluded = nullptr;
@@ -138,7 +167,8 @@ struct CompiledRules {
   // reject=self, patient rules, the contact "paid" flags).
   CodeSet event_codes;
   // What a contact must be remembered for in pass 1: the "other" side of the
-  // contact rules that reject the event code itself (child exams, 0121, …).
+  // contact rules that reject the event code itself (child exams, 0121, …),
+  // and the mileage code of the home rule.
   CategoryMask trigger_categories = 0;
   CodeSet trigger_codes;
   bool IsTrigger(int code, FeeCategory category) const {

@@ -23,7 +23,11 @@
 #include "agreement/agreement.h"
 #include "common/crypto.h"
 #include "common/date.h"
+#include "common/money.h"
 #include "common/status.h"
+#include "settlement/prior.h"
+#include "settlement/types.h"
+#include "settlement/monthly.h"
 
 namespace almen {
 
@@ -56,6 +60,41 @@ struct SettleOptions {
   }
 };
 
+// Registers the caller already holds (the ledger: the stored registers merged
+// with an upload's files). When given, Settle does not load the paths of
+// SettleOptions for them.
+struct SettleRegisters {
+  const ProviderRegistry* providers = nullptr;
+  const SanctionRegister* sanctions = nullptr;
+  const BostedRegister* bosted = nullptr;
+};
+
+// The service money of a file's lines per (provider, month, code, status,
+// rule): what the ledger posts for them (chronic codes are paid as the
+// monthly chronic_fee item, not here).
+struct ServiceTotal {
+  int provider = 0;
+  Month month;
+  int code = 0;
+  LineStatus status = LineStatus::kAccepted;
+  std::string rule, paragraph, reason;  // reason: of the first such line
+  int64_t count = 0;
+  Money amount;
+};
+
+// What the ledger takes from a settlement besides lines.csv.
+struct LedgerSettlement {
+  PriorOutcome prior;                 // new events, changed stored events, corrections, days
+  std::vector<ServiceTotal> service;  // money of the new lines
+  std::vector<Enrolment> enrolments;  // of the patients resolved (informational)
+  // Per line of lines.csv, in order, 24 bytes: the contact key (uint64), the
+  // price (int64 øre: what the line is paid if no contact rule stops it) and
+  // the quantity (int64).
+  std::string aux_path;
+  std::optional<Month> min_month, max_month;
+  bool providers_checked = false;
+};
+
 struct SettleSummary {
   int64_t lines = 0, accepted = 0, rejected = 0, review = 0;
   int64_t amount_ore = 0;            // sum of lines.csv amount_ore
@@ -64,10 +103,19 @@ struct SettleSummary {
   std::string agreement_hash;        // SHA-256 of the agreement data set
   std::string price_level;           // "regulated" or "apr-24"
   std::optional<Month> period_from, period_to;
+  bool providers_checked = false;    // a provider register was given
 };
 
-// Settles `options.claims_path` and writes the outputs into `out_dir`.
+// Settles `options.claims_path` alone and writes the outputs into `out_dir`.
 Status Settle(const Agreement& agreement, const Pseudonymizer& pseudonymizer, const SettleOptions& options,
               const std::string& out_dir, SettleSummary* summary);
+
+// The ledger's settlement of one file after others: the registers as given,
+// the history from `prior`. Writes lines.csv, summary.json and the aux file
+// into `out_dir` (no statements.csv: the ledger computes what is owed) and
+// fills `out`.
+Status SettleWithHistory(const Agreement& agreement, const Pseudonymizer& pseudonymizer,
+                         const SettleOptions& options, const SettleRegisters& registers, PriorState& prior,
+                         const std::string& out_dir, SettleSummary* summary, LedgerSettlement* out);
 
 }  // namespace almen

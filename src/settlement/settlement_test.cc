@@ -147,18 +147,24 @@ TEST_F(SettleTest, StaffMayDo0120OnlyForTheNamedIndications) {
   EXPECT_EQ(rows[6].status, "accepted");
 }
 
-TEST_F(SettleTest, AddOnsAndLabWith0120AreReviewedExcept2149) {
+// Bilag 3 pkt. 8.1: add-ons and lab with 0120 only exceptionally (review);
+// psychometric tests (2149) are allowed with 0120 for psychiatric conditions
+// such as dementia (and reduction of addictive medicine), else reviewed too.
+TEST_F(SettleTest, AddOnsAndLabWith0120AreReviewedExcept2149ForPsychiatricConditions) {
   ASSERT_TRUE(Run("1,123456,0101801233,2025-03-04,0120,1,k,,,chronic_programme,,,\n"
                   "2,123456,0101801233,2025-03-04,2101,1,k,,,,,,\n"
                   "3,123456,0101801233,2025-03-04,7120,1,k,,,,,,\n"
-                  "4,123456,0101801233,2025-03-04,2149,1,k,,,,,,\n").ok());
+                  "4,123456,0101801233,2025-03-04,2149,1,k,,,,,,\n"
+                  "5,123456,0202801233,2025-03-04,0120,1,d,,,dementia,,,\n"
+                  "6,123456,0202801233,2025-03-04,2149,1,d,,,,,,\n").ok());
   auto rows = Lines();
   EXPECT_EQ(rows[1].status, "review");
   EXPECT_EQ(rows[1].rule, "0120.addon_only_exceptionally");
   EXPECT_GT(rows[1].amount, 0);
   EXPECT_EQ(rows[2].status, "review");
-  EXPECT_EQ(rows[3].status, "accepted");
-  EXPECT_EQ(summary_.review, 2);
+  EXPECT_EQ(rows[3].status, "review");  // 2149 with a chronic-programme 0120
+  EXPECT_EQ(rows[5].status, "accepted");  // 2149 with a dementia 0120
+  EXPECT_EQ(summary_.review, 3);
 }
 
 TEST_F(SettleTest, HomeAnnualStatusPaysTransportNotTheVisit) {

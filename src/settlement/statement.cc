@@ -14,8 +14,15 @@ std::string_view StatementItemName(StatementItem i) {
     case StatementItem::kBostedHonorarium: return "bosted_honorarium";
     case StatementItem::kOffset: return "offset";
     case StatementItem::kCeilingClawback: return "ceiling_clawback";
+    case StatementItem::kRecovery: return "recovery";
   }
   return "?";
+}
+
+std::optional<StatementItem> ParseStatementItem(std::string_view name) {
+  for (int i = 0; i <= static_cast<int>(StatementItem::kRecovery); ++i)
+    if (StatementItemName(static_cast<StatementItem>(i)) == name) return static_cast<StatementItem>(i);
+  return std::nullopt;
 }
 
 void StatementAccumulator::Add(int provider, Month month, StatementItem item, int code, int64_t count, Money amount) {

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,8 +27,10 @@ enum class StatementItem : uint8_t {
   kBostedHonorarium = 3,
   kOffset = 4,
   kCeilingClawback = 5,
+  kRecovery = 6,  // a recovery after post-payment control (a ledger posting only)
 };
 std::string_view StatementItemName(StatementItem i);
+std::optional<StatementItem> ParseStatementItem(std::string_view name);
 
 class StatementAccumulator {
  public:

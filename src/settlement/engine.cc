@@ -1,0 +1,541 @@
+// The settlement engine's line checks, prices and the two passes (engine.h).
+#include "settlement/engine.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <tuple>
+
+#include "common/csv.h"
+#include "common/format_da.h"
+
+namespace almen::settle_internal {
+
+std::string CodeText(int code) {
+  char b[16];
+  std::snprintf(b, sizeof b, "%04d", code);
+  return b;
+}
+
+namespace {
+
+void AppendInt(std::string& out, int64_t v) {
+  char buf[24];
+  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  (void)ec;
+  out.append(buf, p);
+}
+
+}  // namespace
+
+// ---- FixedDoctors, Counts, ServiceAccumulator ---------------------------------
+
+FixedDoctors::FixedDoctors(const BostedRegister& reg) {
+  for (const auto& a : reg.attachments()) by_provider_[a.provider].push_back(&a);
+  for (const auto& a : reg.attachments()) by_botilbud_[a.botilbud_id].push_back(&a);
+}
+
+bool FixedDoctors::IsFixed(int provider, Date date, std::string_view botilbud_id) const {
+  auto it = by_provider_.find(provider);
+  if (it == by_provider_.end()) return false;
+  for (const auto* a : it->second)
+    if (a->period.Contains(date) && (botilbud_id.empty() || a->botilbud_id == botilbud_id)) return true;
+  return false;
+}
+
+bool FixedDoctors::UnderScheme(std::string_view botilbud_id, Date date) const {
+  auto it = by_botilbud_.find(std::string(botilbud_id));
+  if (it == by_botilbud_.end()) return false;
+  for (const auto* a : it->second)
+    if (a->period.Contains(date)) return true;
+  return false;
+}
+
+void Counts::Add(const Counts& o) {
+  lines += o.lines;
+  accepted += o.accepted;
+  rejected += o.rejected;
+  review += o.review;
+  amount += o.amount;
+  for (const auto& [k, v] : o.by_rule) by_rule[k] += v;
+}
+
+void ServiceAccumulator::Add(int provider, Month month, int code, LineStatus status, const RuleRow* rule,
+                             const FeeRow* fee, int64_t count, Money amount, std::string_view reason) {
+  Key k{provider, month.serial, code, status, rule, fee};
+  if (!last_ || !(k == last_key_)) {
+    auto [it, fresh] = rows_.try_emplace(k);
+    if (fresh) it->second.reason = std::string(reason);
+    last_ = &it->second;
+    last_key_ = k;
+  }
+  last_->count += count;
+  last_->amount += amount;
+}
+
+void ServiceAccumulator::Merge(ServiceAccumulator&& o) {
+  last_ = nullptr;
+  for (auto& [k, v] : o.rows_) {
+    auto [it, fresh] = rows_.try_emplace(k);
+    if (fresh) it->second.reason = std::move(v.reason);
+    it->second.count += v.count;
+    it->second.amount += v.amount;
+  }
+  o.rows_.clear();
+  o.last_ = nullptr;
+}
+
+std::vector<ServiceTotal> ServiceAccumulator::Totals() const {
+  std::vector<ServiceTotal> out;
+  out.reserve(rows_.size());
+  for (const auto& [k, v] : rows_) {
+    ServiceTotal t;
+    t.provider = k.provider;
+    t.month = Month{k.month};
+    t.code = k.code;
+    t.status = k.status;
+    if (k.rule) {
+      t.rule = k.rule->id;
+      t.paragraph = k.rule->provenance.paragraph;
+    } else if (k.fee) {
+      t.paragraph = k.fee->provenance.paragraph;
+    }
+    t.reason = v.reason;
+    t.count = v.count;
+    t.amount = v.amount;
+    out.push_back(std::move(t));
+  }
+  std::sort(out.begin(), out.end(), [](const ServiceTotal& a, const ServiceTotal& b) {
+    return std::tie(a.provider, a.month.serial, a.code, a.status, a.rule, a.paragraph) <
+           std::tie(b.provider, b.month.serial, b.code, b.status, b.rule, b.paragraph);
+  });
+  return out;
+}
+
+void ServiceAccumulator::AddTo(StatementAccumulator* s) const {
+  for (const auto& [k, v] : rows_)
+    if (Paid(k.status)) s->Add(k.provider, Month{k.month}, StatementItem::kService, k.code, v.count, v.amount);
+}
+
+// ---- line checks and prices --------------------------------------------------------
+
+LineCheck Engine::Check(const ClaimLine& l) const {
+  LineCheck c;
+  Date d = l.service_date;
+  // An LSU suspension (d) or exclusion (e) stops payment for service dates
+  // in its period (§ 114 stk. 2, OK25 pkt. 5.7).
+  if (in_.sanctions && in_.sanctions->HasPaymentStops()) {
+    if (const SanctionRow* s = in_.sanctions->PaymentStop(l.provider, d)) {
+      const RuleRow* row = s->kind == SanctionKind::kD ? rules_.sanction_suspended : rules_.sanction_excluded;
+      if (row) {
+        c.rule = row;
+        c.sanction = s;
+        return c;
+      }
+    }
+  }
+  if (!l.cpr.info) {
+    c.rule = rules_.cpr_malformed;
+    c.detail = l.cpr.error;
+    return c;
+  }
+  if (in_.providers) {
+    c.provider = in_.providers->On(l.provider, d);
+    if (!c.provider) {
+      c.rule = rules_.unknown_provider;
+      return c;
+    }
+  }
+  for (const auto& r : rules_.abolished)
+    if (r.code == l.code && r.row->period.Contains(d)) {
+      c.rule = r.row;
+      return c;
+    }
+  c.fee = agreement_.FeeOn(l.code, d);
+  if (!c.fee) {
+    c.rule = rules_.no_fee;
+    return c;
+  }
+  if (!in_.options->price_level_apr24) {
+    c.index = agreement_.IndexOn(d);
+    if (!c.index) {
+      c.rule = rules_.no_fee;
+      c.detail = "ingen reguleringsindeks";
+      return c;
+    }
+  }
+  for (const auto& r : rules_.settings)
+    if (r.code == l.code && l.setting == r.setting && r.row->period.Contains(d)) {
+      c.rule = r.row;
+      return c;
+    }
+  if (l.performer == Performer::kStaff)
+    for (const auto& r : rules_.staff)
+      if (r.code == l.code && r.row->period.Contains(d) &&
+          std::find(r.allowed.begin(), r.allowed.end(), l.indication) == r.allowed.end()) {
+        c.rule = r.row;
+        return c;
+      }
+  // C5: the fixed doctor of a botilbud bills sick visits there with the visit
+  // code on the route (0491).
+  if (l.setting == Setting::kBotilbud && in_.fixed && rules_.bosted_fixed_visit &&
+      (rules_.bosted_visit_categories & Bit(c.fee->category)) && l.code != rules_.bosted_visit_code &&
+      rules_.bosted_fixed_visit->period.Contains(d) && in_.fixed->IsFixed(l.provider, d, l.botilbud_id)) {
+    c.rule = rules_.bosted_fixed_visit;
+    return c;
+  }
+  return c;
+}
+
+Money Engine::TimeSupplement(int code, Setting setting, Date date, int minutes, std::string* reason) const {
+  if (minutes <= 0) return Money::Zero();
+  for (const auto& h : rules_.home) {
+    if (h.code != code || h.setting != setting || !h.row->period.Contains(date)) continue;
+    auto per = agreement_.MoneyParameter("time_supplement_ore_per_started_quarter", date);
+    if (!per.ok()) return Money::Zero();
+    Money m = *per;
+    if (!in_.options->price_level_apr24)
+      if (const IndexRow* idx = agreement_.IndexOn(date)) m = Scale(m, idx->factor);
+    Money supplement = m * ((minutes + 14) / 15);
+    if (reason) *reason += " Tidsforbrugstillæg " + FormatKroner(supplement) + " (§ 64 stk. 2 c).";
+    return supplement;
+  }
+  return Money::Zero();
+}
+
+Money Engine::Price(const ClaimLine& l, const LineCheck& c, std::string* extra_reason) const {
+  Money unit = c.fee->amount;
+  if (c.fee->indexed && c.index) unit = Scale(unit, c.index->factor);
+  return unit * l.quantity + TimeSupplement(l.code, l.setting, l.service_date, l.minutes, extra_reason);
+}
+
+Money Engine::Mileage(const Event& e, const ContactFacts& facts, std::string* reason) const {
+  if (e.km <= 0) return Money::Zero();
+  for (const auto& h : rules_.home) {
+    if (!h.mileage_code || h.code != e.code || h.setting != e.setting || !h.row->period.Contains(e.date)) continue;
+    int w = rules_.WatchedIndex(h.mileage_code);
+    if (w >= 0 && (facts.present & (1u << w))) return Money::Zero();  // billed on its own line
+    const FeeRow* fee = agreement_.FeeOn(h.mileage_code, e.date);
+    if (!fee) return Money::Zero();
+    Money rate = fee->amount;
+    if (fee->indexed && !in_.options->price_level_apr24)
+      if (const IndexRow* idx = agreement_.IndexOn(e.date)) rate = Scale(rate, idx->factor);
+    Money m = rate * e.km;
+    if (reason)
+      *reason += " Kørselsgodtgørelse " + FormatKroner(m) + " for " + std::to_string(e.km) + " km (§ 80).";
+    return m;
+  }
+  return Money::Zero();
+}
+
+uint64_t Engine::TripOf(const ClaimLine& l, const LineCheck& c) const {
+  const TripRules& t = rules_.trip;
+  if (!t.any() || !c.fee || !t.settings.Has(l.setting)) return 0;
+  if (l.code != t.code && !(t.visit_categories & Bit(c.fee->category))) return 0;
+  std::string_view place;
+  if (l.setting == Setting::kBotilbud) {
+    place = l.botilbud_id;
+    if (in_.fixed) {
+      // The fixed doctor's own visits there are on the route (0491), not a trip;
+      // a botilbud outside the scheme is judged as any home.
+      if (in_.fixed->IsFixed(l.provider, l.service_date, l.botilbud_id)) return 0;
+      if (!l.botilbud_id.empty() && !in_.fixed->UnderScheme(l.botilbud_id, l.service_date)) return 0;
+    }
+  }
+  return TripKey(l.provider, l.setting, place, l.service_date);
+}
+
+const RuleRow* Engine::JudgeByContact(int code, FeeCategory category, Date date, const ContactPaid& f,
+                                      LineStatus* status) const {
+  if (!f.paid) return nullptr;
+  CategoryMask cat = Bit(category);
+  for (const auto& r : rules_.contact) {
+    if (r.reject_self || !r.row->period.Contains(date)) continue;
+    int w = rules_.WatchedIndex(r.code);
+    if (w < 0 || !(f.paid & (1u << w))) continue;
+    if (r.other_codes.Has(code) || (r.other_categories & cat)) {
+      *status = LineStatus::kRejected;
+      return r.row;
+    }
+  }
+  for (const auto& r : rules_.home) {
+    int w = rules_.WatchedIndex(r.code);
+    if (w < 0 || !(f.paid_home & (1u << w)) || !(r.other_categories & cat) || !r.row->period.Contains(date)) continue;
+    *status = LineStatus::kRejected;
+    return r.row;
+  }
+  for (const auto& r : rules_.review) {
+    int w = rules_.WatchedIndex(r.code);
+    if (w < 0 || !(f.paid & (1u << w)) || !(r.other_categories & cat) || !r.row->period.Contains(date)) continue;
+    if (r.except_codes.Has(code) && (r.except_indications == 0 || (r.except_indications & f.indications))) continue;
+    *status = LineStatus::kReview;
+    return r.row;
+  }
+  return nullptr;
+}
+
+// ---- pass 1 ---------------------------------------------------------------------------
+
+void Engine::Pass1(const ClaimParser& parser, std::shared_ptr<const CsvHeader> header, int chunk, ChunkInput in,
+                   Pass1State* st) const {
+  CsvReader reader = CsvReader::ForSlice(std::move(header), in.text, in.first_line);
+  ReleaseBehind release(in.text);
+  ClaimLine l;
+  int64_t idx = 0;
+  int last_day_provider = -1;
+  int32_t last_day = INT32_MIN;
+  absl::flat_hash_set<int32_t>* days = nullptr;
+  while (true) {
+    auto more = reader.Next();
+    if (!more.ok()) {
+      st->error = more.status();
+      return;
+    }
+    if (!*more) break;
+    Status s = parser.Parse(reader, &l);
+    if (!s.ok()) {
+      st->error = s;
+      return;
+    }
+    int64_t local = idx++;
+    if ((local & 0xffff) == 0) release.Advance(reader.record_offset());
+    st->min_date = std::min(st->min_date, l.service_date);
+    st->max_date = std::max(st->max_date, l.service_date);
+    if (in_.ledger && (l.provider != last_day_provider || l.service_date.days() != last_day)) {
+      if (l.provider != last_day_provider) days = &st->days[l.provider];
+      days->insert(l.service_date.days());
+      last_day_provider = l.provider;
+      last_day = l.service_date.days();
+    }
+    Key128 ck = ClaimKey(l.provider, l.claim_id);
+    bool dup = !st->claims.Insert(l.provider, ck);
+    if (dup) st->dup_lines.insert(local);
+    if (!l.cpr.info) st->bad_cpr_lines.insert(local);
+    LineCheck chk = Check(l);
+    const bool ok = !chk.rule && !dup;
+    // A repeated line counts for its contact as its first does (whichever
+    // slice saw which first), so the facts do not depend on threads.
+    const bool trigger = !chk.rule && rules_.IsTrigger(l.code, chk.fee->category);
+    const uint64_t trip = ok ? TripOf(l, chk) : 0;
+    const bool event = rules_.event_codes.Has(l.code) || trip != 0;
+    if (!trigger && !event) continue;
+    Pseudonym patient;
+    if (l.cpr.info) patient = in_.pseudonymizer->Of(std::string_view(l.cpr.info->digits, 10));
+    uint64_t contact = 0;
+    if (!l.contact_id.empty()) contact = ContactKey(l.provider, l.contact_id);
+    else if (l.cpr.info) contact = PatientDayContactKey(l.provider, patient, l.service_date);
+    if (trigger && contact) {
+      ContactFacts& f = st->contacts[contact];
+      f.categories |= Bit(chk.fee->category);
+      int w = rules_.WatchedIndex(l.code);
+      if (w >= 0) f.present |= static_cast<uint8_t>(1u << w);
+    }
+    if (event) {
+      Event e;
+      e.patient = patient;
+      e.claim_key = ck;
+      e.contact = contact;
+      e.trip = trip;
+      e.course = CourseKey(l.course_id);
+      e.line = LineId(chunk, local);
+      e.date = l.service_date;
+      e.provider = l.provider;
+      e.code = static_cast<int16_t>(l.code);
+      e.indication = l.indication;
+      e.setting = l.setting;
+      e.km = l.km;
+      e.minutes = l.minutes;
+      e.quantity = l.quantity;
+      e.rejected = !ok;
+      if (ok) e.price = Price(l, chk, nullptr);
+      st->events.push_back(e);
+    }
+  }
+  st->records = idx;
+}
+
+// ---- pass 2 ---------------------------------------------------------------------------
+
+void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> header, int chunk, ChunkInput in,
+                   const std::vector<Pass1State>& p1, const absl::flat_hash_set<Key128>& prior_dups,
+                   const Resolved& resolved, const absl::flat_hash_set<uint64_t>& cause_contacts, int64_t first_seq,
+                   bool write_header, Pass2State* st) const {
+  CsvReader reader = CsvReader::ForSlice(std::move(header), in.text, in.first_line);
+  ReleaseBehind release(in.text);
+  FILE* out = std::fopen(st->part_path.c_str(), "wb");
+  if (!out) {
+    st->error = Internal(st->part_path + ": cannot write");
+    return;
+  }
+  FILE* aux = nullptr;
+  if (in_.ledger) {
+    aux = std::fopen(st->aux_path.c_str(), "wb");
+    if (!aux) {
+      std::fclose(out);
+      st->error = Internal(st->aux_path + ": cannot write");
+      return;
+    }
+  }
+  std::string buf, abuf;
+  buf.reserve(1 << 21);
+  if (write_header) buf += "claim_id,provider,service_date,code,status,amount_ore,rule,reason,paragraph\n";
+  ClaimLine l;
+  int64_t idx = 0;
+  const Pass1State& own = p1[static_cast<size_t>(chunk)];
+  std::string reason;
+  absl::flat_hash_map<const char*, std::string> quoted_paragraphs;
+  // Contacts are looked up only when some contact holds a paid watched code,
+  // or when the ledger stores every line's contact.
+  const bool need_contacts = !resolved.paid.empty() || in_.ledger;
+  const bool check_prior_dups = !prior_dups.empty();
+  const bool maybe_trip = rules_.trip.any();
+  while (true) {
+    auto more = reader.Next();
+    if (!more.ok()) {
+      st->error = more.status();
+      break;
+    }
+    if (!*more) break;
+    const int64_t local = idx++;
+    if ((local & 0xffff) == 0) release.Advance(reader.record_offset());
+    // Pass 1 validated every line and its CPR; parse the CPR again only when
+    // a contact without an id needs the pseudonym, or for a malformed CPR's reason.
+    Status s = parser.Parse(reader, &l, /*parse_cpr=*/false);
+    if (!s.ok()) {
+      st->error = s;
+      break;
+    }
+    const bool bad_cpr = own.bad_cpr_lines.contains(local);
+    if (bad_cpr || (need_contacts && l.contact_id.empty())) (void)parser.Parse(reader, &l);
+    else l.cpr.info.emplace();
+    LineStatus status = LineStatus::kAccepted;
+    const RuleRow* rule = nullptr;
+    std::string_view paragraph;
+    Money amount, price;
+    reason.clear();
+
+    const Key128 ck = ClaimKey(l.provider, l.claim_id);
+    bool dup = own.dup_lines.contains(local);
+    for (int j = 0; j < chunk && !dup; ++j) dup = p1[static_cast<size_t>(j)].claims.Contains(l.provider, ck);
+    if (!dup && check_prior_dups) dup = prior_dups.contains(ck);
+    uint64_t contact = 0;
+    if (need_contacts) {
+      if (!l.contact_id.empty()) contact = ContactKey(l.provider, l.contact_id);
+      else if (!bad_cpr)
+        contact = PatientDayContactKey(l.provider, in_.pseudonymizer->Of(std::string_view(l.cpr.info->digits, 10)),
+                                       l.service_date);
+    }
+    LineCheck chk;
+    const EventDecision* decision = nullptr;
+    if (dup) {
+      rule = rules_.duplicate;
+      status = LineStatus::kRejected;
+      reason = Explain(*rule, {{"claim_id", std::string(l.claim_id)}, {"provider", std::string(l.provider_text)}});
+    } else if (chk = Check(l); chk.rule) {
+      rule = chk.rule;
+      status = LineStatus::kRejected;
+      if (chk.sanction) reason = SanctionReason(*chk.sanction, rule->reason_da);
+      else
+        reason = Explain(*rule, {{"detail", std::string(chk.detail)},
+                                 {"provider", std::string(l.provider_text)},
+                                 {"code", std::string(l.code_text)},
+                                 {"date", FormatDateDa(l.service_date)}});
+      if (!chk.detail.empty() && rule == rules_.no_fee) reason += " (" + std::string(chk.detail) + ")";
+    } else {
+      price = Price(l, chk, nullptr);
+      if (rules_.event_codes.Has(l.code) || (maybe_trip && rules_.trip.settings.Has(l.setting))) {
+        auto it = resolved.decisions.find(LineId(chunk, local));
+        if (it != resolved.decisions.end()) decision = &it->second;
+      }
+      if (decision) {
+        status = decision->status;
+        amount = decision->amount;
+        reason = decision->reason;
+        rule = decision->row;
+      } else {
+        // Contact rules judged by the paid event lines of the same contact.
+        if (contact) {
+          auto cit = resolved.paid.find(contact);
+          if (cit != resolved.paid.end()) rule = JudgeByContact(l.code, chk.fee->category, l.service_date, cit->second, &status);
+        }
+        if (rule) reason = Explain(*rule, {{"code", std::string(l.code_text)}});
+        if (status != LineStatus::kRejected) {
+          if (!rule) reason = kPlainReason;
+          amount = Price(l, chk, &reason);
+        }
+      }
+    }
+    if (rule) paragraph = rule->provenance.paragraph;
+    else if (chk.fee) paragraph = chk.fee->provenance.paragraph;
+
+    // Counts and service money (chronic codes are paid as the monthly item).
+    ++st->counts.lines;
+    if (status == LineStatus::kAccepted) ++st->counts.accepted;
+    else if (status == LineStatus::kRejected) ++st->counts.rejected;
+    else ++st->counts.review;
+    if (rule) ++st->counts.by_rule[rule->id];
+    st->counts.amount += amount;
+    if (!rules_.chronic_codes.Has(l.code))
+      st->service.Add(l.provider, Month::Of(l.service_date), l.code, status, rule, chk.fee, l.quantity, amount, reason);
+
+    if (in_.ledger) {
+      if (decision) {
+        NewEvent ne;
+        ne.claim_id = std::string(l.claim_id);
+        ne.seq = first_seq + local;
+        ne.decision = *decision;
+        ne.event.line = LineId(chunk, local);
+        st->events.push_back(std::move(ne));
+      }
+      if (contact && cause_contacts.contains(contact))
+        st->causes.try_emplace(contact, std::string(l.claim_id), l.service_date);
+      char rec[24];
+      const int64_t p = status == LineStatus::kRejected && rule && !dup && !chk.rule ? price.ore() : amount.ore();
+      const int64_t q = l.quantity;
+      std::memcpy(rec, &contact, 8);
+      std::memcpy(rec + 8, &p, 8);
+      std::memcpy(rec + 16, &q, 8);
+      abuf.append(rec, 24);
+    }
+
+    AppendCsvField(buf, l.claim_id);
+    buf += ',';
+    buf += l.provider_text;
+    buf += ',';
+    buf += l.service_date_text;
+    buf += ',';
+    buf += l.code_text;
+    buf += ',';
+    buf += StatusName(status);
+    buf += ',';
+    AppendInt(buf, amount.ore());
+    buf += ',';
+    if (rule) buf += rule->id;
+    buf += ',';
+    if (!rule && reason == kPlainReason) buf += kPlainReason;  // needs no quoting
+    else AppendCsvField(buf, reason);
+    buf += ',';
+    // Paragraphs are a handful of agreement strings: quote each once.
+    auto [pit, fresh] = quoted_paragraphs.try_emplace(paragraph.data());
+    if (fresh) AppendCsvField(pit->second, paragraph);
+    buf += pit->second;
+    buf += '\n';
+    if (buf.size() > (1 << 20)) {
+      if (std::fwrite(buf.data(), 1, buf.size(), out) != buf.size()) st->error = Internal("write failed");
+      buf.clear();
+    }
+    if (abuf.size() > (1 << 20)) {
+      if (std::fwrite(abuf.data(), 1, abuf.size(), aux) != abuf.size()) st->error = Internal("write failed");
+      abuf.clear();
+    }
+  }
+  if (!buf.empty() && std::fwrite(buf.data(), 1, buf.size(), out) != buf.size()) st->error = Internal("write failed");
+  if (std::fclose(out) != 0 && st->error.ok()) st->error = Internal(st->part_path + ": write failed");
+  if (aux) {
+    if (!abuf.empty() && std::fwrite(abuf.data(), 1, abuf.size(), aux) != abuf.size()) st->error = Internal("write failed");
+    if (std::fclose(aux) != 0 && st->error.ok()) st->error = Internal(st->aux_path + ": write failed");
+  }
+}
+
+}  // namespace almen::settle_internal

@@ -1,0 +1,223 @@
+// The settlement engine's inside: line checks, prices, the two passes and the
+// resolution of the rules between lines. Internal to src/settlement (settle.cc
+// drives it; docs/architecture.md and docs/ledger.md describe the design).
+//
+// Pass 1 (one thread per slice) parses and validates every line and keeps only
+// compact state: claim keys per provider (duplicates), the facts of contacts
+// that hold a line the contact rules watch, and the *event lines*
+// (types.h). Resolve decides every event line — together with the stored
+// events of earlier runs when a PriorState is given — in an order that does
+// not depend on line order. Pass 2 (one thread per slice) prices every line and
+// writes lines.csv.
+#pragma once
+
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
+#include <absl/container/node_hash_map.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agreement/agreement.h"
+#include "bosted/register.h"
+#include "claims/claim.h"
+#include "claims/registry.h"
+#include "common/crypto.h"
+#include "sanctions/sanctions.h"
+#include "settlement/monthly.h"
+#include "settlement/prior.h"
+#include "settlement/rules.h"
+#include "settlement/settle.h"
+#include "settlement/slices.h"
+#include "settlement/types.h"
+
+namespace almen::settle_internal {
+
+// (slice, record index within slice) as one integer: a line's identity.
+inline int64_t LineId(int chunk, int64_t local) { return (static_cast<int64_t>(chunk) << 40) | local; }
+inline int ChunkOf(int64_t id) { return static_cast<int>(id >> 40); }
+inline int64_t LocalOf(int64_t id) { return id & ((int64_t{1} << 40) - 1); }
+
+// The reason of a line paid plainly at the fee of its code.
+inline constexpr std::string_view kPlainReason = "Honoreret efter takst.";
+
+// The claim keys seen in one slice, per provider.
+class ClaimIds {
+ public:
+  // true if the key was new.
+  bool Insert(int provider, const Key128& key) { return SetFor(provider).insert(key).second; }
+  bool Contains(int provider, const Key128& key) const {
+    auto it = sets_.find(provider);
+    return it != sets_.end() && it->second.contains(key);
+  }
+  const absl::node_hash_map<int, absl::flat_hash_set<Key128>>& sets() const { return sets_; }
+
+ private:
+  absl::flat_hash_set<Key128>& SetFor(int provider) {
+    if (provider != last_provider_ || !last_) {
+      last_ = &sets_[provider];
+      last_provider_ = provider;
+    }
+    return *last_;
+  }
+  // node_hash_map keeps the sets in place when the map grows.
+  absl::node_hash_map<int, absl::flat_hash_set<Key128>> sets_;
+  int last_provider_ = -1;
+  absl::flat_hash_set<Key128>* last_ = nullptr;
+};
+
+// Which providers are fixed doctors on which botilbud, when (C5).
+class FixedDoctors {
+ public:
+  explicit FixedDoctors(const BostedRegister& reg);
+  // Fixed doctor on `date`, on `botilbud_id` if given, else on any botilbud.
+  bool IsFixed(int provider, Date date, std::string_view botilbud_id) const;
+  // The botilbud has a fixed doctor on `date` (it is under the scheme).
+  bool UnderScheme(std::string_view botilbud_id, Date date) const;
+
+ private:
+  absl::flat_hash_map<int, std::vector<const BostedAttachmentRow*>> by_provider_;
+  absl::flat_hash_map<std::string, std::vector<const BostedAttachmentRow*>> by_botilbud_;
+};
+
+// The line-level verdict on a line: a rule that rejects it, or its fee.
+struct LineCheck {
+  const RuleRow* rule = nullptr;
+  const SanctionRow* sanction = nullptr;  // when an LSU payment stop decided the line
+  std::string_view detail;
+  const FeeRow* fee = nullptr;
+  const IndexRow* index = nullptr;
+  const ProviderRow* provider = nullptr;
+};
+
+struct Pass1State {
+  ClaimIds claims;
+  absl::flat_hash_set<int64_t> dup_lines;      // local record indices
+  absl::flat_hash_set<int64_t> bad_cpr_lines;  // … with a malformed CPR
+  absl::flat_hash_map<uint64_t, ContactFacts> contacts;
+  std::vector<Event> events;
+  ProviderDays days;  // filled when the settlement has a prior state
+  Date min_date = Date::Max(), max_date = Date::Min();
+  int64_t records = 0;
+  Status error;
+};
+
+struct Counts {
+  int64_t lines = 0, accepted = 0, rejected = 0, review = 0;
+  Money amount;
+  std::map<std::string, int64_t> by_rule;
+  void Add(const Counts& o);
+};
+
+// Service money of new lines per (provider, month, code, status, rule, fee row).
+class ServiceAccumulator {
+ public:
+  void Add(int provider, Month month, int code, LineStatus status, const RuleRow* rule, const FeeRow* fee,
+           int64_t count, Money amount, std::string_view reason);
+  void Merge(ServiceAccumulator&& o);
+  std::vector<ServiceTotal> Totals() const;  // sorted
+  // Adds the service rows to a statement (code, count, amount per provider and month).
+  void AddTo(StatementAccumulator* s) const;
+
+ private:
+  struct Key {
+    int provider;
+    int32_t month;
+    int code;
+    LineStatus status;
+    const RuleRow* rule;
+    const FeeRow* fee;
+    bool operator==(const Key&) const = default;
+    template <typename H>
+    friend H AbslHashValue(H h, const Key& k) {
+      return H::combine(std::move(h), k.provider, k.month, k.code, static_cast<int>(k.status), k.rule, k.fee);
+    }
+  };
+  struct Value {
+    int64_t count = 0;
+    Money amount;
+    std::string reason;  // of the first line
+  };
+  absl::flat_hash_map<Key, Value> rows_;
+  Key last_key_{};
+  Value* last_ = nullptr;
+};
+
+// Where pass 2 finds each event line's decision, and which new lines to
+// remember as the cause of a correction.
+struct Resolved {
+  absl::flat_hash_map<int64_t, EventDecision> decisions;  // new events by LineId
+  std::vector<EventDecision> prior_decisions;             // stored events by index
+  std::vector<int64_t> prior_cause;                       // LineId of the new event that changed it, or -1
+  absl::flat_hash_map<uint64_t, ContactPaid> paid;        // contacts with a paid watched event
+  absl::flat_hash_map<uint64_t, ContactFacts> facts;      // trigger facts per contact (all runs)
+  std::vector<Enrolment> enrolments;                      // of the patients resolved
+};
+
+struct Pass2State {
+  ServiceAccumulator service;
+  Counts counts;
+  Status error;
+  std::string part_path, aux_path;
+  std::vector<NewEvent> events;  // new event lines (ledger)
+  absl::flat_hash_map<uint64_t, std::pair<std::string, Date>> causes;  // contact -> first new line in it
+};
+
+struct EngineInputs {
+  const Agreement* agreement = nullptr;
+  const CompiledRules* rules = nullptr;
+  const Pseudonymizer* pseudonymizer = nullptr;
+  const SettleOptions* options = nullptr;
+  const ProviderRegistry* providers = nullptr;
+  const SanctionRegister* sanctions = nullptr;
+  const FixedDoctors* fixed = nullptr;
+  bool ledger = false;  // collect days, aux and new events for the ledger
+};
+
+class Engine {
+ public:
+  explicit Engine(const EngineInputs& in) : in_(in), agreement_(*in.agreement), rules_(*in.rules) {}
+
+  LineCheck Check(const ClaimLine& l) const;
+  // Price of a line that is paid: fee × index × quantity, plus the transport
+  // time supplement where a home rule says it is paid instead of the visit
+  // fee (Bilag 3, pkt. 8).
+  Money Price(const ClaimLine& l, const LineCheck& c, std::string* extra_reason) const;
+  // The trip key of a visit or `trip.code` line (0 if none), rules.h TripRules.
+  uint64_t TripOf(const ClaimLine& l, const LineCheck& c) const;
+  // The contact rules on an ordinary line: the rule that rejects or flags it
+  // given what its contact holds, or nullptr.
+  const RuleRow* JudgeByContact(int code, FeeCategory category, Date date, const ContactPaid& paid,
+                                LineStatus* status) const;
+
+  void Pass1(const ClaimParser& parser, std::shared_ptr<const CsvHeader> header, int chunk, ChunkInput in,
+             Pass1State* st) const;
+  // Decides every event line: contact rules that reject the event itself, the
+  // per-patient rules in date order, chronic enrolments, trips, and the
+  // contact rules on events; then which contacts hold a paid watched code.
+  // `seen`: (provider, date)s with stored lines (a trip there is complete).
+  Status Resolve(std::vector<Event>& events, const std::vector<PriorEvent>& prior,
+                 absl::flat_hash_map<uint64_t, ContactFacts> facts, const ProviderDays& seen,
+                 Resolved* out) const;
+  void Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> header, int chunk, ChunkInput in,
+             const std::vector<Pass1State>& p1, const absl::flat_hash_set<Key128>& prior_dups,
+             const Resolved& resolved, const absl::flat_hash_set<uint64_t>& cause_contacts, int64_t first_seq,
+             bool write_header, Pass2State* st) const;
+
+  // The transport time supplement of a home rule's code at home (§ 64 stk. 2 c), 0 if none.
+  Money TimeSupplement(int code, Setting setting, Date date, int minutes, std::string* reason) const;
+  // Mileage paid on a home line with `km` (rules.h HomeRule), 0 if none.
+  Money Mileage(const Event& e, const ContactFacts& facts, std::string* reason) const;
+
+ private:
+  const EngineInputs& in_;
+  const Agreement& agreement_;
+  const CompiledRules& rules_;
+};
+
+std::string CodeText(int code);  // "0101"
+
+}  // namespace almen::settle_internal
