@@ -6,12 +6,14 @@
 #include "agreement/agreement_json.h"
 #include "common/crypto.h"
 #include "common/format_da.h"
+#include "cli/ledger_commands.h"
 #include "settlement/rules.h"
 
 namespace almen {
 
 Status RunSettle(const Agreement& agreement, SettleOptions options, const std::string& out_dir,
-                 const std::string& price_level, const std::string& period) {
+                 const std::string& price_level, const std::string& period, const std::string& state_dir,
+                 const std::string& db_url) {
   if (price_level == "apr-24") options.price_level_apr24 = true;
   else if (!price_level.empty() && price_level != "regulated")
     return UsageError("--price-level must be 'apr-24' or 'regulated'");
@@ -23,6 +25,9 @@ Status RunSettle(const Agreement& agreement, SettleOptions options, const std::s
     options.period_from = from;
     options.period_to = to;
   }
+  if (!state_dir.empty() && !db_url.empty()) return UsageError("--state and --db go alone: give one of them");
+  if (!state_dir.empty() || !db_url.empty())
+    return RunSettleWithState(agreement, options, LedgerDatabaseUrl(state_dir, db_url), out_dir);
   ALMEN_ASSIGN_OR_RETURN(Pseudonymizer pseudonymizer, Pseudonymizer::FromEnvironment());
   if (pseudonymizer.used_demo_key())
     std::fprintf(stderr,
@@ -30,6 +35,8 @@ Status RunSettle(const Agreement& agreement, SettleOptions options, const std::s
                  "(not for real data)\n");
   SettleSummary summary;
   ALMEN_RETURN_IF_ERROR(Settle(agreement, pseudonymizer, options, out_dir, &summary));
+  if (!summary.providers_checked)
+    std::fprintf(stderr, "almen: note: no providers.csv given: ydernumre were not checked (summary.json says so)\n");
   std::fprintf(stderr, "almen: settled %lld lines: %lld accepted, %lld rejected, %lld review; %s paid on lines\n",
                static_cast<long long>(summary.lines), static_cast<long long>(summary.accepted),
                static_cast<long long>(summary.rejected), static_cast<long long>(summary.review),

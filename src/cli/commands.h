@@ -14,8 +14,10 @@
 
 namespace almen {
 
+// With `state_dir` or `db_url`: the ledger's settlement (ledger_commands.h).
 Status RunSettle(const Agreement& agreement, SettleOptions options, const std::string& out_dir,
-                 const std::string& price_level, const std::string& period);
+                 const std::string& price_level, const std::string& period, const std::string& state_dir = "",
+                 const std::string& db_url = "");
 Status RunGenerate(const GenerateOptions& options);
 // Prints the JSON (2-space indent) on stdout, or returns the error.
 Status RunJson(const StatusOr<nlohmann::json>& result);

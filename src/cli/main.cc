@@ -15,6 +15,7 @@
 #include "cli/diff_command.h"
 #include "cli/commands.h"
 #include "cli/economy_commands.h"
+#include "cli/ledger_commands.h"
 #include "common/status.h"
 #include "server/ramme_storage.h"
 
@@ -60,6 +61,11 @@ int main(int argc, char** argv) {
   c_settle->add_option("--price-level", price_level, "apr-24: price at the agreement's stated level (no index)");
   c_settle->add_option("--period", period, "Statement months YYYY-MM or YYYY-MM:YYYY-MM (default: from the claims)");
   c_settle->add_option("--threads", settle.threads, "Worker threads (default: all cores)");
+  std::string settle_state, settle_db;
+  c_settle->add_option("--state", settle_state,
+                       "Continue from the ledger kept in this directory (DIR/almen.db): file after file gives what "
+                       "one file gives");
+  c_settle->add_option("--db", settle_db, "Continue from the ledger in this database (SQLite path or postgresql://…)");
 
   // generate
   GenerateOptions gen;
@@ -121,6 +127,9 @@ int main(int argc, char** argv) {
   // diff (src/cli/diff_command.cc)
   DiffSubcommand diff_cmd(app);
 
+  // ledger close|statement (src/cli/ledger_commands.cc)
+  LedgerSubcommands ledger_cmds(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -141,7 +150,7 @@ int main(int argc, char** argv) {
     serve.demo = !no_demo;
     st = Serve(*agreement, serve);
   } else if (c_settle->parsed()) {
-    st = RunSettle(*agreement, settle, out_dir, price_level, period);
+    st = RunSettle(*agreement, settle, out_dir, price_level, period, settle_state, settle_db);
   } else if (c_gen->parsed()) {
     st = RunGenerate(gen);
   } else if (c_ramme->parsed() && !ramme_db.empty()) {
@@ -164,6 +173,8 @@ int main(int argc, char** argv) {
     st = RunAgreementCheck(*agreement);
   } else if (economy_cmds.parsed()) {
     st = economy_cmds.Run(*agreement);
+  } else if (ledger_cmds.parsed()) {
+    st = ledger_cmds.Run();
   } else if (diff_cmd.parsed()) {
     st = diff_cmd.Run();
   } else if (bosted_cmds.parsed()) {

@@ -297,7 +297,7 @@ StatusOr<json> StoredCeilings(Storage& db, const Agreement& agreement, int year)
     ALMEN_ASSIGN_OR_RETURN(in.decisions, ParseCeilingDecisions("decisions.csv", settings.Str(1)));
   }
   ALMEN_ASSIGN_OR_RETURN(in.clinics, StoredClinics(*c));
-  ALMEN_ASSIGN_OR_RETURN(auto st, c->Query("SELECT provider, month, item, code, SUM(amount_ore) FROM statements WHERE "
+  ALMEN_ASSIGN_OR_RETURN(auto st, c->Query("SELECT provider, month, item, code, SUM(amount_ore) FROM ledger_balances WHERE "
                                            "month >= $1 AND month <= $2 GROUP BY provider, month, item, code",
                                            {Ym(year, 1), Ym(year, 12)}));
   for (const auto& r : st) {

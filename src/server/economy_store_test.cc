@@ -26,13 +26,13 @@ class EconomyStoreTest : public testing::InProcessServerTest {
 TEST_P(EconomyStoreTest, ExpenseFilesAreStoredMergedAndRefusedWhole) {
   const std::string rltn = Login("rltn");
   json before = GetJson(rltn, "/api/economy/ramme?year=2025");
-  EXPECT_EQ(Q(before, 1), 240'000);  // 3 regions × 8 paid lines × 100 kr.
+  EXPECT_EQ(Q(before, 1), 426'072);  // 3 regions × 8 paid 0101 lines × 177,53 kr.
   EXPECT_EQ(before["expenses"]["rows"], 0);
 
   const std::string file =
       "region_code,quarter,category,amount_ore\n"
       "1084,2025-Q1,out_of_hours,500000\n"     // added (not settled by almen)
-      "1082,2025-Q1,day,100000\n"              // replaces the settled 80.000 of 1082's day
+      "1082,2025-Q1,day,100000\n"              // replaces the settled 142.024 of 1082's day
       "1083,2025-Q1,local_agreements,70000\n"  // excluded: recorded, not counted
       "1081,2025-Q2,other,2500\n";
   auto [st, up] = PostFile(rltn, "/api/economy/expenses?year=2025", "expenses", "udgifter-q1.csv", file);
@@ -42,12 +42,12 @@ TEST_P(EconomyStoreTest, ExpenseFilesAreStoredMergedAndRefusedWhole) {
   EXPECT_FALSE(up["already_imported"].get<bool>());
 
   json after = GetJson(rltn, "/api/economy/ramme?year=2025");
-  EXPECT_EQ(Q(after, 1), 80'000 + 500'000 + 100'000 + 80'000);
+  EXPECT_EQ(Q(after, 1), 142'024 + 500'000 + 100'000 + 142'024);
   EXPECT_EQ(Q(after, 2), 2'500);
   EXPECT_EQ(after["quarters"][0]["excluded_ore"], 70'000);
   ASSERT_EQ(after["expenses"]["replaced"].size(), 1u) << after["expenses"].dump();
   EXPECT_EQ(after["expenses"]["replaced"][0]["region"], "1082");
-  EXPECT_EQ(after["expenses"]["replaced"][0]["settled_ore"], 80'000);
+  EXPECT_EQ(after["expenses"]["replaced"][0]["settled_ore"], 142'024);
   EXPECT_EQ(after["expenses"]["replaced"][0]["expense_ore"], 100'000);
 
   // The same content again: a no-op naming the stored file.
@@ -87,7 +87,7 @@ TEST_P(EconomyStoreTest, ExpenseFilesAreStoredMergedAndRefusedWhole) {
   GetJson(Login("klinik-111111"), "/api/economy/expenses?year=2025", 403);
   // The region's quarter view counts its expense rows too.
   json rq = GetJson(Login("region-hovedstaden"), "/api/economy/ramme?year=2025");
-  EXPECT_EQ(Q(rq, 1), 580'000);
+  EXPECT_EQ(Q(rq, 1), 142'024 + 500'000);
 
   // Audited: the import and each refusal.
   json audit = GetJson(rltn, "/api/audit?limit=200");

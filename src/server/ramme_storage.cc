@@ -61,7 +61,7 @@ StatusOr<json> RammeFromStorage(Storage& db, const Agreement& agreement, const S
   ALMEN_ASSIGN_OR_RETURN(std::set<std::string> settled, SettledMonths(*c, from, to));
   ALMEN_ASSIGN_OR_RETURN(
       auto rows, c->Query("SELECT COALESCE(pr.region_code, ''), s.month, s.item, s.code, SUM(s.amount_ore) "
-                          "FROM statements s LEFT JOIN providers pr ON pr.provider = s.provider "
+                          "FROM ledger_balances s LEFT JOIN providers pr ON pr.provider = s.provider "
                           "WHERE s.month >= $1 AND s.month <= $2 GROUP BY COALESCE(pr.region_code, ''), s.month, "
                           "s.item, s.code",
                           {from, to}));

@@ -154,7 +154,7 @@ StatusOr<int64_t> RerunAndDiff(Storage& db, const Agreement& current, const Pseu
   {
     auto c = db.pool().Borrow();
     ALMEN_ASSIGN_OR_RETURN(auto rows, c->Query("SELECT provider, month, item, code, SUM(count), SUM(amount_ore) "
-                                               "FROM statements WHERE run_id = $1 GROUP BY provider, month, item, code",
+                                               "FROM postings WHERE run_id = $1 GROUP BY provider, month, item, code",
                                                {rq.run_id}));
     for (const auto& r : rows) before[{r.Str(0), r.Str(1), r.Str(2), r.Str(3)}] = {r.Int(4), r.Int(5)};
   }

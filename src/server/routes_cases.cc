@@ -842,7 +842,7 @@ Status Cases::SanctionEffect(const httplib::Request& req, httplib::Response& res
                    " GROUP BY provider, rule, month ORDER BY provider, month, rule";
   ALMEN_ASSIGN_OR_RETURN(Table stopped, Q( s1, p1, {"provider", "rule", "month", "lines"}, "sssi"));
   SqlParams p2;
-  std::string s2 = "SELECT provider, month, SUM(-amount_ore) FROM statements WHERE item = 'offset'" +
+  std::string s2 = "SELECT provider, month, SUM(-amount_ore) FROM ledger_balances WHERE item = 'offset'" +
                    ProviderScopeSql(u, "provider", &p2) + " GROUP BY provider, month ORDER BY provider, month";
   ALMEN_ASSIGN_OR_RETURN(Table collected, Q( s2, p2, {"provider", "month", "collected_ore"}, "ssi"));
   if (req.has_param("format")) {

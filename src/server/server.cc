@@ -28,6 +28,7 @@
 #include "common/file.h"
 #include "economy/economy.h"
 #include "server/app.h"
+#include "ledger/ledger.h"
 #include "server/rerun.h"
 #include "server/routes_bosted.h"
 #include "server/routes_cases.h"
@@ -267,12 +268,20 @@ struct Job {
   double progress = 0;
   std::string kind = "settlement";  // settlement | rerun
   int64_t run_id = 0, lines = 0, duplicates = 0, rerun_id = 0;
-  bool already_imported = false;
+  int64_t accepted = 0, rejected = 0, review = 0, amount_ore = 0, posted_ore = 0, corrections = 0;
+  bool already_imported = false, providers_checked = true;
   json ToJson() const {
     json j = {{"id", id},       {"state", state}, {"stage", stage},       {"progress", progress},
               {"user", user},   {"created_at", created_at}, {"already_imported", already_imported},
               {"lines", lines}, {"duplicates", duplicates}};
     j["kind"] = kind;
+    j["accepted"] = accepted;
+    j["rejected"] = rejected;
+    j["review"] = review;
+    j["amount_ore"] = amount_ore;
+    j["posted_ore"] = posted_ore;
+    j["corrections"] = corrections;
+    j["providers_checked"] = providers_checked;
     j["run_id"] = run_id ? json(run_id) : json(nullptr);
     if (kind == "rerun") j["rerun_id"] = rerun_id ? json(rerun_id) : json(nullptr);
     j["error"] = error.empty() ? json(nullptr) : json(error);
@@ -354,7 +363,7 @@ struct App::Impl {
   void Routes();
   void StartJob(const UserRecord& u, fs::path dir, std::vector<ImportInput> inputs, SettleOptions settle_options,
                 json options_json, std::string source, httplib::Response& res);
-  StatusOr<ImportResult> SettleAndImport(const fs::path& dir, const std::vector<ImportInput>& inputs,
+  StatusOr<LedgerRunResult> SettleAndImport(const fs::path& dir, const std::vector<ImportInput>& inputs,
                                          SettleOptions settle_options, const json& options_json,
                                          const std::string& user, const std::string& source,
                                          const std::function<void(const std::string&, double)>& progress);
@@ -421,74 +430,25 @@ void App::Stop() {
 
 // ---- settlement jobs --------------------------------------------------------------
 
-StatusOr<ImportResult> App::Impl::SettleAndImport(const fs::path& dir, const std::vector<ImportInput>& inputs,
-                                                  SettleOptions so, const json& options_json, const std::string& user,
-                                                  const std::string& source,
-                                                  const std::function<void(const std::string&, double)>& progress) {
-  for (const auto& in : inputs)
-    if (std::string* p = so.InputPath(in.kind)) *p = in.path;
-  // A claim file imported before is a no-op: skip the settlement too.
-  ALMEN_ASSIGN_OR_RETURN(std::string sha, Storage::FileSha256(so.claims_path));
-  ALMEN_ASSIGN_OR_RETURN(auto known, db->FindImportedFile(sha));
-  if (known) {
-    ImportResult r;
-    r.run_id = *known;
-    r.already_imported = true;
-    return r;
-  }
-  // Without uploaded register files, the stored register (imported, and edited
-  // through /api/bosted) gives the bostedslæge honoraria (issue 6).
-  if (so.botilbud_path.empty() && so.attachments_path.empty()) {
-    std::string b, a;
-    ALMEN_ASSIGN_OR_RETURN(bool stored, WriteStoredBostedFiles(*db, dir.string(), &b, &a));
-    if (stored) {
-      so.botilbud_path = b;
-      so.attachments_path = a;
-    }
-  }
-  // The stored LSU sanctions act on every settlement (issue 7): d/e stop
-  // payment for the period, b/c are collected by offset.
-  if (so.sanctions_path.empty()) {
-    std::string sp;
-    ALMEN_ASSIGN_OR_RETURN(bool stored, WriteStoredSanctionsFile(*db, dir.string(), &sp));
-    if (stored) so.sanctions_path = sp;
-  }
-  progress("settle", 0.0);
-  SettleSummary summary;
-  std::string out = (dir / "out").string();
-  ALMEN_RETURN_IF_ERROR(pipeline.settle(*agreement, *pseudonymizer, so, out, &summary));
-  if (cancel) return Conflict("cancelled: the server is shutting down");
-  RunImport im;
-  im.inputs = inputs;
-  im.settle_dir = out;
-  im.options = options_json;
-  im.user = user;
-  im.source = source;
-  im.now = Now();
-  im.claims_sha256 = sha;
-  ALMEN_ASSIGN_OR_RETURN(ImportResult result, db->ImportRun(im, &cancel, progress));
-  if (result.already_imported) return result;
-  // Keep exactly the files the settlement read (sealed), and the agreement
-  // data set, so the run can be re-run and diffed (rerun.h). A failure here
-  // does not undo the import: the run is then only not re-runnable.
-  progress("keep inputs", 0.0);
-  std::vector<ImportInput> kept;
-  for (std::string_view kind_view : SettleOptions::kInputKinds) {
-    const std::string kind(kind_view);
-    const std::string& path = *so.InputPath(kind);
-    if (path.empty()) continue;
-    std::string name = kind + ".csv";
-    for (const auto& in : inputs)
-      if (in.kind == kind) name = in.name;
-    kept.push_back({kind, name, path});
-  }
-  Status k = KeepRunInputs(*db, *agreement, *pseudonymizer, sha, kept, im.now);
-  if (!k.ok()) {
-    std::fprintf(stderr, "almen serve: run %lld imported, but its inputs could not be kept for re-runs: %s\n",
-                 static_cast<long long>(result.run_id), k.message().c_str());
-    Audit(user, "settlement.keep_inputs_failed", "run " + std::to_string(result.run_id) + ": " + k.message());
-  }
-  return result;
+StatusOr<LedgerRunResult> App::Impl::SettleAndImport(const fs::path& dir, const std::vector<ImportInput>& inputs,
+                                                     SettleOptions so, const json& options_json, const std::string& user,
+                                                     const std::string& source,
+                                                     const std::function<void(const std::string&, double)>& progress) {
+  // The ledger settles the file against the stored registers and history and
+  // commits the run with its postings and sealed inputs (ledger/ledger.h).
+  LedgerRunRequest rq;
+  rq.inputs = inputs;
+  rq.settle = so;
+  rq.options_json = options_json;
+  rq.user = user;
+  rq.source = source;
+  rq.now = Now();
+  rq.work_dir = dir.string();
+  rq.require_providers = true;
+  RegisterReaders readers;
+  readers.bosted_csv = [](SqlConnection& c) { return StoredBostedCsv(c); };
+  readers.sanctions = [](SqlConnection& c) { return StoredSanctionRows(c); };
+  return SettleIntoLedger(*db, *agreement, *pseudonymizer, readers, rq, &cancel, progress);
 }
 
 void App::Impl::StartRerunJob(const UserRecord& u, RerunRequest rq, httplib::Response& res) {
@@ -580,6 +540,13 @@ void App::Impl::StartJob(const UserRecord& u, fs::path dir, std::vector<ImportIn
           j.already_imported = r->already_imported;
           j.lines = r->lines;
           j.duplicates = r->duplicates;
+          j.accepted = r->accepted;
+          j.rejected = r->rejected;
+          j.review = r->review;
+          j.amount_ore = r->amount_ore;
+          j.posted_ore = r->posted_ore;
+          j.corrections = r->corrections;
+          j.providers_checked = r->providers_checked;
         });
         Audit(user, r->already_imported ? "settlement.reimport_noop" : "settlement.import",
               "run " + std::to_string(r->run_id) + " lines=" + std::to_string(r->lines) +

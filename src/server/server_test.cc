@@ -95,7 +95,7 @@ TEST_P(ServerTest, PloSeesAggregatesButNoLines) {
   GetJson(cookie, "/api/lines?format=csv", 403);
   GetJson(cookie, "/api/audit", 403);
   json st = GetJson(cookie, "/api/statements");
-  EXPECT_EQ(Sum(st["rows"], "amount_ore"), 24 * 10000);
+  EXPECT_EQ(Sum(st["rows"], "amount_ore"), 24 * 17753);
   json ov = GetJson(cookie, "/api/overview");
   EXPECT_EQ(ov["totals"]["accepted"], 24);
   auto up = Client().Post("/api/settlements", httplib::Headers{{"Cookie", cookie}}, "claim_id\n", "text/csv");
@@ -113,7 +113,7 @@ TEST_P(ServerTest, RegionSeesOnlyItsClinics) {
   for (const auto& r : st["rows"]) EXPECT_EQ(r["provider"], "111111");
   json ov = GetJson(cookie, "/api/overview");
   EXPECT_EQ(ov["totals"]["accepted"], 8);
-  EXPECT_EQ(Sum(ov["rows"], "spend_ore"), 8 * 10000);
+  EXPECT_EQ(Sum(ov["rows"], "spend_ore"), 8 * 17753);
   EXPECT_TRUE(ov["ramme_ore"].is_null());  // the national ramme is not a region's figure
   json runs = GetJson(cookie, "/api/settlements");
   EXPECT_EQ(runs["rows"][0]["lines"], 10);
@@ -140,7 +140,7 @@ TEST_P(ServerTest, ClinicSeesOnlyItself) {
   EXPECT_EQ(GetJson(cookie, "/api/statements?provider=111111")["rows"].size(), 0u);
   EXPECT_EQ(GetJson(cookie, "/api/providers")["rows"].size(), 1u);
   json ov = GetJson(cookie, "/api/overview");
-  EXPECT_EQ(Sum(ov["rows"], "spend_ore"), 8 * 10000);
+  EXPECT_EQ(Sum(ov["rows"], "spend_ore"), 8 * 17753);
   GetJson(cookie, "/api/botilbud", 403);
   GetJson(cookie, "/api/audit", 403);
 }
@@ -178,10 +178,10 @@ TEST_P(ServerTest, UploadSettlesAndIsIdempotent) {
   json dup = GetJson(cookie, "/api/lines?rule=claim.duplicate");
   EXPECT_EQ(dup["total"], 2);
   json st = GetJson(cookie, "/api/statements?provider=111111&month=2025-04");
-  EXPECT_EQ(Sum(st["rows"], "amount_ore"), 3 * 10000);  // u1, u2, u3 once each
+  EXPECT_EQ(Sum(st["rows"], "amount_ore"), 3 * 17753);  // u1, u2, u3 once each
   json run3 = GetJson(cookie, "/api/settlements/" + std::to_string(j3["run_id"].get<int64_t>()));
   EXPECT_EQ(run3["duplicates"], 2);
-  EXPECT_EQ(run3["agreement_version"], "ok25@test");
+  EXPECT_EQ(run3["agreement_version"].get<std::string>().rfind("ok25@", 0), 0u);
   // Bad input fails the job and leaves nothing.
   json bad = Upload(cookie, "claim_id,provider\nx,1\n");
   EXPECT_EQ(bad["state"], "failed");

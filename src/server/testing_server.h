@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -46,15 +47,21 @@ inline void WriteTestFile(const std::filesystem::path& p, const std::string& s) 
 
 // Three clinics in three regions: 111111 København (1084), 222222 Aarhus
 // (1082), 333333 Odense (1083); line i goes to clinic i % 3 in 2025-0(1 + i % 3)
-// and is a 0120 when i % 5 == 0, else a 0101. Two botilbud (Valby, Aarhus).
+// for patient i and is a 0120 in lægevagt (rejected: 0120.not_out_of_hours)
+// when i % 5 == 0, else a 0101 (177,53 kr. in 2025). Two botilbud (Valby,
+// Aarhus). The real engine settles it (ledger/ledger.h).
 inline Status FakeGenerate(const GenerateOptions& o, GenerateSummary* s) {
   namespace fs = std::filesystem;
   fs::create_directories(o.out_dir);
   const char* providers[] = {"111111", "222222", "333333"};
-  std::string claims = "claim_id,provider,cpr,service_date,code\n";
-  for (int64_t i = 0; i < o.lines; ++i)
-    claims += "d" + std::to_string(i) + "," + providers[i % 3] + ",0101801234,2025-0" + std::to_string(1 + i % 3) +
-              "-15," + (i % 5 == 0 ? "0120" : "0101") + "\n";
+  std::string claims = "claim_id,provider,cpr,service_date,code,setting\n";
+  for (int64_t i = 0; i < o.lines; ++i) {
+    char cpr[16];
+    std::snprintf(cpr, sizeof cpr, "%02d%02d80%04d", static_cast<int>(1 + i % 28), static_cast<int>(1 + (i / 28) % 12),
+                  static_cast<int>(1000 + i % 9000));
+    claims += "d" + std::to_string(i) + "," + providers[i % 3] + "," + cpr + ",2025-0" + std::to_string(1 + i % 3) +
+              "-15," + (i % 5 == 0 ? "0120,out_of_hours" : "0101,clinic") + "\n";
+  }
   WriteTestFile(fs::path(o.out_dir) / "claims.csv", claims);
   WriteTestFile(fs::path(o.out_dir) / "providers.csv",
                 "provider,name,municipality_code,clinic_type,capacities,lto,valid_from,valid_to\n"

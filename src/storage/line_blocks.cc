@@ -91,7 +91,12 @@ uint32_t LineBlockBuilder::Intern(int field, std::string_view s) {
 
 void LineBlockBuilder::Add(int64_t seq, std::string_view claim_id, int day, std::string_view code,
                            int64_t amount_ore, std::string_view rule, std::string_view reason,
-                           std::string_view paragraph) {
+                           std::string_view paragraph, uint64_t contact,
+                           int64_t quantity) {
+  PutVarint(quantity_, static_cast<uint64_t>(quantity));
+  char c8[8];
+  std::memcpy(c8, &contact, 8);
+  contact_.append(c8, 8);
   PutVarint(seq_, ZigZag(seq - last_seq_));
   last_seq_ = seq;
   day_.push_back(static_cast<char>(day));
@@ -113,14 +118,14 @@ void LineBlockBuilder::Add(int64_t seq, std::string_view claim_id, int day, std:
 }
 
 std::string LineBlockBuilder::Finish(int level) const {
-  std::string raw = "LB\x01";
+  std::string raw = "LB\x02";
   PutVarint(raw, static_cast<uint64_t>(n_));
   PutVarint(raw, strings_.size());
   for (const auto& s : strings_) {
     PutVarint(raw, s.size());
     raw += s;
   }
-  for (const std::string* s : {&seq_, &day_, &code_, &amount_s_, &rule_, &reason_, &paragraph_, &claim_}) {
+  for (const std::string* s : {&seq_, &day_, &code_, &amount_s_, &rule_, &reason_, &paragraph_, &claim_, &contact_, &quantity_}) {
     PutVarint(raw, s->size());
     raw += *s;
   }
@@ -152,7 +157,10 @@ Status DecodeLineBlock(std::string_view frame, const std::function<void(const Bl
   if (ZSTD_isError(got) || got != raw.size()) return Corrupt("zstd");
   auto* b = reinterpret_cast<const unsigned char*>(raw.data());
   Reader r{b, b + raw.size()};
-  if (r.Bytes(3) != std::string_view("LB\x01", 3)) return Corrupt("magic or version");
+  const std::string_view magic = r.Bytes(3);
+  if (magic != std::string_view("LB\x01", 3) && magic != std::string_view("LB\x02", 3))
+    return Corrupt("magic or version");
+  const bool v2 = magic[2] == '\x02';
   const uint64_t n = r.Varint();
   const uint64_t ns = r.Varint();
   if (!r.ok || ns > raw.size()) return Corrupt("header");
@@ -161,6 +169,12 @@ Status DecodeLineBlock(std::string_view frame, const std::function<void(const Bl
   for (uint64_t i = 0; i < ns; ++i) strings.push_back(r.Bytes(r.Varint()));
   Reader seq = r.Sub(), day = r.Sub(), code = r.Sub(), amount = r.Sub(), rule = r.Sub(), reason = r.Sub(),
          paragraph = r.Sub(), claim = r.Sub();
+  Reader contact{nullptr, nullptr}, quantity{nullptr, nullptr};
+  if (v2) {
+    contact = r.Sub();
+    quantity = r.Sub();
+    if (static_cast<uint64_t>(contact.end - contact.p) != n * 8) return Corrupt("contact stream");
+  }
   if (!r.ok || n > raw.size()) return Corrupt("streams");
   auto str = [&](Reader& s, bool& ok) -> std::string_view {
     uint64_t i = s.Varint();
@@ -184,6 +198,12 @@ Status DecodeLineBlock(std::string_view frame, const std::function<void(const Bl
     l.rule = str(rule, ok);
     l.reason = str(reason, ok);
     l.paragraph = str(paragraph, ok);
+    if (v2) {
+      std::memcpy(&l.contact, contact.p, 8);
+      contact.p += 8;
+      l.quantity = static_cast<int64_t>(quantity.Varint());
+      if (!quantity.ok) return Corrupt("quantity stream");
+    }
     uint64_t v = claim.Varint();
     if (v & 1) {
       l.claim_id = claim.Bytes(v >> 1);

@@ -12,7 +12,7 @@
 // The whole block is one zstd frame; inside it, all integers are LEB128
 // varints ("zz" = zigzag-encoded signed):
 //
-//   'L' 'B' 1                          magic and version
+//   'L' 'B' 1 (or 2)                   magic and version
 //   n                                  lines in the block
 //   s, then s × (len, bytes)           the block's string table (codes, rules,
 //                                      reasons, paragraphs), each string once
@@ -27,6 +27,11 @@
 //     claim_id  v: even → decimal claim id, zz delta (v >> 1) from the previous
 //               decimal claim id of the block (first: from 0); odd → the claim
 //               id's bytes follow, length v >> 1
+//   version 2 adds a 9th stream:
+//     contact   8 bytes little endian per line: the contact key (settlement/types.h),
+//               so a later run finds the lines of a contact (docs/ledger.md)
+//   and a 10th:
+//     quantity  v (the line's quantity; 1 in version-1 blocks)
 //
 // Columnar streams compress well (a 10 M-line year: ~12 bytes per line before
 // zstd, ~3 after). The database holds the frame as base64 text, which both
@@ -59,6 +64,8 @@ struct BlockLine {
   int64_t seq = 0;
   int day = 0;  // 1..31 (day of the block's month)
   int64_t amount_ore = 0;
+  uint64_t contact = 0;  // 0 in version-1 blocks
+  int64_t quantity = 1;  // 1 in version-1 blocks
   std::string_view claim_id, code, rule, reason, paragraph;
 };
 
@@ -66,7 +73,8 @@ class LineBlockBuilder {
  public:
   // REQUIRES: seq greater than the previous line's; 1 <= day <= 31.
   void Add(int64_t seq, std::string_view claim_id, int day, std::string_view code, int64_t amount_ore,
-           std::string_view rule, std::string_view reason, std::string_view paragraph);
+           std::string_view rule, std::string_view reason, std::string_view paragraph, uint64_t contact = 0,
+           int64_t quantity = 1);
   int64_t lines() const { return n_; }
   int64_t amount_ore() const { return amount_; }
   // The zstd frame of the block (see the format above); `level` is zstd's.
@@ -80,7 +88,7 @@ class LineBlockBuilder {
   uint32_t Intern(int field, std::string_view s);
 
   int64_t n_ = 0, amount_ = 0, last_seq_ = 0, last_claim_ = 0;
-  std::string seq_, day_, code_, amount_s_, rule_, reason_, paragraph_, claim_;
+  std::string seq_, day_, code_, amount_s_, rule_, reason_, paragraph_, claim_, contact_, quantity_;
   std::deque<std::string> strings_;  // stable addresses for last_
   struct Hash {
     using is_transparent = void;

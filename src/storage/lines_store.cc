@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
+#include <cstring>
 #include <charconv>
 #include <memory>
 #include <optional>
@@ -25,18 +27,6 @@ namespace almen {
 namespace storage_internal {
 
 namespace {
-
-struct Key128 {
-  uint64_t lo = 0, hi = 0;
-  bool operator==(const Key128&) const = default;
-};
-struct Key128Hash {
-  size_t operator()(const Key128& k) const { return static_cast<size_t>(k.lo); }
-};
-Key128 ClaimKey(std::string_view claim_id) {
-  XXH128_hash_t h = XXH3_128bits(claim_id.data(), claim_id.size());
-  return Key128{h.low64, h.high64};
-}
 
 std::optional<int64_t> ParseInt64(std::string_view s) {
   int64_t v = 0;
@@ -76,6 +66,9 @@ struct LineRef {
   std::string_view claim_id, provider, service_date, code, status;
   int64_t amount_ore = 0;
   std::string_view rule, reason, paragraph;
+  uint64_t contact = 0;
+  int64_t price_ore = 0;
+  int64_t quantity = 1;
 };
 
 struct FlaggedRow {
@@ -83,13 +76,25 @@ struct FlaggedRow {
   std::string claim_id, provider, service_date, code, status;
   int64_t amount_ore = 0;
   std::string rule, reason, paragraph;
+  uint64_t contact = 0;
+  int64_t price_ore = 0;
+  int64_t quantity = 1;
 };
+
+std::string ContactHex(uint64_t v) {
+  if (!v) return "";
+  char b[20];
+  std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(v));
+  return b;
+}
 
 // Routes the lines of one run to blocks (accepted) and flagged rows, and
 // writes them on Flush.
 class LineWriter {
  public:
-  LineWriter(SqlConnection& c, int64_t run_id) : c_(c), run_id_(run_id) {}
+  // `legacy`: the flagged_lines of migration 0006, before 0008 added the
+  // contact, price and quantity columns (used by ConvertLegacyLines).
+  LineWriter(SqlConnection& c, int64_t run_id, bool legacy = false) : c_(c), run_id_(run_id), legacy_(legacy) {}
 
   // REQUIRES: seq increasing within each (provider, month).
   Status Add(const LineRef& l) {
@@ -97,7 +102,7 @@ class LineWriter {
       flagged_.push_back(FlaggedRow{l.seq, std::string(l.claim_id), std::string(l.provider),
                                     std::string(l.service_date), std::string(l.code), std::string(l.status),
                                     l.amount_ore, std::string(l.rule), std::string(l.reason),
-                                    std::string(l.paragraph)});
+                                    std::string(l.paragraph), l.contact, l.price_ore, l.quantity});
       return Status::Ok();
     }
     const int day = DayOf(l.service_date);
@@ -121,7 +126,7 @@ class LineWriter {
       }
       last_ = g;
     }
-    g->block.Add(l.seq, l.claim_id, day, l.code, l.amount_ore, l.rule, l.reason, l.paragraph);
+    g->block.Add(l.seq, l.claim_id, day, l.code, l.amount_ore, l.rule, l.reason, l.paragraph, l.contact, l.quantity);
     return Status::Ok();
   }
 
@@ -153,19 +158,19 @@ class LineWriter {
           return true;
         }));
     size_t j = 0;
-    ALMEN_RETURN_IF_ERROR(c_.BulkInsert(
-        "flagged_lines",
-        {"run_id", "seq", "claim_id", "provider", "service_date", "month", "code", "status", "amount_ore", "rule",
-         "reason", "paragraph"},
-        [&](SqlParams& row) -> StatusOr<bool> {
-          if (j == flagged_.size()) return false;
-          FlaggedRow& f = flagged_[j++];
-          std::string month = f.service_date.substr(0, 7);
-          row = {run_id_, f.seq, std::move(f.claim_id), std::move(f.provider), std::move(f.service_date),
-                 std::move(month), std::move(f.code), std::move(f.status), f.amount_ore, std::move(f.rule),
-                 std::move(f.reason), std::move(f.paragraph)};
-          return true;
-        }));
+    std::vector<std::string> columns = {"run_id", "seq", "claim_id", "provider", "service_date", "month", "code",
+                                        "status", "amount_ore", "rule", "reason", "paragraph"};
+    if (!legacy_) columns.insert(columns.end(), {"contact", "price_ore", "quantity"});
+    ALMEN_RETURN_IF_ERROR(c_.BulkInsert("flagged_lines", columns, [&](SqlParams& row) -> StatusOr<bool> {
+      if (j == flagged_.size()) return false;
+      FlaggedRow& f = flagged_[j++];
+      std::string month = f.service_date.substr(0, 7);
+      row = {run_id_,      f.seq,           std::move(f.claim_id), std::move(f.provider), std::move(f.service_date),
+             std::move(month), std::move(f.code), std::move(f.status), f.amount_ore, std::move(f.rule),
+             std::move(f.reason), std::move(f.paragraph), ContactHex(f.contact), f.price_ore, f.quantity};
+      if (legacy_) row.resize(12);
+      return true;
+    }));
     groups_.clear();
     by_key_.clear();
     last_ = nullptr;
@@ -180,6 +185,7 @@ class LineWriter {
   };
   SqlConnection& c_;
   int64_t run_id_;
+  bool legacy_;
   std::vector<std::unique_ptr<Group>> groups_;
   absl::flat_hash_map<std::string, Group*, SvHash, SvEq> by_key_;
   Group* last_ = nullptr;
@@ -187,47 +193,10 @@ class LineWriter {
   std::vector<FlaggedRow> flagged_;
 };
 
-// Claim keys of the lines already paid (accepted or review) in other runs,
-// per provider, loaded when the provider first appears in the new run.
-class PaidClaims {
- public:
-  PaidClaims(SqlConnection& c, int64_t run_id) : c_(c), run_id_(run_id) {}
-
-  StatusOr<const absl::flat_hash_set<Key128, Key128Hash>*> Of(std::string_view provider) {
-    if (last_ && last_provider_ == provider) return last_;
-    auto it = by_provider_.find(provider);
-    if (it == by_provider_.end()) {
-      auto keys = std::make_unique<absl::flat_hash_set<Key128, Key128Hash>>();
-      const std::string p(provider);
-      ALMEN_ASSIGN_OR_RETURN(auto blocks,
-                             c_.Query("SELECT data FROM line_blocks WHERE provider = $1 AND run_id <> $2", {p, run_id_}));
-      for (const auto& b : blocks)
-        ALMEN_RETURN_IF_ERROR(
-            DecodeLineBlockBase64(b.Str(0), [&](const BlockLine& l) { keys->insert(ClaimKey(l.claim_id)); }));
-      ALMEN_ASSIGN_OR_RETURN(auto review, c_.Query("SELECT claim_id FROM flagged_lines WHERE provider = $1 AND "
-                                                   "run_id <> $2 AND status = 'review'",
-                                                   {p, run_id_}));
-      for (const auto& r : review) keys->insert(ClaimKey(r.Str(0)));
-      it = by_provider_.emplace(p, std::move(keys)).first;
-    }
-    last_provider_ = it->first;
-    last_ = it->second.get();
-    return last_;
-  }
-
- private:
-  SqlConnection& c_;
-  int64_t run_id_;
-  absl::flat_hash_map<std::string, std::unique_ptr<absl::flat_hash_set<Key128, Key128Hash>>, SvHash, SvEq>
-      by_provider_;
-  std::string last_provider_;
-  const absl::flat_hash_set<Key128, Key128Hash>* last_ = nullptr;
-};
-
 }  // namespace
 
 StatusOr<LinesImported> ImportLines(SqlConnection& c, int64_t run_id, const std::string& path,
-                                    const std::atomic<bool>* cancel,
+                                    const std::string& aux_path, const std::atomic<bool>* cancel,
                                     const std::function<void(const std::string&, double)>& progress) {
   ALMEN_ASSIGN_OR_RETURN(MappedFile f, MappedFile::Open(path));
   ALMEN_ASSIGN_OR_RETURN(CsvReader r, CsvReader::Open("lines.csv", f.data()));
@@ -236,16 +205,11 @@ StatusOr<LinesImported> ImportLines(SqlConnection& c, int64_t run_id, const std:
   const int cc = r.Column("claim_id"), cp = r.Column("provider"), cd = r.Column("service_date"),
             ck = r.Column("code"), cs = r.Column("status"), ca = r.Column("amount_ore"), cr = r.Column("rule"),
             crs = r.Column("reason"), cpar = r.Column("paragraph");  // paragraph: optional (older settlements)
-
-  // Only when another run has paid lines can a line be a duplicate.
-  ALMEN_ASSIGN_OR_RETURN(auto others, c.Query("SELECT 1 FROM line_blocks WHERE run_id <> $1 LIMIT 1", {run_id}));
-  if (others.empty()) {
-    ALMEN_ASSIGN_OR_RETURN(others, c.Query("SELECT 1 FROM flagged_lines WHERE run_id <> $1 AND status = 'review' "
-                                           "LIMIT 1",
-                                           {run_id}));
+  std::optional<MappedFile> aux;
+  if (!aux_path.empty()) {
+    ALMEN_ASSIGN_OR_RETURN(MappedFile a, MappedFile::Open(aux_path));
+    aux = std::move(a);
   }
-  const bool check_duplicates = !others.empty();
-  PaidClaims paid(c, run_id);
   LineWriter w(c, run_id);
   LinesImported out;
   const double size = static_cast<double>(std::max<size_t>(f.data().size(), 1));
@@ -262,28 +226,22 @@ StatusOr<LinesImported> ImportLines(SqlConnection& c, int64_t run_id, const std:
     auto amount = ParseInt64(r.field(ca));
     if (!amount) return r.FieldError(ca, "not an integer");
     l.amount_ore = *amount;
+    l.price_ore = *amount;
     l.rule = r.field(cr);
     l.reason = r.field(crs);
     l.paragraph = r.field(cpar);
+    if (aux) {
+      const size_t at = static_cast<size_t>(l.seq - 1) * 24;
+      if (at + 24 > aux->data().size()) return Internal("lines.aux is shorter than lines.csv");
+      std::memcpy(&l.contact, aux->data().data() + at, 8);
+      std::memcpy(&l.price_ore, aux->data().data() + at + 8, 8);
+      std::memcpy(&l.quantity, aux->data().data() + at + 16, 8);
+    }
     const bool accepted = l.status == "accepted", review = l.status == "review";
     if (!accepted && !review && l.status != "rejected") return r.FieldError(cs, "not accepted, rejected or review");
-    if (check_duplicates && (accepted || review)) {
-      ALMEN_ASSIGN_OR_RETURN(const auto* keys, paid.Of(l.provider));
-      if (keys->contains(ClaimKey(l.claim_id))) {
-        ++out.duplicates;
-        auto& red = out.reduced[{std::string(l.provider), std::string(l.service_date.substr(0, 7)),
-                                 std::string(l.code)}];
-        red.first += 1;
-        red.second += l.amount_ore;
-        l.status = "rejected";
-        l.amount_ore = 0;
-        l.rule = kDuplicateRule;
-        l.reason = kDuplicateReason;
-        l.paragraph = kDuplicateParagraph;
-      }
-    }
-    if (l.status == "accepted") ++out.accepted;
-    else if (l.status == "review") ++out.review;
+    if (l.rule == kDuplicateRule) ++out.duplicates;
+    if (accepted) ++out.accepted;
+    else if (review) ++out.review;
     else ++out.rejected;
     out.amount_ore += l.amount_ore;
     ALMEN_RETURN_IF_ERROR(w.Add(l));
@@ -308,12 +266,12 @@ Status ConvertLegacyLines(SqlConnection& c) {
                                               "FROM lines WHERE run_id = $1 AND provider = $2 AND status = "
                                               "'accepted' ORDER BY seq",
                                               {run_id, pr.Str(1)}));
-    LineWriter w(c, run_id);
+    LineWriter w(c, run_id, /*legacy=*/true);
     const std::string provider = pr.Str(1);
     for (const auto& row : rows) {
       const std::string claim = row.Str(1), date = row.Str(2), code = row.Str(3), rule = row.Str(5),
                         reason = row.Str(6);
-      LineRef l{row.Int(0), claim, provider, date, code, "accepted", row.Int(4), rule, reason, ""};
+      LineRef l{row.Int(0), claim, provider, date, code, "accepted", row.Int(4), rule, reason, "", 0, row.Int(4), 1};
       ALMEN_RETURN_IF_ERROR(w.Add(l));
     }
     ALMEN_RETURN_IF_ERROR(w.Flush(nullptr));
@@ -575,7 +533,7 @@ StatusOr<Table> Storage::Overview(const Scope& scope, const std::string& year) {
       c->Query("SELECT month, SUM(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END), SUM(CASE WHEN status = 'review' "
                "THEN 1 ELSE 0 END), COALESCE(SUM(amount_ore), 0) FROM flagged_lines" + lwhere + " GROUP BY month",
                lp));
-  ALMEN_ASSIGN_OR_RETURN(auto srows, c->Query("SELECT month, COALESCE(SUM(amount_ore), 0) FROM statements" + swhere +
+  ALMEN_ASSIGN_OR_RETURN(auto srows, c->Query("SELECT month, COALESCE(SUM(amount_ore), 0) FROM ledger_balances" + swhere +
                                                   " GROUP BY month",
                                               sp));
   std::map<std::string, std::array<int64_t, 5>> m;  // spend, lines amount, accepted, rejected, review
@@ -622,7 +580,7 @@ StatusOr<Table> Storage::Runs(const Scope& scope) {
       "(SELECT COUNT(*) FROM flagged_lines l WHERE l.run_id = r.id AND l.rule = 'claim.duplicate'" + lscope + "), "
       "(SELECT COALESCE(SUM(b.amount_ore), 0) FROM line_blocks b WHERE b.run_id = r.id" + bscope + ") + "
       "(SELECT COALESCE(SUM(l.amount_ore), 0) FROM flagged_lines l WHERE l.run_id = r.id" + lscope + "), "
-      "(SELECT COALESCE(SUM(s.amount_ore), 0) FROM statements s WHERE s.run_id = r.id" + sscope + ") "
+      "(SELECT COALESCE(SUM(s.amount_ore), 0) FROM postings s WHERE s.run_id = r.id" + sscope + ") "
       "FROM runs r ORDER BY r.id DESC";
   return MakeTable(*c, sql, p, cols, "isssssiiiiiii");
 }

@@ -23,28 +23,22 @@
 
 namespace almen::storage_internal {
 
-// The rule id, reason and paragraph of a line flipped to `rejected` at import
-// because its (provider, claim_id) was already paid in an earlier run.
+// The rule id of a line that repeats a claim id (settlement, rules.csv).
 inline constexpr std::string_view kDuplicateRule = "claim.duplicate";
-inline constexpr std::string_view kDuplicateReason =
-    "Samme regningslinje (claim_id) er allerede afregnet for ydernummeret i en tidligere indlæsning "
-    "og betales ikke to gange.";
-inline constexpr std::string_view kDuplicateParagraph = "Overenskomst om almen praksis (afregning)";
 
 struct LinesImported {
   int64_t lines = 0, accepted = 0, rejected = 0, review = 0, duplicates = 0, amount_ore = 0;
-  // What the duplicates take off the run's statements: (provider, month, code)
-  // → (count, amount øre).
-  std::map<std::tuple<std::string, std::string, std::string>, std::pair<int64_t, int64_t>> reduced;
 };
 
 // Reads a settlement's lines.csv (claim_id, provider, service_date, code,
 // status, amount_ore, rule, reason[, paragraph]) into line_blocks and
-// flagged_lines of run `run_id`, flipping duplicates of earlier runs.
+// flagged_lines of run `run_id`. `aux_path` (settle.h LedgerSettlement): per
+// line its contact key and price, or "" (none). Duplicates of earlier runs
+// were decided by the settlement (SettleWithHistory).
 // Progress stages: "import lines" (reading), "import line blocks" (writing).
 // REQUIRES: inside the import's transaction.
 StatusOr<LinesImported> ImportLines(SqlConnection& c, int64_t run_id, const std::string& path,
-                                    const std::atomic<bool>* cancel,
+                                    const std::string& aux_path, const std::atomic<bool>* cancel,
                                     const std::function<void(const std::string&, double)>& progress);
 
 // The C++ part of migration 0006: moves the rows of the old `lines` table into

@@ -8,52 +8,15 @@
 #include <map>
 
 #include "storage/storage.h"
-#include "storage/testing_pg.h"
+#include "storage/testing_db.h"
 
 namespace almen {
 namespace {
 
 namespace fs = std::filesystem;
 
-class LinesStoreTest : public ::testing::TestWithParam<std::string> {
+class LinesStoreTest : public testing::DatabaseTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("almen-lines-" + std::to_string(getpid()) + "-" + std::to_string(counter_++));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    if (GetParam() == "sqlite") {
-      url_ = (dir_ / "test.db").string();
-    } else {
-      std::string why;
-      auto* pg = testing::TestPostgres::Get(&why);
-      if (!pg) GTEST_SKIP() << why;
-      url_ = pg->NewDatabase();
-    }
-    auto s = Storage::Open(url_);
-    ASSERT_TRUE(s.ok()) << s.status().message();
-    db_ = std::move(*s);
-  }
-  void TearDown() override {
-    db_.reset();
-    fs::remove_all(dir_);
-  }
-
-  RunImport MakeRun(const std::string& name, const std::string& lines, const std::string& statements) {
-    fs::path d = dir_ / name;
-    fs::create_directories(d);
-    std::ofstream(d / "claims.csv") << "claim_id\n" << name << "\n";
-    std::ofstream(d / "lines.csv") << lines;
-    std::ofstream(d / "statements.csv") << statements;
-    std::ofstream(d / "summary.json") << R"({"lines":1,"agreement":{"version":"ok25@abc","hash":"abc"}})";
-    RunImport r;
-    r.inputs = {{"claims", "claims.csv", (d / "claims.csv").string()}};
-    r.settle_dir = d.string();
-    r.user = "test";
-    r.source = "upload";
-    r.now = "2025-03-01T00:00:00Z";
-    return r;
-  }
-
   // Every line of Lines(filter), paged `page` at a time.
   std::vector<nlohmann::json> AllPaged(LineFilter f, int64_t page, int64_t* total) {
     std::vector<nlohmann::json> out;
@@ -70,10 +33,6 @@ class LinesStoreTest : public ::testing::TestWithParam<std::string> {
     return out;
   }
 
-  static inline int counter_ = 0;
-  fs::path dir_;
-  std::string url_;
-  std::unique_ptr<Storage> db_;
 };
 
 const char* kHeader = "claim_id,provider,service_date,code,status,amount_ore,rule,reason,paragraph\n";
@@ -96,7 +55,7 @@ std::string Lines1() {
 }
 
 TEST_P(LinesStoreTest, LinesKeepOrderPagingFiltersAndParagraph) {
-  auto r = db_->ImportRun(MakeRun("one", Lines1(), kStatements), nullptr, {});
+  auto r = HandMadeRun("one", Lines1(), kStatements);
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->lines, 7);
   int64_t total = 0;
@@ -186,45 +145,8 @@ TEST_P(LinesStoreTest, LinesKeepOrderPagingFiltersAndParagraph) {
   EXPECT_EQ(seen[3].paragraph, "§ 12 stk. 3");
 }
 
-TEST_P(LinesStoreTest, ReviewLinesArePaidAndRejectedOnesAreNotForDuplicates) {
-  ASSERT_TRUE(db_->ImportRun(MakeRun("one", Lines1(), kStatements), nullptr, {}).ok());
-  // a3 was review (paid), a5 rejected (not paid), a2 accepted in another provider.
-  auto r = db_->ImportRun(MakeRun("two",
-                                  std::string(kHeader) +
-                                      "a3,111111,2025-03-01,0120,accepted,50,,x,p\n"
-                                      "a5,111111,2025-03-01,0101,accepted,100,,x,p\n"
-                                      "a2,111111,2025-03-01,0101,review,100,r,x,p\n"
-                                      "a2,222222,2025-03-02,0101,accepted,100,,x,p\n",
-                                  "provider,month,item,code,count,amount_ore\n"
-                                  "111111,2025-03,service,0120,1,50\n"
-                                  "111111,2025-03,service,0101,2,200\n"
-                                  "222222,2025-03,service,0101,1,100\n"),
-                          nullptr, {});
-  ASSERT_TRUE(r.ok()) << r.status().message();
-  EXPECT_EQ(r->duplicates, 2);  // a3 (paid as review) and a2 at 222222
-  LineFilter f;
-  f.run_id = r->run_id;
-  f.rule = "claim.duplicate";
-  int64_t total = 0;
-  auto dups = AllPaged(f, 10, &total);
-  ASSERT_EQ(dups.size(), 2u);
-  EXPECT_EQ(dups[0]["claim_id"], "a3");
-  EXPECT_EQ(dups[0]["amount_ore"], 0);
-  EXPECT_EQ(dups[0]["status"], "rejected");
-  EXPECT_EQ(dups[1]["provider"], "222222");
-  auto st = db_->Statements(Scope{}, "", "2025-03")->ToJson()["rows"];
-  std::map<std::string, int64_t> amounts;
-  for (auto& s : st) amounts[std::string(s["provider"]) + "/" + std::string(s["code"])] = s["amount_ore"];
-  EXPECT_EQ(amounts["111111/0120"], 0);
-  EXPECT_EQ(amounts["111111/0101"], 200);
-  EXPECT_EQ(amounts["222222/0101"], 0);
-  auto run = db_->Runs(Scope{})->ToJson()["rows"][0];
-  EXPECT_EQ(run["duplicates"], 2);
-  EXPECT_EQ(run["amount_ore"], 200);
-}
-
 TEST_P(LinesStoreTest, MigrationMovesOldLinesIntoBlocks) {
-  ASSERT_TRUE(db_->ImportRun(MakeRun("one", Lines1(), kStatements), nullptr, {}).ok());
+  ASSERT_TRUE(HandMadeRun("one", Lines1(), kStatements).ok());
   int64_t total = 0;
   auto before = AllPaged(LineFilter{}, 100, &total);
   // Back to the schema before 0006: the old table holding the same lines.

@@ -29,6 +29,13 @@ Status StoreSealedInputs(Storage& db, const std::string& claims_sha256, const st
                          const SealKey& key) {
   auto c = db.pool().Borrow();
   ALMEN_RETURN_IF_ERROR(c->Begin());
+  ALMEN_RETURN_IF_ERROR(StoreSealedInputs(*c, claims_sha256, inputs, key));
+  return c->Commit();
+}
+
+Status StoreSealedInputs(SqlConnection& conn, const std::string& claims_sha256, const std::vector<ImportInput>& inputs,
+                         const SealKey& key) {
+  SqlConnection* c = &conn;
   for (const auto& in : inputs) {
     ALMEN_ASSIGN_OR_RETURN(auto seen, c->Query("SELECT 1 FROM sealed_inputs WHERE claims_sha256 = $1 AND kind = $2",
                                                {claims_sha256, in.kind}));
@@ -47,7 +54,7 @@ Status StoreSealedInputs(Storage& db, const std::string& claims_sha256, const st
                                   "VALUES ($1,$2,$3,$4,$5,$6)",
                                   {claims_sha256, in.kind, in.name, sha, bytes, chunks}));
   }
-  return c->Commit();
+  return Status::Ok();
 }
 
 StatusOr<std::vector<std::string>> SealedInputKinds(Storage& db, const std::string& claims_sha256) {
@@ -96,6 +103,12 @@ StatusOr<std::vector<ImportInput>> UnsealInputs(Storage& db, const std::string& 
 Status StoreAgreementVersion(Storage& db, const std::string& hash, const std::string& version,
                              const std::map<std::string, std::string>& files, const std::string& now) {
   auto c = db.pool().Borrow();
+  return StoreAgreementVersion(*c, hash, version, files, now);
+}
+
+Status StoreAgreementVersion(SqlConnection& conn, const std::string& hash, const std::string& version,
+                             const std::map<std::string, std::string>& files, const std::string& now) {
+  SqlConnection* c = &conn;
   nlohmann::json j = nlohmann::json::object();
   for (const auto& [name, content] : files) j[name] = content;
   return c->Exec("INSERT INTO agreement_versions (hash, version, files_json, stored_at) VALUES ($1,$2,$3,$4) "

@@ -24,6 +24,10 @@ namespace almen {
 // claim-file hash, in one transaction; inputs already stored are skipped.
 Status StoreSealedInputs(Storage& db, const std::string& claims_sha256, const std::vector<ImportInput>& inputs,
                          const SealKey& key);
+// The same inside the caller's transaction on `c` (a ledger run commits the
+// run and its sealed inputs together).
+Status StoreSealedInputs(SqlConnection& c, const std::string& claims_sha256, const std::vector<ImportInput>& inputs,
+                         const SealKey& key);
 
 // The kinds stored for a claim-file hash (empty if none).
 StatusOr<std::vector<std::string>> SealedInputKinds(Storage& db, const std::string& claims_sha256);
@@ -35,6 +39,8 @@ StatusOr<std::vector<ImportInput>> UnsealInputs(Storage& db, const std::string& 
 
 // Agreement data sets by content hash (a no-op if stored).
 Status StoreAgreementVersion(Storage& db, const std::string& hash, const std::string& version,
+                             const std::map<std::string, std::string>& files, const std::string& now);
+Status StoreAgreementVersion(SqlConnection& c, const std::string& hash, const std::string& version,
                              const std::map<std::string, std::string>& files, const std::string& now);
 StatusOr<std::optional<std::map<std::string, std::string>>> LoadAgreementVersion(Storage& db,
                                                                                  const std::string& hash);

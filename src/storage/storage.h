@@ -11,18 +11,14 @@
 //  - users, sessions (by token hash), and the append-only audit log.
 //
 // Invariants:
-//  - ImportRun is atomic: one transaction; a failure or a cancellation rolls
-//    everything back.
-//  - A (provider, claim_id) that is already accepted/review in a stored run is
-//    never paid again: a later import's line becomes `rejected` with rule
-//    `claim.duplicate`, its amount 0, and the run's statement is reduced.
-//  - No CPR is ever stored: listings.csv is recorded as a file only.
+//  - A ledger run (ledger/ledger.h) is atomic: one transaction; a failure or a
+//    cancellation rolls everything back.
+//  - No CPR is ever stored: patients are keyed pseudonyms.
 //
 // Money is int64 øre. Thread safe: every call borrows a pooled connection.
 //
 // Example:
 //   ALMEN_ASSIGN_OR_RETURN(auto db, Storage::Open("almen.db"));
-//   ALMEN_ASSIGN_OR_RETURN(ImportResult r, db->ImportRun(import, nullptr, {}));
 #pragma once
 
 #include <atomic>
@@ -64,23 +60,6 @@ struct ImportInput {
   std::string path;  // where the content is on disk
 };
 
-struct RunImport {
-  std::vector<ImportInput> inputs;  // REQUIRES: exactly one of kind "claims"
-  std::string settle_dir;           // Settle's outputs: lines.csv, statements.csv, summary.json
-  nlohmann::json options;           // the settlement options, stored with the run
-  std::string user, source, now;    // who, "upload"|"demo", ISO timestamp
-  // The claim file's SHA-256 (hex) when the caller has already computed it
-  // (the server does, to skip settling a known file); empty: ImportRun hashes
-  // it (~2 s for a national year).
-  std::string claims_sha256;
-};
-
-struct ImportResult {
-  int64_t run_id = 0;
-  bool already_imported = false;  // the claim file's hash was known: nothing done
-  int64_t lines = 0, duplicates = 0;
-};
-
 struct UserRecord {
   int64_t id = 0;
   std::string username, password_hash, role, scope;
@@ -115,12 +94,6 @@ class Storage {
   // The run that imported a file with this hash, if any.
   StatusOr<std::optional<int64_t>> FindImportedFile(const std::string& sha256);
   StatusOr<int64_t> CountRuns();
-
-  // Imports a settled run atomically (see the invariants above). `cancel`, if
-  // set during the import, rolls it back (kConflict "cancelled").
-  // `progress(stage, fraction)` is called from this thread.
-  StatusOr<ImportResult> ImportRun(const RunImport& import, const std::atomic<bool>* cancel,
-                                   const std::function<void(const std::string&, double)>& progress);
 
   // ---- Reports (all filtered by scope) ----
   StatusOr<Table> Runs(const Scope& scope);

@@ -3,7 +3,7 @@
 # temporary SQLite database, uploads a generated claim file, kills the process
 # with SIGKILL while the job is importing lines, restarts it, and checks that
 # the database holds nothing of the interrupted run (no run, no lines, no
-# statements, no imported file). Then imports the same file again and checks
+# postings, no register versions, no sealed inputs, no imported file). Then imports the same file again and checks
 # that the totals are those of `almen settle` on the same file, once; a third
 # upload is a no-op.
 #   kill_import.sh ALMEN_BIN [LINES]     (LINES default 2000000)
@@ -36,7 +36,10 @@ start() {
   curl -fsS -c "$work/cookies" -H 'Content-Type: application/json' \
     -d "{\"username\":\"rltn\",\"password\":\"$ALMEN_ADMIN_PASSWORD\"}" "$base/api/login" >/dev/null || fail "login"
 }
-upload() { curl -fsS -b "$work/cookies" --data-binary @"$work/gen/claims.csv" -H 'Content-Type: text/csv' "$base/api/settlements" | jq -r .job_id; }
+upload() {
+  curl -fsS -b "$work/cookies" -F "claims=@$work/gen/claims.csv" -F "providers=@$work/gen/providers.csv" \
+    "$base/api/settlements" | jq -r .job_id
+}
 job() { curl -fsS -b "$work/cookies" "$base/api/jobs/$1"; }
 wait_done() {
   for _ in $(seq 1 600); do
@@ -49,7 +52,8 @@ wait_done() {
 count() { sqlite3 "$db" "$1"; }
 
 "$bin" generate --out "$work/gen" --lines "$lines" --seed 7 >/dev/null 2>&1 || fail "generate"
-"$bin" settle --claims "$work/gen/claims.csv" --out "$work/ref" >/dev/null 2>&1 || fail "settle"
+"$bin" settle --claims "$work/gen/claims.csv" --providers "$work/gen/providers.csv" --out "$work/ref" >/dev/null 2>&1 ||
+  fail "settle"
 ref_lines=$(jq .lines "$work/ref/summary.json")
 ref_amount=$(jq .amount_ore "$work/ref/summary.json")
 ref_dup=$(grep -c ',claim\.duplicate,' "$work/ref/lines.csv" || true)
@@ -74,7 +78,8 @@ done
 
 # 2. Restart: nothing of the interrupted run is in the database.
 start
-for t in runs line_blocks flagged_lines statements imported_files; do
+for t in runs line_blocks flagged_lines statements imported_files postings ledger_balances ledger_events provider_versions \
+  sealed_inputs; do
   n=$(count "SELECT COUNT(*) FROM $t")
   [ "$n" = 0 ] || fail "$t holds $n rows of the interrupted run"
 done
@@ -89,7 +94,7 @@ stored_lines="SELECT (SELECT COALESCE(SUM(lines),0) FROM line_blocks) + (SELECT 
 [ "$(count "$stored_lines")" = "$ref_lines" ] || fail "lines $(count "$stored_lines") != $ref_lines"
 [ "$(count 'SELECT (SELECT COALESCE(SUM(amount_ore),0) FROM line_blocks) + (SELECT COALESCE(SUM(amount_ore),0) FROM flagged_lines)')" = "$ref_amount" ] || fail "amount != $ref_amount"
 [ "$(count 'SELECT amount_ore FROM runs')" = "$ref_amount" ] || fail "run amount != $ref_amount"
-[ "$(count 'SELECT duplicates FROM runs')" = 0 ] || fail "lines flipped to claim.duplicate at import"
+[ "$(count 'SELECT duplicates FROM runs')" = "$ref_dup" ] || fail "duplicates differ from settle's"
 [ "$(count "SELECT COUNT(*) FROM flagged_lines WHERE rule = 'claim.duplicate'")" = "$ref_dup" ] || fail "claim.duplicate lines differ from settle's"
 # 4. A third upload of the same file is a no-op.
 j=$(wait_done "$(upload)")
