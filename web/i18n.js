@@ -11,6 +11,9 @@ export async function loadCatalogue() {
   catalogue = await res.json();
 }
 
+// For tests outside the browser (tests/e2e/format.test.mjs).
+export function setCatalogue(obj) { catalogue = obj; }
+
 export function has(key) {
   return Object.prototype.hasOwnProperty.call(catalogue, key);
 }
@@ -40,4 +43,4 @@ export function tEnum(group, value, fallback) {
 }
 
 // For the browser test: keys the pages asked for that the catalogue lacks.
-window.almenMissingKeys = () => [...missing];
+if (typeof window !== 'undefined') window.almenMissingKeys = () => [...missing];

@@ -2,7 +2,7 @@
 // Only the panels the role may see are asked for (routes.js: economyAccess).
 import { t, tEnum } from '../i18n.js';
 import { api, upload } from '../api.js';
-import { kr, mioKr, int, dateDa, monthDa, pctText, quarterDa } from '../format.js';
+import { kr, mioKr, int, dateDa, monthDa, pctText, quarterDa, decimalText } from '../format.js';
 import { renderTable, esc } from '../table.js';
 import { formHtml, bindForm } from '../forms.js';
 import { regionName } from '../places.js';
@@ -34,7 +34,7 @@ export async function ceilingPanel({ el, me, year }) {
       ${form}<div id="ceil"></div></div>`;
     renderTable(el.querySelector('#ceil'), [
       { key: 'provider', label: t('col.provider') }, { key: 'region', label: t('col.region'), html: (r) => esc(regionName(r.region)) },
-      { key: 'listed_avg', label: t('ceilings.col_listed') },
+      { key: 'listed_avg', label: t('ceilings.col_listed'), num: true, sort: (r) => Number(r.listed_avg), html: (r) => esc(decimalText(r.listed_avg)) },
       { key: 'cost_ore', label: t('ceilings.col_cost'), type: 'kr' }, { key: 'expected_ore', label: t('ceilings.col_expected'), type: 'kr' },
       { key: 'deviation_pct', label: t('ceilings.col_deviation'), num: true, sort: (r) => Number(r.deviation_pct), html: (r) => esc(pctText(r.deviation_pct)) },
       { key: 'bosted', label: t('ceilings.col_bosted'), html: (r) => esc(r.bosted ? t('common.yes') : '') },
