@@ -46,7 +46,8 @@ export async function renderCoverageMap(el, rows, zeroCodes) {
   const outline = await loadMunicipalities();
   const byCode = Object.fromEntries(rows.map((r) => [String(r.key).padStart(4, '0'), r]));
   const zero = new Set(zeroCodes.map((c) => String(c).padStart(4, '0')));
-  const capital = rows.filter((r) => r.region_code === '1084' && !['0400', '0411'].includes(String(r.key).padStart(4, '0'))).map((r) => String(r.key).padStart(4, '0'));
+  // The capital area (Region Hovedstaden without Bornholm and Christiansø: codes 0101–0270).
+  const capital = outline.municipalities.map((m) => m.code).filter((c) => c >= '0101' && c <= '0270');
   const box = [Infinity, Infinity, -Infinity, -Infinity];
   outline.municipalities.filter((m) => capital.includes(m.code)).forEach((m) => bbox(m.d, box));
   const body = paths(outline, byCode, zero);
