@@ -71,7 +71,7 @@ function watch(page, who) {
 }
 
 // The checks every page gets.
-async function checkPage(page, who, name) {
+async function checkPage(page, who, name, { shot = true } = {}) {
   await page.waitForSelector('main h1');
   await until(page, () => !document.querySelector('main')?.textContent.includes('Indlæser'), null, `${name} to load`);
   const info = await page.evaluate((sources) => {
@@ -92,7 +92,7 @@ async function checkPage(page, who, name) {
   if (!/ · almen$/.test(info.title) || info.title === 'almen') fail(`${who} ${name}: page title "${info.title}"`);
   const ruleLabels = info.labels.filter((l) => RULE_ID.test(l));
   if (ruleLabels.length) fail(`${who} ${name}: rule ids as chart labels: ${ruleLabels.join(', ')}`);
-  await page.screenshot({ path: path.join(shots, `${String(++shotNo).padStart(2, '0')}-${who}-${name}.png`), fullPage: true });
+  if (shot) await page.screenshot({ path: path.join(shots, `${String(++shotNo).padStart(2, '0')}-${who}-${name}.png`), fullPage: true });
   return info;
 }
 
@@ -456,6 +456,22 @@ try {
     await p.click('#decide button.primary');
     await p.waitForSelector('#app-status:has-text("bevilget")');
     await checkPage(p, 'bestyrelse', 'ansoegning-bevilget');
+    await p.close();
+  }
+
+  // ---- every role: every page of its menu (no refused request, no leak, labels, titles) ----
+  for (const user of ['rltn', 'plo', 'region-hovedstaden', 'kommune-0101', `klinik-${provider}`, 'fond-sekretariat', 'fond-bestyrelse', 'udvalg-plo-1']) {
+    const p = await newPage(user);
+    await login(p, user);
+    const items = await p.$$eval('#nav a', (as) => as.map((a) => a.getAttribute('href')));
+    const titles = new Set();
+    for (const h of items) {
+      await visit(p, h);
+      const info = await checkPage(p, user, h.slice(2), { shot: false });
+      titles.add(info.title);
+    }
+    if (titles.size !== items.length) fail(`${user}: pages share a title: ${[...titles].join(' | ')}`);
+    step(`${user}: ${items.length} pages in the menu checked`);
     await p.close();
   }
 
