@@ -3,6 +3,7 @@
 // load the same file for its own messages). Loaded once before the first page.
 //   t('upload.result', {run: 12})        -> "Afregnet som kørsel 12"
 //   tEnum('status', 'rejected')          -> "afvist"  (key "enum.status.rejected")
+//   t('lines.count', {n: 1})             -> "1 linje" (key "lines.count_one" when n is 1)
 let catalogue = {};
 const missing = new Set();
 
@@ -24,7 +25,9 @@ function fill(text, vars) {
 }
 
 // A missing key shows as the key itself in brackets (and is listed for the browser test).
+// With vars.n equal to 1, a "<key>_one" entry (the singular) is used when there is one.
 export function t(key, vars) {
+  if (vars && String(vars.n) === '1' && has(`${key}_one`)) key = `${key}_one`;
   if (!has(key)) {
     missing.add(key);
     return `⟦${key}⟧`;
