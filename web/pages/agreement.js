@@ -15,7 +15,7 @@ function paramValue(r) {
     case 'bool': return esc(yesNo(v === '1' || v === 'true'));
     case 'date': return esc(dateDa(v));
     case 'ppm': return esc(`${decimalDa(Number(v) * 100, 2).replace(/,?0+$/, '')} %`);
-    default: return `<code>${esc(v)}</code>`;
+    default: return `<code class="tech">${esc(v)}</code>`;
   }
 }
 
@@ -29,8 +29,8 @@ const TABS = {
     { key: 'monthly_ore', label: 'agreement.col_monthly', type: 'kr' }, { key: 'annual_raise_ore', label: 'agreement.col_raise', type: 'kr' }]],
   index: ['agreement.tab_index', [{ key: 'factor', label: 'agreement.col_factor', html: (r) => esc(decimalText(r.factor)) }, { key: 'note', label: 'agreement.col_note' }]],
   parameters: ['agreement.tab_parameters', [{ key: 'description', label: 'agreement.col_description' },
-    { key: 'value', label: 'agreement.col_value', html: paramValue, num: true },
-    { key: 'name', label: 'agreement.col_param_name', html: (r) => `<span class="rule-id">${esc(r.name)}</span>` }]],
+    { key: 'value', label: 'agreement.col_value', html: paramValue },
+    { key: 'name', label: 'agreement.col_param_name', html: (r) => `<code class="tech">${esc(r.name)}</code>` }]],
   rules: ['agreement.tab_rules', [{ key: 'rule_id', label: 'col.rule', html: (r) => ruleHtml(r.rule_id), sort: (r) => ruleName(r.rule_id) },
     { key: 'kind', label: 'agreement.col_kind', html: (r) => esc(tEnum('rule_kind', r.kind)) },
     { key: 'reason_da', label: 'col.reason' },
