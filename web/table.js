@@ -1,5 +1,9 @@
-// A sortable table with Danish cell formats and CSV/XLSX export buttons.
-import { kr, int, dateDa, monthDa, timeDa, STATUS_DA, ITEM_DA } from './format.js';
+// Tables: Danish cell formats, sorting by mouse and keyboard (each header is a
+// button; aria-sort on the header), optional filter and paging, hierarchies that
+// stay together when sorted, rows pinned at the bottom (totals), and CSV/XLSX
+// export buttons. The table scrolls inside its own box on narrow screens.
+import { kr, int, dateDa, monthDa, timeDa, quarterDa } from './format.js';
+import { t, tEnum } from './i18n.js';
 
 export function esc(s) {
   return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
@@ -7,50 +11,108 @@ export function esc(s) {
 
 const FORMATS = {
   kr: (v) => kr(v), int: (v) => int(v), date: (v) => dateDa(v), month: (v) => monthDa(v), time: (v) => timeDa(v),
-  status: (v) => `<span class="status-${esc(v)}">${esc(STATUS_DA[v] || v)}</span>`,
-  item: (v) => esc(ITEM_DA[v] || v), text: (v) => esc(v),
+  quarter: (v) => esc(quarterDa(v)),
+  status: (v) => (v ? `<span class="status-${esc(v)}">${esc(tEnum('status', v))}</span>` : ''),
+  item: (v) => esc(tEnum('item', v)), text: (v) => esc(v),
 };
 const NUMERIC = new Set(['kr', 'int']);
+let tableSeq = 0;
 
-// columns: [{key, label, type, link: (row) => href, html: (row) => string}]
-// opts: {exportUrl: '/api/…?…' (without format), empty: 'text', onSort}
+// columns: [{key, label, type, link: (row) => href, html: (row) => string, sort: (row) => value}]
+// opts: {exportUrl, caption, empty, pageSize, filter: true, tree: {id, parent}, pinned: (row) => bool,
+//        label: accessible name of the table, sort: {key, dir}}
 export function renderTable(el, columns, rows, opts = {}) {
-  let sortKey = null, dir = 1;
-  const draw = () => {
-    const data = rows.slice();
-    if (sortKey) {
-      const col = columns.find((c) => c.key === sortKey);
-      const num = NUMERIC.has(col.type);
-      data.sort((a, b) => {
-        const x = a[sortKey], y = b[sortKey];
-        if (num) return (Number(x) - Number(y)) * dir;
-        return String(x ?? '').localeCompare(String(y ?? ''), 'da') * dir;
-      });
+  const id = `tbl${++tableSeq}`;
+  let sortKey = opts.sort?.key || null, dir = opts.sort?.dir || 1, page = 0, query = '';
+  const pinned = opts.pinned ? rows.filter(opts.pinned) : [];
+  const body = opts.pinned ? rows.filter((r) => !opts.pinned(r)) : rows.slice();
+  const pageSize = opts.pageSize || 0;
+
+  const cellText = (r) => columns.map((c) => String(r[c.key] ?? '')).join(' ').toLowerCase();
+  const sortValue = (c, r) => (c.sort ? c.sort(r) : r[c.key]);
+  const compare = (a, b) => {
+    const col = columns.find((c) => c.key === sortKey);
+    const x = sortValue(col, a), y = sortValue(col, b);
+    if (x === null || x === undefined || x === '') return (y === null || y === undefined || y === '') ? 0 : 1;
+    if (y === null || y === undefined || y === '') return -1;
+    if (typeof x === 'number' && typeof y === 'number') return (x - y) * dir;
+    if (NUMERIC.has(col.type)) return (Number(x) - Number(y)) * dir;
+    return String(x).localeCompare(String(y), 'da', { numeric: true }) * dir;
+  };
+  // A hierarchy is sorted level by level: children stay under their parent.
+  const ordered = (list) => {
+    if (!sortKey) return list;
+    if (!opts.tree) return list.slice().sort(compare);
+    const ids = new Set(list.map((r) => r[opts.tree.id]));
+    const kids = new Map();
+    const top = [];
+    for (const r of list) {
+      const p = r[opts.tree.parent];
+      if (p !== null && p !== undefined && ids.has(p)) { if (!kids.has(p)) kids.set(p, []); kids.get(p).push(r); } else top.push(r);
     }
+    const out = [];
+    const walk = (level) => level.slice().sort(compare).forEach((r) => { out.push(r); walk(kids.get(r[opts.tree.id]) || []); });
+    walk(top);
+    return out;
+  };
+
+  const exp = opts.exportUrl ? exportButtons(opts.exportUrl) : '';
+  const filter = opts.filter ? `<label class="filter" for="${id}-q">${esc(t('table.filter'))} <input id="${id}-q" type="search" autocomplete="off"></label>` : '';
+  el.innerHTML = `<div class="toolbar">${opts.caption ? `<span class="muted caption">${esc(opts.caption)}</span>` : ''}${filter}<span class="spacer"></span>${exp}</div>
+    <div class="table-wrap" id="${id}-wrap"></div><div class="toolbar pager" id="${id}-pager"></div>`;
+  const wrap = el.querySelector(`#${id}-wrap`);
+  const pager = el.querySelector(`#${id}-pager`);
+
+  const cell = (c, r) => {
+    let v = c.html ? c.html(r) : (FORMATS[c.type || 'text'] || FORMATS.text)(r[c.key]);
+    if (c.link) { const href = c.link(r); if (href) v = `<a href="${esc(href)}">${v}</a>`; }
+    return `<td class="${NUMERIC.has(c.type) || c.num ? 'num' : ''}">${v}</td>`;
+  };
+  const draw = () => {
+    const focused = document.activeElement && wrap.contains(document.activeElement) ? document.activeElement.dataset.key : null;
+    const matching = query ? body.filter((r) => cellText(r).includes(query)) : body;
+    const all = ordered(matching);
+    const pages = pageSize ? Math.max(1, Math.ceil(all.length / pageSize)) : 1;
+    if (page >= pages) page = pages - 1;
+    const shown = pageSize ? all.slice(page * pageSize, (page + 1) * pageSize) : all;
     const head = columns.map((c) => {
-      const cls = [NUMERIC.has(c.type) ? 'num' : '', c.key === sortKey ? (dir > 0 ? 'sorted-asc' : 'sorted-desc') : ''];
-      return `<th data-key="${esc(c.key)}" class="${cls.join(' ')}">${esc(c.label)}</th>`;
+      const sorted = c.key === sortKey ? (dir > 0 ? 'ascending' : 'descending') : 'none';
+      const cls = NUMERIC.has(c.type) || c.num ? 'num' : '';
+      return `<th scope="col" class="${cls}" aria-sort="${sorted}"><button type="button" class="sort" data-key="${esc(c.key)}">${esc(c.label)}<span class="sort-ind" aria-hidden="true"></span></button></th>`;
     }).join('');
-    const body = data.map((r) => '<tr>' + columns.map((c) => {
-      let v = c.html ? c.html(r) : (FORMATS[c.type || 'text'] || FORMATS.text)(r[c.key]);
-      if (c.link) { const href = c.link(r); if (href) v = `<a href="${esc(href)}">${v}</a>`; }
-      return `<td class="${NUMERIC.has(c.type) ? 'num' : ''}">${v}</td>`;
-    }).join('') + '</tr>').join('');
-    const exp = opts.exportUrl ? exportButtons(opts.exportUrl) : '';
-    el.innerHTML = `<div class="toolbar">${opts.caption ? `<span class="muted">${esc(opts.caption)}</span>` : ''}<span class="spacer"></span>${exp}</div>` +
-      (rows.length ? `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`
-        : `<p class="muted">${esc(opts.empty || 'Ingen rækker.')}</p>`);
-    el.querySelectorAll('th').forEach((th) => th.addEventListener('click', () => {
-      const k = th.dataset.key;
+    const tr = (r) => {
+      const cls = [opts.pinned && opts.pinned(r) ? 'pinned' : '', opts.tree && r[opts.tree.parent] ? 'child' : ''].filter(Boolean).join(' ');
+      return `<tr${cls ? ` class="${cls}"` : ''}>${columns.map((c) => cell(c, r)).join('')}</tr>`;
+    };
+    wrap.innerHTML = rows.length
+      ? `<table${opts.label ? ` aria-label="${esc(opts.label)}"` : ''}><thead><tr>${head}</tr></thead><tbody>${shown.map(tr).join('')}${pinned.map(tr).join('')}</tbody></table>`
+      : `<p class="muted empty">${esc(opts.empty || t('table.empty'))}</p>`;
+    if (rows.length && query && !matching.length) wrap.insertAdjacentHTML('beforeend', `<p class="muted">${esc(t('table.no_match'))}</p>`);
+    pager.innerHTML = pageSize && all.length > pageSize
+      ? `<button type="button" data-page="-1" ${page === 0 ? 'disabled' : ''}>${esc(t('table.prev'))}</button>
+         <span class="muted" aria-live="polite">${esc(t('table.showing', { from: int(page * pageSize + 1), to: int(Math.min(all.length, (page + 1) * pageSize)), total: int(all.length) }))}</span>
+         <button type="button" data-page="1" ${page >= pages - 1 ? 'disabled' : ''}>${esc(t('table.next'))}</button>`
+      : '';
+    wrap.querySelectorAll('button.sort').forEach((b) => b.addEventListener('click', () => {
+      const k = b.dataset.key;
       if (sortKey === k) dir = -dir; else { sortKey = k; dir = 1; }
       draw();
     }));
+    if (focused) wrap.querySelector(`button.sort[data-key="${CSS.escape(focused)}"]`)?.focus();
   };
+  pager.addEventListener('click', (e) => {
+    const b = e.target.closest('button[data-page]');
+    if (!b) return;
+    page += Number(b.dataset.page);
+    draw();
+  });
+  const q = el.querySelector(`#${id}-q`);
+  if (q) q.addEventListener('input', () => { query = q.value.trim().toLowerCase(); page = 0; draw(); });
   draw();
 }
 
 export function exportButtons(url) {
   const sep = url.includes('?') ? '&' : '?';
-  return `<a class="button export-csv" href="${esc(url + sep + 'format=csv')}" download>Eksportér CSV</a>` +
-    `<a class="button export-xlsx" href="${esc(url + sep + 'format=xlsx')}" download>Eksportér XLSX</a>`;
+  return `<a class="button export-csv" href="${esc(url + sep + 'format=csv')}" download>${esc(t('table.export_csv'))}</a>` +
+    `<a class="button export-xlsx" href="${esc(url + sep + 'format=xlsx')}" download>${esc(t('table.export_xlsx'))}</a>`;
 }

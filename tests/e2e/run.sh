@@ -1,5 +1,5 @@
 #!/bin/sh
-# Browser test of `almen serve`: starts the server on a temporary SQLite
+# Unit tests of web/format.js (node --test format.test.mjs), then the browser test of `almen serve`: starts the server on a temporary SQLite
 # database with small demo data on a free port, runs e2e.mjs in Debian's
 # headless Chromium, stops the server. Screenshots go to $SHOT_DIR (default: a
 # new temporary directory, printed at the end).
@@ -11,6 +11,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 bin=${ALMEN_BIN:-$here/../../build/src/cli/almen}
 [ -x "$bin" ] || { echo "run.sh: almen binary not found at $bin (set ALMEN_BIN)" >&2; exit 1; }
 [ -d "$here/node_modules/playwright-core" ] || (cd "$here" && npm ci --no-audit --no-fund)
+# The UI's formats, Danish input parsing and error texts (Node's test runner, no browser).
+node --test "$here/format.test.mjs"
 work=$(mktemp -d /tmp/almen-e2e-XXXXXX)
 export SHOT_DIR=${SHOT_DIR:-$work/screenshots}
 mkdir -p "$SHOT_DIR"

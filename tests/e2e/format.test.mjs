@@ -1,0 +1,66 @@
+// Unit tests of the UI's Danish formats and input parsing (web/format.js, web/errors.js)
+// with Node's test runner; run by run.sh before the browser test.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { setCatalogue, t } from '../../web/i18n.js';
+import { kr, mioKr, pctText, pctPpm, quarterDa, dateDa, parseDateDa, parseAmountOre, parseDecimalDa, parseWholeNumber, decimalText, MINUS } from '../../web/format.js';
+import { errorText } from '../../web/errors.js';
+
+const catalogue = JSON.parse(fs.readFileSync(new URL('../../web/i18n/da.json', import.meta.url), 'utf8'));
+setCatalogue(catalogue);
+
+test('the catalogue is flat JSON of strings with matching placeholders', () => {
+  for (const [k, v] of Object.entries(catalogue)) {
+    assert.equal(typeof v, 'string', k);
+    assert.match(k, /^[a-z0-9_]+(\.[A-Za-z0-9_.\-]+)+$/, k);
+  }
+  assert.equal(t('upload.result_heading', { run: 12 }), 'Afregnet som kørsel 12');
+});
+
+test('amounts, percentages and quarters are Danish', () => {
+  assert.equal(kr(211172), '2.111,72 kr.');
+  assert.equal(kr(-5), `${MINUS}0,05 kr.`);
+  assert.equal(kr(100000000000001), '1.000.000.000.000,01 kr.');
+  assert.equal(mioKr(999470000000), '9.994,7 mio. kr.');
+  assert.equal(pctText('-99.70'), `${MINUS}99,70 %`);
+  assert.equal(pctText('0.00'), '0,00 %');
+  assert.equal(pctPpm(89338, 1), '8,9 %');
+  assert.equal(decimalText('1.000000'), '1,000000');
+  assert.equal(quarterDa('2025-Q1'), '1. kvt. 2025');
+  assert.equal(dateDa('2025-01-01'), '1. januar 2025');
+});
+
+test('dates typed the Danish way', () => {
+  for (const s of ['15.12.2026', '15-12-2026', '15/12/2026', '2026-12-15', ' 15.12.26 ']) assert.equal(parseDateDa(s), '2026-12-15', s);
+  assert.equal(parseDateDa('1.2.2026'), '2026-02-01');
+  assert.throws(() => parseDateDa('31.02.2026'), /findes ikke/);
+  assert.throws(() => parseDateDa('12/15/2026'), /findes ikke/);
+  assert.throws(() => parseDateDa('i morgen'), /er ikke en dato/);
+});
+
+test('amounts typed the Danish way, exactly in øre', () => {
+  assert.equal(parseAmountOre('1.234,50'), 123450);
+  assert.equal(parseAmountOre('1234,5'), 123450);
+  assert.equal(parseAmountOre('1 234'), 123400);
+  assert.equal(parseAmountOre('10.000.000 kr.'), 1000000000);
+  assert.equal(parseAmountOre(`${MINUS}5,25`), -525);
+  assert.equal(parseAmountOre('0,07'), 7);
+  assert.throws(() => parseAmountOre('1234.50'), /er ikke et beløb/);
+  assert.throws(() => parseAmountOre('1,234'), /to decimaler/);
+  assert.throws(() => parseAmountOre('12,3,4'), /er ikke et beløb/);
+  assert.equal(parseDecimalDa('1.234,5'), '1234,5');
+  assert.equal(parseDecimalDa('-20'), '-20');
+  assert.equal(parseWholeNumber('1.000'), 1000);
+  assert.throws(() => parseWholeNumber('2,5'), /helt tal/);
+});
+
+test('server errors in Danish, with the server\'s message as the fallback', () => {
+  assert.equal(errorText(401, { message: 'wrong user name or password' }), 'Forkert brugernavn eller adgangskode.');
+  assert.equal(errorText(403, { message: "role 'plo' may not see this" }), 'Din rolle har ikke adgang til disse data.');
+  assert.match(errorText(400, { message: 'claims.csv:3:5 (code): unknown code 9999: not in the agreement\'s fee table' }),
+    /^Fejl i claims.csv, linje 3, kolonne 5 \(code\): ydelse 9999 findes ikke/);
+  assert.match(errorText(409, { message: 'the grant of 5.000,00 kr. exceeds the remaining pool of 1.000,00 kr.; nothing was granted' }), /puljens rest på 1.000,00 kr./);
+  assert.equal(errorText(400, { key: 'error.pool.score' }), 'Scoren skal være mellem 1 og 5.');
+  assert.equal(errorText(400, { message: 'something new' }), 'Serveren afviste: something new');
+});

@@ -1,0 +1,76 @@
+// The pages, who may open them, their titles and the menu. `allow` mirrors the
+// API's roles (src/server: Allowed(), the case and economy routes), so a page is
+// never opened, and no request sent, for a role the API would refuse.
+import { t, tEnum } from './i18n.js';
+import { pageOverview } from './pages/overview.js';
+import { pageClinics, pageStatement } from './pages/clinics.js';
+import { pageLines } from './pages/lines.js';
+import { pageRejections } from './pages/rejections.js';
+import { pageRuns } from './pages/runs.js';
+import { pageRerun } from './pages/reruns.js';
+import { pageAgreement } from './pages/agreement.js';
+import { pageEconomy } from './pages/economy.js';
+import { pageBotilbud } from './pages/botilbud.js';
+import { pageBostedCoverage } from './pages/bosted.js';
+import { pageBostedReport } from './pages/bosted-report.js';
+import { pageAudit } from './pages/audit.js';
+import { pagePool, pageApplication } from './pages/pool.js';
+import { pageSanctions } from './pages/sanctions.js';
+import { pageSharing } from './pages/sharing.js';
+
+const POOL_ROLES = ['pool_secretariat', 'pool_committee', 'pool_board'];
+const role = (...roles) => (me) => roles.includes(me.role);
+const perm = (p) => (me) => Boolean(me.permissions && me.permissions[p]);
+
+// What each role may see of Økonomi (the routes in src/server/routes_economy.cc).
+export const economyAccess = (me) => ({
+  ramme: ['rltn', 'plo', 'region'].includes(me.role),
+  rammeStatement: Boolean(me.permissions && me.permissions.ramme),
+  expenses: ['rltn', 'plo', 'region'].includes(me.role),
+  quality: ['rltn', 'plo', 'region'].includes(me.role),
+  ceilings: ['rltn', 'plo', 'region', 'clinic'].includes(me.role),
+});
+
+export const ROUTES = {
+  '#/login': { public: true, title: 'title.login' },
+  '#/oversigt': { page: pageOverview, title: 'title.overview', nav: 'nav.overview', allow: perm('clinic_data') },
+  '#/klinikker': { page: pageClinics, title: 'title.clinics', nav: 'nav.clinics', allow: perm('clinic_data') },
+  '#/opgoerelse': { page: pageStatement, title: 'title.statement', allow: perm('clinic_data') },
+  '#/linjer': { page: pageLines, title: 'title.lines', allow: perm('lines') },
+  '#/afvisninger': { page: pageRejections, title: 'title.rejections', nav: 'nav.rejections', allow: perm('clinic_data') },
+  '#/koersler': { page: pageRuns, title: 'title.runs', nav: 'nav.runs', allow: perm('clinic_data') },
+  '#/genberegning': { page: pageRerun, title: 'title.rerun', allow: perm('clinic_data') },
+  '#/botilbud': { page: pageBotilbud, title: 'title.botilbud', nav: 'nav.botilbud', allow: perm('botilbud') },
+  '#/bostedslaeger': { page: pageBostedCoverage, title: 'title.bosted', nav: 'nav.bosted', allow: perm('botilbud') },
+  '#/bostedsrapport': { page: pageBostedReport, title: 'title.bosted_report', allow: perm('botilbud') },
+  '#/pulje': { page: pagePool, title: 'title.pool', nav: 'nav.pool', allow: role('rltn', 'plo', 'region', ...POOL_ROLES) },
+  '#/ansoegning': { page: pageApplication, title: 'title.application', allow: role('rltn', 'plo', 'region', ...POOL_ROLES) },
+  '#/sanktioner': { page: pageSanctions, title: 'title.sanctions', nav: 'nav.sanctions', allow: role('rltn', 'plo', 'region', 'clinic') },
+  '#/deling': { page: pageSharing, title: 'title.sharing', nav: 'nav.sharing', allow: role('rltn', 'plo', 'clinic', 'pool_secretariat') },
+  '#/overenskomst': { page: pageAgreement, title: 'title.agreement', nav: 'nav.agreement', allow: () => true },
+  '#/oekonomi': { page: pageEconomy, title: 'title.economy', nav: 'nav.economy', allow: () => true },
+  '#/revision': { page: pageAudit, title: 'title.audit', nav: 'nav.audit', allow: perm('audit') },
+};
+
+export function allowed(r, me) {
+  return Boolean(me) && (!r.allow || r.allow(me));
+}
+
+export function navItems(me) {
+  return Object.entries(ROUTES).filter(([, r]) => r.nav && allowed(r, me)).map(([h, r]) => [h, r.nav]);
+}
+
+// Where a role starts: its own main task.
+export function landing(me) {
+  if (!me) return '#/login';
+  if (POOL_ROLES.includes(me.role)) return '#/pulje';
+  if (me.permissions.clinic_data) return '#/oversigt';
+  if (me.permissions.botilbud) return '#/bostedslaeger';
+  return '#/overenskomst';
+}
+
+export function roleName(me) {
+  return tEnum('role', me.role);
+}
+
+export { t };
