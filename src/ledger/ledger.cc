@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -55,7 +56,19 @@ StatusOr<LedgerRunResult> SettleIntoLedger(Storage& db, const Agreement& agreeme
                                            const RegisterReaders& readers, const LedgerRunRequest& rq,
                                            const std::atomic<bool>* cancel,
                                            const std::function<void(const std::string&, double)>& progress) {
+  // ALMEN_TIMING=1: the wall time of each stage on stderr (docs/performance.md).
+  const bool timing = std::getenv("ALMEN_TIMING") != nullptr;
+  auto stage_start = std::chrono::steady_clock::now();
+  std::string current;
   auto report = [&](const std::string& stage, double f) {
+    if (timing && stage != current) {
+      const auto now = std::chrono::steady_clock::now();
+      if (!current.empty())
+        std::fprintf(stderr, "timing: ledger %-16s %8.3f s\n", current.c_str(),
+                     std::chrono::duration<double>(now - stage_start).count());
+      current = stage;
+      stage_start = now;
+    }
     if (progress) progress(stage, f);
   };
   auto cancelled = [&]() -> Status {
@@ -160,6 +173,7 @@ StatusOr<LedgerRunResult> SettleIntoLedger(Storage& db, const Agreement& agreeme
   int64_t posted = 0;
   for (const Posting& p : postings) posted += p.amount_ore;
 
+  report("monthly items", 0.0);
   ALMEN_ASSIGN_OR_RETURN(auto period, t.Period());
   if (period) {
     ALMEN_ASSIGN_OR_RETURN(auto listed, t.Listed(period->first, period->second));
@@ -223,6 +237,7 @@ StatusOr<LedgerRunResult> SettleIntoLedger(Storage& db, const Agreement& agreeme
   ALMEN_RETURN_IF_ERROR(cancelled());
   report("commit", 1.0);
   ALMEN_RETURN_IF_ERROR(c.Commit());
+  report("done", 1.0);
 
   result.lines = li.lines;
   result.accepted = li.accepted;

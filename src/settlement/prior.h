@@ -4,7 +4,8 @@
 //
 // The engine asks a PriorState (implemented over the database by the ledger,
 // storage/ledger_store.h) for:
-//  - the claim keys of earlier runs, one provider at a time (duplicates);
+//  - which of this file's claim keys earlier runs hold, one provider at a
+//    time (duplicates);
 //  - which (provider, date)s of this file already had lines (late bills,
 //    contacts split over files);
 //  - the stored event lines of given patients and on given (provider, date)s;
@@ -63,8 +64,8 @@ struct ContactRef {
 class PriorState {
  public:
   virtual ~PriorState() = default;
-  // Calls `fn` with the claim key of every stored line of `provider`.
-  virtual Status ForEachClaimKey(int provider, const std::function<void(const Key128&)>& fn) = 0;
+  // Which of `keys` (claim keys of `provider` in this file) stored lines hold.
+  virtual StatusOr<std::vector<Key128>> KnownClaims(int provider, const std::vector<Key128>& keys) = 0;
   // Of `days`, those with stored lines.
   virtual StatusOr<ProviderDays> SeenDays(const ProviderDays& days) = 0;
   // The stored events of `patients` and those on `days`, each once.

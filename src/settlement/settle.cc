@@ -211,19 +211,18 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
       c.days.clear();
     }
     // Duplicates of stored claims, one provider at a time.
-    absl::flat_hash_set<int> providers;
+    absl::flat_hash_map<int, std::vector<Key128>> by_provider;
     for (const auto& c : p1)
-      for (const auto& [p, keys] : c.claims.sets()) providers.insert(p);
-    for (int p : providers)
-      ALMEN_RETURN_IF_ERROR(prior->ForEachClaimKey(p, [&](const Key128& k) {
-        for (const auto& c : p1)
-          if (c.claims.Contains(p, k)) {
-            prior_dups.insert(k);
-            return;
-          }
-      }));
+      for (const auto& [p, keys] : c.claims.sets()) by_provider[p].insert(by_provider[p].end(), keys.begin(), keys.end());
+    for (auto& [p, keys] : by_provider) {
+      ALMEN_ASSIGN_OR_RETURN(auto known, prior->KnownClaims(p, keys));
+      prior_dups.insert(known.begin(), known.end());
+      keys.clear();
+      keys.shrink_to_fit();
+    }
     for (Event& e : events)
       if (!e.rejected && prior_dups.contains(e.claim_key)) e.rejected = true;
+    timer.Mark("prior: duplicates");
     ALMEN_ASSIGN_OR_RETURN(seen, prior->SeenDays(days));
     auto on_seen_day = [&](int provider, Date d) {
       auto it = seen.find(provider);
@@ -238,6 +237,7 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
         if (!e.rejected && seen_patients.insert({e.patient.hi, e.patient.lo}).second) patients.push_back(e.patient);
     }
     ALMEN_ASSIGN_OR_RETURN(prior_events, prior->Events(patients, seen));
+    timer.Mark("prior: events");
     // Stored lines of the contacts of new events on shared days: their
     // triggers count for the new events.
     std::vector<ContactRef> refs;
@@ -247,6 +247,7 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
     if (!refs.empty()) {
       ALMEN_ASSIGN_OR_RETURN(prior_lines, prior->ContactLines(refs));
     }
+    timer.Mark("prior: contact lines");
     for (const PriorLine& l : prior_lines)
       if (Paid(l.status)) facts[l.contact] |= TriggerFacts(agreement, rules, l.code, l.date);
     for (size_t i = 0; i < prior_events.size(); ++i) {

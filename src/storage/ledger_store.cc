@@ -10,6 +10,7 @@
 #include "agreement/agreement.h"
 #include "common/csv.h"
 #include "common/file.h"
+#include "storage/claim_keys.h"
 #include "storage/line_blocks.h"
 #include "storage/lines_store.h"
 #include "storage/storage.h"
@@ -71,15 +72,50 @@ class SqlPrior final : public PriorState {
  public:
   explicit SqlPrior(SqlConnection& c) : c_(c) {}
 
-  Status ForEachClaimKey(int provider, const std::function<void(const Key128&)>& fn) override {
+  StatusOr<std::vector<Key128>> KnownClaims(int provider, const std::vector<Key128>& keys) override {
+    std::vector<Key128> known;
+    if (keys.empty()) return known;
     const std::string p = ProviderText(provider);
-    ALMEN_ASSIGN_OR_RETURN(auto blocks, c_.Query("SELECT data FROM line_blocks WHERE provider = $1", {p}));
-    for (const auto& b : blocks)
-      ALMEN_RETURN_IF_ERROR(
-          DecodeLineBlockBase64(b.Str(0), [&](const BlockLine& l) { fn(ClaimKey(provider, l.claim_id)); }));
-    ALMEN_ASSIGN_OR_RETURN(auto flagged, c_.Query("SELECT claim_id FROM flagged_lines WHERE provider = $1", {p}));
-    for (const auto& r : flagged) fn(ClaimKey(provider, r.Str(0)));
-    return Status::Ok();
+    // 1. The stored fingerprints of the provider, one segment per run (claim_keys.h).
+    ALMEN_ASSIGN_OR_RETURN(auto segments, c_.Query("SELECT run_id, data FROM claim_keys WHERE provider = $1", {p}));
+    std::map<int64_t, absl::flat_hash_set<Key128>> maybe;  // run -> keys whose fingerprint it holds
+    std::vector<std::pair<uint32_t, size_t>> mine;          // (fingerprint, index in keys), sorted
+    mine.reserve(keys.size());
+    for (size_t i = 0; i < keys.size(); ++i) mine.push_back({ClaimFingerprint(keys[i].hi), i});
+    std::sort(mine.begin(), mine.end());
+    std::vector<uint32_t> fps;
+    for (const auto& seg : segments) {
+      fps.clear();
+      ALMEN_RETURN_IF_ERROR(DecodeClaimKeySegment(seg.Str(1), &fps));
+      // Both sorted: one walk.
+      size_t i = 0, j = 0;
+      while (i < mine.size() && j < fps.size()) {
+        if (mine[i].first < fps[j]) ++i;
+        else if (fps[j] < mine[i].first) ++j;
+        else maybe[seg.Int(0)].insert(keys[mine[i++].second]);
+      }
+    }
+    // 2. Only such a run's lines of the provider are read, to compare the claim ids.
+    for (auto& [run_id, candidates] : maybe) {
+      auto check = [&](std::string_view claim_id) {
+        const Key128 k = ClaimKey(provider, claim_id);
+        if (candidates.erase(k)) known.push_back(k);
+      };
+      ALMEN_ASSIGN_OR_RETURN(auto flagged, c_.Query("SELECT claim_id FROM flagged_lines WHERE provider = $1 AND "
+                                                    "run_id = $2",
+                                                    {p, run_id}));
+      for (const auto& r : flagged) check(r.Str(0));
+      if (candidates.empty()) continue;
+      ALMEN_ASSIGN_OR_RETURN(auto blocks, c_.Query("SELECT data FROM line_blocks WHERE provider = $1 AND run_id = $2",
+                                                   {p, run_id}));
+      for (const auto& blk : blocks) {
+        ALMEN_RETURN_IF_ERROR(DecodeLineBlockBase64(blk.Str(0), [&](const BlockLine& l) { check(l.claim_id); }));
+        if (candidates.empty()) break;
+      }
+    }
+    std::sort(known.begin(), known.end());
+    known.erase(std::unique(known.begin(), known.end()), known.end());
+    return known;
   }
 
   StatusOr<ProviderDays> SeenDays(const ProviderDays& days) override {
@@ -359,13 +395,26 @@ Status LedgerTables::Post(const std::vector<Posting>& postings, const std::strin
     v.count += p.count;
     v.amount_ore += p.amount_ore;
   }
-  for (const auto& [k, v] : delta)
-    ALMEN_RETURN_IF_ERROR(c_.Exec(
-        "INSERT INTO ledger_balances (provider, month, item, code, count, amount_ore) VALUES ($1,$2,$3,$4,$5,$6) "
-        "ON CONFLICT (provider, month, item, code) DO UPDATE SET count = ledger_balances.count + excluded.count, "
-        "amount_ore = ledger_balances.amount_ore + excluded.amount_ore",
-        {ProviderText(k.provider), Month{k.month}.ToString(), k.item, k.code, v.count, v.amount_ore}));
-  return Status::Ok();
+  // Added to the balances in one statement (a temporary table of the deltas).
+  ALMEN_RETURN_IF_ERROR(c_.ExecScript("CREATE TEMP TABLE balances_in (provider TEXT, month TEXT, item TEXT, code TEXT, "
+                                      "count BIGINT, amount_ore BIGINT)"));
+  auto it = delta.begin();
+  Status st = c_.BulkInsert("balances_in", {"provider", "month", "item", "code", "count", "amount_ore"},
+                            [&](SqlParams& row) -> StatusOr<bool> {
+                              if (it == delta.end()) return false;
+                              row = {ProviderText(it->first.provider), Month{it->first.month}.ToString(),
+                                     it->first.item, it->first.code, it->second.count, it->second.amount_ore};
+                              ++it;
+                              return true;
+                            });
+  if (st.ok())
+    st = c_.Exec("INSERT INTO ledger_balances (provider, month, item, code, count, amount_ore) SELECT provider, month, "
+                 "item, code, count, amount_ore FROM balances_in WHERE true ON CONFLICT (provider, month, item, code) "
+                 "DO UPDATE SET count = ledger_balances.count + excluded.count, amount_ore = ledger_balances.amount_ore "
+                 "+ excluded.amount_ore");
+  Status drop = c_.ExecScript("DROP TABLE balances_in");
+  ALMEN_RETURN_IF_ERROR(st);
+  return drop;
 }
 
 Status LedgerTables::StoreNewEvents(int64_t run_id, const std::vector<NewEvent>& events) {
@@ -488,11 +537,21 @@ Status LedgerTables::AddDays(const ProviderDays& days) {
       Date date = Date::FromDays(d);
       bits[{provider, Month::Of(date).serial}] |= uint64_t{1} << date.day();
     }
-  for (const auto& [key, b] : bits)
-    ALMEN_RETURN_IF_ERROR(c_.Exec("INSERT INTO ledger_days (provider, month, days) VALUES ($1,$2,$3) ON CONFLICT "
-                                  "(provider, month) DO UPDATE SET days = ledger_days.days | excluded.days",
-                                  {ProviderText(key.first), Month{key.second}.ToString(), static_cast<int64_t>(b)}));
-  return Status::Ok();
+  if (bits.empty()) return Status::Ok();
+  ALMEN_RETURN_IF_ERROR(c_.ExecScript("CREATE TEMP TABLE days_in (provider TEXT, month TEXT, days BIGINT)"));
+  auto it = bits.begin();
+  Status st = c_.BulkInsert("days_in", {"provider", "month", "days"}, [&](SqlParams& row) -> StatusOr<bool> {
+    if (it == bits.end()) return false;
+    row = {ProviderText(it->first.first), Month{it->first.second}.ToString(), static_cast<int64_t>(it->second)};
+    ++it;
+    return true;
+  });
+  if (st.ok())
+    st = c_.Exec("INSERT INTO ledger_days (provider, month, days) SELECT provider, month, days FROM days_in WHERE true "
+                 "ON CONFLICT (provider, month) DO UPDATE SET days = ledger_days.days | excluded.days");
+  Status drop = c_.ExecScript("DROP TABLE days_in");
+  ALMEN_RETURN_IF_ERROR(st);
+  return drop;
 }
 
 StatusOr<std::vector<Posting>> LedgerTables::RunPostings(int64_t run_id) {
@@ -751,6 +810,27 @@ StatusOr<int64_t> LedgerTables::MergeBostedFile(const std::string& kind, const s
     return InvalidInput("unknown register file kind '" + kind + "'");
   }
   return rows;
+}
+
+Status BuildClaimKeySegments(SqlConnection& c) {
+  std::map<std::pair<int64_t, std::string>, std::vector<uint32_t>> segs;
+  ALMEN_ASSIGN_OR_RETURN(auto blocks, c.Query("SELECT run_id, provider, data FROM line_blocks"));
+  for (const auto& b : blocks) {
+    auto& v = segs[{b.Int(0), b.Str(1)}];
+    const int provider = std::atoi(b.Str(1).c_str());
+    ALMEN_RETURN_IF_ERROR(DecodeLineBlockBase64(
+        b.Str(2), [&](const BlockLine& l) { v.push_back(ClaimFingerprint(ClaimKey(provider, l.claim_id).hi)); }));
+  }
+  ALMEN_ASSIGN_OR_RETURN(auto flagged, c.Query("SELECT run_id, provider, claim_id FROM flagged_lines"));
+  for (const auto& r : flagged)
+    segs[{r.Int(0), r.Str(1)}].push_back(
+        ClaimFingerprint(ClaimKey(std::atoi(r.Str(1).c_str()), r.Str(2)).hi));
+  for (auto& [key, v] : segs) {
+    std::sort(v.begin(), v.end());
+    ALMEN_RETURN_IF_ERROR(c.Exec("INSERT INTO claim_keys (run_id, provider, keys, data) VALUES ($1,$2,$3,$4)",
+                                 {key.first, key.second, static_cast<int64_t>(v.size()), EncodeClaimKeySegment(v)}));
+  }
+  return Status::Ok();
 }
 
 Status LedgerTables::RecordRegisterChange(int64_t run_id, const std::string& reg, int64_t changed,

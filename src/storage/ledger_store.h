@@ -65,6 +65,10 @@ struct ListingRow {
   char sex = 'F';
 };
 
+// The C++ part of migration 0008: claim-key segments for the runs stored
+// before it (claim_keys.h). REQUIRES: inside the migration's transaction.
+Status BuildClaimKeySegments(SqlConnection& c);
+
 class LedgerTables {
  public:
   explicit LedgerTables(SqlConnection& c) : c_(c) {}

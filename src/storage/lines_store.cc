@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <cstdio>
 #include <cstring>
 #include <charconv>
@@ -19,6 +20,8 @@
 
 #include "common/csv.h"
 #include "common/file.h"
+#include "settlement/types.h"
+#include "storage/claim_keys.h"
 #include "storage/line_blocks.h"
 #include "storage/storage.h"
 #include "storage/table_util.h"
@@ -98,6 +101,14 @@ class LineWriter {
 
   // REQUIRES: seq increasing within each (provider, month).
   Status Add(const LineRef& l) {
+    if (!legacy_) {
+      if (l.provider != key_provider_) {
+        key_provider_.assign(l.provider);
+        key_provider_int_ = std::atoi(key_provider_.c_str());
+        keys_now_ = &keys_[key_provider_];
+      }
+      keys_now_->push_back(ClaimFingerprint(ClaimKey(key_provider_int_, l.claim_id).hi));
+    }
     if (l.status != "accepted") {
       flagged_.push_back(FlaggedRow{l.seq, std::string(l.claim_id), std::string(l.provider),
                                     std::string(l.service_date), std::string(l.code), std::string(l.status),
@@ -171,6 +182,23 @@ class LineWriter {
       if (legacy_) row.resize(12);
       return true;
     }));
+    // The claim-key segments of the run (claim_keys.h), one per provider
+    // (none in migration 0006, which predates them: 0008 builds them).
+    auto seg = keys_.begin();
+    if (!keys_.empty())
+      ALMEN_RETURN_IF_ERROR(c_.BulkInsert("claim_keys", {"run_id", "provider", "keys", "data"},
+                                        [&](SqlParams& row) -> StatusOr<bool> {
+                                          if (seg == keys_.end()) return false;
+                                          std::vector<uint32_t>& k = seg->second;
+                                          std::sort(k.begin(), k.end());
+                                          row = {run_id_, seg->first, static_cast<int64_t>(k.size()),
+                                                 EncodeClaimKeySegment(k)};
+                                          ++seg;
+                                          return true;
+                                        }));
+    keys_.clear();
+    keys_now_ = nullptr;
+    key_provider_.clear();
     groups_.clear();
     by_key_.clear();
     last_ = nullptr;
@@ -186,6 +214,10 @@ class LineWriter {
   SqlConnection& c_;
   int64_t run_id_;
   bool legacy_;
+  std::map<std::string, std::vector<uint32_t>> keys_;  // provider -> claim-key fingerprints
+  std::vector<uint32_t>* keys_now_ = nullptr;
+  std::string key_provider_;
+  int key_provider_int_ = 0;
   std::vector<std::unique_ptr<Group>> groups_;
   absl::flat_hash_map<std::string, Group*, SvHash, SvEq> by_key_;
   Group* last_ = nullptr;

@@ -14,6 +14,7 @@
 #include "common/crypto.h"
 #include "common/csv.h"
 #include "common/file.h"
+#include "storage/ledger_store.h"
 #include "storage/lines_store.h"
 #include "storage/table_util.h"
 
@@ -137,6 +138,8 @@ Status Storage::Migrate() {
     Status s = c->ExecScript(m.second);
     // 0006 has a C++ part: the old `lines` rows become line blocks (lines_store.h).
     if (s.ok() && m.first.starts_with("0006_line_blocks")) s = storage_internal::ConvertLegacyLines(*c);
+    // 0008 too: claim-key segments of the runs stored before (ledger_store.h).
+    if (s.ok() && m.first.starts_with("0008_ledger")) s = BuildClaimKeySegments(*c);
     if (s.ok())
       s = c->Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
                   {version, m.first, UtcNow()});

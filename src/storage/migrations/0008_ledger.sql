@@ -109,6 +109,18 @@ ALTER TABLE flagged_lines ADD COLUMN contact TEXT NOT NULL DEFAULT '';
 ALTER TABLE flagged_lines ADD COLUMN price_ore BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE flagged_lines ADD COLUMN quantity BIGINT NOT NULL DEFAULT 1;
 
+-- Claim keys per run and provider, for the duplicate check of later runs:
+-- the sorted 32-bit fingerprints of the claim keys (settlement/types.h) as
+-- varint deltas, zstd, base64 (storage/claim_keys.h). A fingerprint seen
+-- before is checked against the stored claim ids themselves.
+CREATE TABLE claim_keys (
+  run_id BIGINT NOT NULL,
+  provider TEXT NOT NULL,
+  keys BIGINT NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (provider, run_id)
+);
+
 -- Which days of a month have stored lines of a provider (bit d = day d).
 CREATE TABLE ledger_days (
   provider TEXT NOT NULL,
