@@ -33,6 +33,7 @@
 #include "server/routes_bosted.h"
 #include "server/routes_cases.h"
 #include "server/routes_economy.h"
+#include "server/routes_ledger.h"
 #include "storage/reruns.h"
 #include "storage/storage.h"
 
@@ -979,6 +980,7 @@ void App::Impl::Routes() {
   RegisterCaseRoutes(routes);     // issue 7: pool, sanctions, sharing (routes_cases.cc)
   RegisterBostedRoutes(routes);   // issue 6: bostedslæger (routes_bosted.cc)
   RegisterEconomyRoutes(routes);  // issue 5: ramme from stored settlements, ceilings, quality (routes_economy.cc)
+  RegisterLedgerRoutes(routes);   // issue 11: postings, corrections, closings, payment lists (routes_ledger.cc)
   // -- static UI and the OpenAPI document
   http.Get("/api/openapi.json", [](const httplib::Request&, httplib::Response& res) {
     for (const auto& [name, content] : WebFiles())

@@ -333,7 +333,64 @@ bool Matches(const LineFilter& f, const BlockLine& l) {
 
 }  // namespace
 
+namespace {
+
+// A page of lines as their latest correction has them (line_corrections,
+// docs/ledger.md): status, amount, rule, reason and paragraph; the column
+// `corrected_by_run` names the run that changed the line (null: unchanged).
+Status OverlayCorrections(SqlConnection& c, Table* t) {
+  t->columns.push_back("corrected_by_run");
+  if (t->rows.empty()) {
+    return Status::Ok();
+  }
+  // Each (run, seq) pair of the page with OR (a row-value IN is not portable).
+  SqlParams p;
+  std::string where;
+  for (const auto& r : t->rows) {
+    const std::string run = Param(p, r[0].get<int64_t>()), seq = Param(p, r[1].get<int64_t>());
+    where += (where.empty() ? "(" : " OR (") + std::string("line_run_id = ") + run + " AND line_seq = " + seq + ")";
+  }
+  std::map<std::pair<int64_t, int64_t>, SqlRow> latest;
+  if (t->rows.size() <= 1000) {
+    ALMEN_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT line_run_id, line_seq, status, amount_ore, rule, reason, paragraph, "
+                                              "run_id FROM line_corrections WHERE " + where + " ORDER BY id",
+                                              p));
+    for (auto& r : rows) latest[{r.Int(0), r.Int(1)}] = std::move(r);
+  } else {
+    ALMEN_ASSIGN_OR_RETURN(auto any, c.Query("SELECT 1 FROM line_corrections LIMIT 1"));
+    if (!any.empty()) {
+      ALMEN_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT line_run_id, line_seq, status, amount_ore, rule, reason, "
+                                                "paragraph, run_id FROM line_corrections ORDER BY id"));
+      for (auto& r : rows) latest[{r.Int(0), r.Int(1)}] = std::move(r);
+    }
+  }
+  for (auto& row : t->rows) {
+    auto it = latest.find({row[0].get<int64_t>(), row[1].get<int64_t>()});
+    if (it == latest.end()) {
+      row.push_back(nullptr);
+      continue;
+    }
+    const SqlRow& r = it->second;
+    row[6] = r.Str(2);
+    row[7] = r.Int(3);
+    row[8] = r.Str(4);
+    row[9] = r.Str(5);
+    row[10] = r.Str(6);
+    row.push_back(r.Int(7));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 StatusOr<Table> Storage::Lines(const Scope& scope, const LineFilter& f) {
+  ALMEN_ASSIGN_OR_RETURN(Table t, LinesAsStored(scope, f));
+  auto c = pool_->Borrow();
+  ALMEN_RETURN_IF_ERROR(OverlayCorrections(*c, &t));
+  return t;
+}
+
+StatusOr<Table> Storage::LinesAsStored(const Scope& scope, const LineFilter& f) {
   auto c = pool_->Borrow();
   const int64_t limit = std::clamp<int64_t>(f.limit, 1, 100000);
   int64_t offset = std::max<int64_t>(f.offset, 0);

@@ -99,6 +99,8 @@ class Storage {
   StatusOr<Table> Runs(const Scope& scope);
   StatusOr<nlohmann::json> Run(int64_t id, const Scope& scope);
   StatusOr<Table> Statements(const Scope& scope, const std::string& provider, const std::string& month);
+  // Lines as they are now: a line a later run corrected shows its latest
+  // correction (column corrected_by_run); filters apply to the stored line.
   StatusOr<Table> Lines(const Scope& scope, const LineFilter& filter);
   // Calls `fn` for every stored line of run `run_id`, in no particular order;
   // stops at the first error `fn` returns. Unscoped: for re-runs and tools.
@@ -129,6 +131,7 @@ class Storage {
   ConnectionPool& pool() { return *pool_; }
 
  private:
+  StatusOr<Table> LinesAsStored(const Scope& scope, const LineFilter& filter);
   Status Migrate();
   std::unique_ptr<ConnectionPool> pool_;
 };
