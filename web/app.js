@@ -265,11 +265,15 @@ const AGREEMENT_TABS = {
   rules: ['Regler', [{ key: 'rule_id', label: 'Regel' }, { key: 'kind', label: 'Art' },
     { key: 'params', label: 'Parametre', html: (r) => esc(Object.entries(r.params || {}).map(([k, v]) => `${k}=${v}`).join(', ')) },
     { key: 'reason_da', label: 'Begrundelse' }]],
+  provisions: ['Betingelser', [{ key: 'id', label: 'Bestemmelse' },
+    { key: 'status', label: 'Kontrol', html: (r) => ({ not_checkable: '<span class="badge illustrative">kan ikke kontrolleres ud fra regninger</span>', rule: 'regel', fee_table: 'honorartabellen', data: 'beregning' }[r.status] || esc(r.status)) },
+    { key: 'checked_by', label: 'Kontrolleres af' }, { key: 'text_da', label: 'Tekst' }]],
+  offset_overlay: ['Modregning (rækker)', [{ key: 'table', label: 'Tabel' }, { key: 'name', label: 'Navn' }, { key: 'value', label: 'Værdi' }, { key: 'note', label: 'Note' }]],
 };
 const PROVENANCE = [
   { key: 'valid_from', label: 'Gyldig fra', type: 'date' }, { key: 'valid_to', label: 'Gyldig til', type: 'date' },
   { key: 'paragraph', label: 'Paragraf' },
-  { key: 'source', label: 'Kilde', html: (r) => (r.source === 'illustrative' ? '<span class="badge illustrative" title="Illustrativ værdi: erstattes når den officielle tabel indlæses">illustrativ</span>' : `<span class="badge seed">${esc(r.source === 'seed' ? 'aftaleteksten' : r.source)}</span>`) },
+  { key: 'source', label: 'Kilde', html: (r) => (r.source === 'illustrative' ? '<span class="badge illustrative" title="Illustrativ værdi: erstattes når den officielle tabel indlæses">illustrativ</span>' : `<span class="badge seed">${esc(r.source === 'seed' ? 'aftaleteksten' : String(r.source || '').startsWith('ramme_statement:') ? 'rammeopgørelsen ' + r.source.slice(16) : r.source)}</span>`) },
 ];
 
 async function pageAgreement() {
