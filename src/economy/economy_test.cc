@@ -172,9 +172,9 @@ TEST(EconomyTable, ParseMioKrIsExact) {
 // Expenses (category day) whose 52-week normalised total is exactly `target`,
 // spread over five regions and four quarters.
 std::vector<ExpenseRow> Spend(int year, int64_t target) {
-  const int64_t days = Date::FromYmd(year + 1, 1, 1).days() - Date::FromYmd(year, 1, 1).days();
-  int64_t actual = static_cast<int64_t>(static_cast<Int128>(target) * days / 364);
-  auto norm = [&](int64_t a) { return RoundDiv(static_cast<Int128>(a) * 364, days); };
+  const SpendNormalisation n = *SpendNormalisationOf(Builtin(), year, "");
+  int64_t actual = static_cast<int64_t>(static_cast<Int128>(target) * n.denominator / n.numerator);
+  auto norm = [&](int64_t a) { return n.Apply(Money::FromOre(a)).ore(); };
   while (norm(actual) < target) ++actual;
   while (norm(actual) > target) --actual;
   EXPECT_EQ(norm(actual), target);
@@ -258,11 +258,12 @@ TEST(Ramme, ExactlyPointSixIsNotBeyondTolerance) {
     EXPECT_EQ(j["offset_rule"], "within_tolerance") << basis;
     EXPECT_EQ(j["offset_ore"], 0) << basis;
   }
-  // One øre more is beyond: excess basis repays 1 øre, full basis everything.
+  // One øre more is beyond: full basis (the default) repays everything, excess basis 1 øre.
   RammeInput in = Input2025(tol + 1);
-  EXPECT_EQ(Ramme(in)["offset_ore"], 1);
-  in.offset_basis = "full_overrun";
   EXPECT_EQ(Ramme(in)["offset_ore"], tol + 1);
+  EXPECT_EQ(Ramme(in)["offset_basis"], "full_overrun");
+  in.offset_basis = "excess_over_tolerance";
+  EXPECT_EQ(Ramme(in)["offset_ore"], 1);
   // Exactly 0,6 % after a previous 0,6 % is the second year: offset in full.
   RammeInput second = Input2025(tol);
   second.previous_overrun_pct = "0,6";
@@ -274,7 +275,7 @@ TEST(Ramme, ExactlyPointSixIsNotBeyondTolerance) {
   EXPECT_EQ(Ramme(full, flipped)["offset_ore"], tol);
 }
 
-TEST(Ramme, Scenario2023OnePointFourPercent) {
+TEST(Ramme, Scenario2023Replay) {
   auto text = ReadFile(kDir + "/expenses_2023.csv");
   ASSERT_TRUE(text.ok());
   auto rows = ParseExpensesCsv("expenses_2023.csv", *text);
@@ -284,29 +285,90 @@ TEST(Ramme, Scenario2023OnePointFourPercent) {
   in.expenses = *rows;
   auto j = Ramme(in);
   const int64_t ramme = 964'300'000'000;  // 9.643,0 mio. kr. (illustrative)
+  // 2023 has 52 ISO weeks: the spend is not scaled (H2, iso_weeks). The fixture
+  // was built for the old × 364/365 rule, so its overrun is now 1,68 % (161,86 mio. kr.).
   EXPECT_TRUE(j["complete"].get<bool>());
   EXPECT_EQ(j["ramme_ore"], ramme);
-  EXPECT_EQ(j["overrun_pct"], "1.40");
-  EXPECT_EQ(j["overrun_ore"], ramme * 14 / 1000);
-  EXPECT_EQ(j["offset_ore"], ramme * 8 / 1000);  // 0,8 % of the ramme
+  EXPECT_EQ(j["normalisation"]["method"], "iso_weeks");
+  EXPECT_EQ(j["spend_ore"], j["spend_actual_ore"]);
+  EXPECT_EQ(j["spend_ore"], 980'486'464'286);
+  EXPECT_EQ(j["overrun_pct"], "1.68");
+  EXPECT_EQ(j["overrun_ore"], 16'186'464'286);
+  EXPECT_EQ(j["offset_basis"], "full_overrun");
+  EXPECT_EQ(j["offset_ore"], 16'186'464'286);  // the whole overrun (H1)
   EXPECT_EQ(j["offset_plan"][0]["from"], "2024-04-01");
-  EXPECT_EQ(j["offset_plan"][0]["amount_ore"], ramme * 4 / 1000);
+  EXPECT_EQ(j["offset_plan"][0]["amount_ore"], 8'093'232'143);
   EXPECT_GT(j["spend_by_category_ore"]["profylakse"].get<int64_t>(), 0);  // recorded, not counted
-  in.offset_basis = "full_overrun";
-  EXPECT_EQ(Ramme(in)["offset_ore"], ramme * 14 / 1000);
+  in.offset_basis = "excess_over_tolerance";
+  EXPECT_EQ(Ramme(in)["offset_ore"], 16'186'464'286 - 5'785'800'000);
+  // The literal alternative reproduces the figures the fixture was made for: 1,40 %, 0,8 % of the ramme.
+  in.week_normalisation = "days_364";
+  auto old = Ramme(in);
+  EXPECT_EQ(old["overrun_pct"], "1.40");
+  EXPECT_EQ(old["overrun_ore"], ramme * 14 / 1000);
+  EXPECT_EQ(old["offset_ore"], ramme * 8 / 1000);
   in.offset_basis = "half";
+  EXPECT_EQ(ComputeRamme(Builtin(), in).status().code(), StatusCode::kInvalidInput);
+  in.offset_basis = "";
+  in.week_normalisation = "weeks";
   EXPECT_EQ(ComputeRamme(Builtin(), in).status().code(), StatusCode::kInvalidInput);
 }
 
 TEST(Ramme, NormalisedTo52Weeks) {
   RammeInput in;
-  in.year = 2024;  // 366 days
+  in.year = 2024;  // 366 days, 52 ISO weeks: not scaled
   in.expenses = {{1081, {2024, 1}, ExpenseCategory::kDay, Money::FromOre(366'000'000)}};
   auto r = ComputeRamme(Builtin(), in);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ((*r)["spend_actual_ore"], 366'000'000);
+  EXPECT_EQ((*r)["spend_ore"], 366'000'000);
   EXPECT_EQ((*r)["quarters"][0]["spend_ore"], 366'000'000);
   EXPECT_EQ((*r)["normalisation"]["days_in_year"], 366);
+  EXPECT_EQ((*r)["normalisation"]["iso_weeks_in_year"], 52);
+  in.week_normalisation = "days_364";  // the literal alternative: × 364/366
+  EXPECT_EQ((*ComputeRamme(Builtin(), in))["spend_ore"], 364'000'000);
+}
+
+TEST(Ramme, IsoWeeksAndFiftyThreeWeekYears) {
+  // 53 ISO weeks when 1 January is a Thursday, or a Wednesday in a leap year.
+  for (int y : {2004, 2009, 2015, 2020, 2026, 2032}) EXPECT_EQ(IsoWeeksInYear(y), 53) << y;
+  for (int y : {2021, 2022, 2023, 2024, 2025, 2027, 2028}) EXPECT_EQ(IsoWeeksInYear(y), 52) << y;
+  auto n25 = SpendNormalisationOf(Builtin(), 2025, "");
+  ASSERT_TRUE(n25.ok());
+  EXPECT_EQ(n25->method, "iso_weeks");
+  EXPECT_EQ(n25->Apply(Money::FromOre(1'000'000'000'000)).ore(), 1'000'000'000'000);  // 2025: 52 weeks, unscaled
+  auto n26 = SpendNormalisationOf(Builtin(), 2026, "");
+  ASSERT_TRUE(n26.ok());
+  EXPECT_EQ(n26->denominator, 53);
+  // 53 weeks of spend → 52: 10.600 mio. kr. × 52/53 = 10.400 mio. kr.
+  EXPECT_EQ(n26->Apply(Money::FromOre(1'060'000'000'000)).ore(), 1'040'000'000'000);
+  auto d = SpendNormalisationOf(Builtin(), 2025, "days_364");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->Apply(Money::FromOre(365'000'000)).ore(), 364'000'000);  // ≈ −0,27 % every year
+  EXPECT_FALSE(SpendNormalisationOf(Builtin(), 2025, "weeks").ok());
+  // The statement of a 53-week year (a 2026 data set: ramme parameters extended for the test).
+  Agreement a2026 = WithReplacement(
+      "parameters_economy.csv", "ramme_base_ore,999470000000,ore,2025-01-01,2026-01-01,",
+      "ramme_base_ore,999470000000,ore,2025-01-01,2027-01-01,");
+  a2026 = [&] {
+    auto files = a2026.files();
+    std::string& p = files.at("parameters_economy.csv");
+    for (auto [from, to] : {std::pair<std::string, std::string>{"ramme_listing_base,2025-01-01,date,2025-01-01,2026-01-01",
+                                                                "ramme_listing_base,2025-01-01,date,2025-01-01,2027-01-01"},
+                            {"2024-04-01,date,2024-01-01,2026-01-01", "2024-04-01,date,2024-01-01,2027-01-01"}}) {
+      size_t at = p.find(from);
+      EXPECT_NE(at, std::string::npos) << from;
+      p.replace(at, from.size(), to);
+    }
+    return *Agreement::LoadFiles(files, "test");
+  }();
+  RammeInput in;
+  in.year = 2026;
+  in.expenses = Spend(2025, 999'470'000'000);  // quarters of 2025: relabel to 2026
+  for (auto& e : in.expenses) e.quarter.year = 2026;
+  auto j = Ramme(in, a2026);
+  EXPECT_EQ(j["normalisation"]["iso_weeks_in_year"], 53);
+  EXPECT_EQ(j["spend_ore"].get<int64_t>(), RoundDiv(static_cast<Int128>(j["spend_actual_ore"].get<int64_t>()) * 52, 53));
 }
 
 TEST(Ramme, PartialYearIsIncomplete) {
@@ -336,8 +398,11 @@ TEST(Ramme, ListedPatientsRegulateQuarters) {
   ASSERT_TRUE(r.ok()) << r.status().message();
   const auto& j = *r;
   EXPECT_TRUE(j["complete"].get<bool>());
-  // Talk therapy 15 mio. kr. is not spend and reduces the ramme.
-  const int64_t annual = kRamme2025 - 1'500'000'000;
+  // No region has a praksisplan agreement on talk therapy: its 15 mio. kr. count
+  // as spend and the ramme is not reduced (Bilag 1; ramme_talk_therapy_agreement_*).
+  const int64_t annual = kRamme2025;
+  EXPECT_EQ(j["ramme_components"]["talk_therapy_reduction_ore"], 0);
+  EXPECT_EQ(j["ramme_components"]["talk_therapy_outside_ore"], 0);
   EXPECT_EQ(j["ramme_components"]["annual_ore"], annual);
   EXPECT_EQ(j["quarters"][0]["ramme_ore"], annual / 4);  // base quarter: ratio 1
   EXPECT_EQ(j["quarters"][1]["listing_ratio"], "1.001000");
@@ -473,20 +538,26 @@ TEST(WhatIfRamme, LtoRecruitedMovesRammeAndOffset) {
   const auto& st = j["ramme_statement"];
   EXPECT_EQ(st["before"]["ramme_ore"], kRamme2025);
   EXPECT_EQ(st["before"]["overrun_ore"], 10'106'000'000);
-  EXPECT_EQ(st["before"]["offset_ore"], 10'106'000'000 - 6'063'600'000);
+  EXPECT_EQ(st["before"]["offset_ore"], 10'106'000'000);  // full_overrun (H1): the whole overrun
   EXPECT_EQ(st["after"]["ramme_ore"], kRamme2025 + 801'000'000);
   EXPECT_EQ(st["after"]["overrun_ore"], 9'305'000'000);
-  EXPECT_EQ(st["after"]["offset_ore"], 9'305'000'000 - 6'068'406'000);
+  EXPECT_EQ(st["after"]["offset_ore"], 9'305'000'000);
   EXPECT_EQ(st["after"]["lto"]["condition"], "whatif");
   EXPECT_EQ(st["change"]["ramme_ore"], 801'000'000);
-  EXPECT_EQ(st["change"]["offset_ore"], 3'236'594'000 - 4'042'400'000);
+  EXPECT_EQ(st["change"]["offset_ore"], -801'000'000);
   EXPECT_EQ(st["change"]["overrun_pct_before"], "1.00");
   EXPECT_EQ(st["change"]["overrun_pct_after"], "0.92");
   // The offset plan follows: two periods adding up to the new offset.
   ASSERT_EQ(st["after"]["offset_plan"].size(), 2u);
   EXPECT_EQ(st["after"]["offset_plan"][0]["amount_ore"].get<int64_t>() +
                 st["after"]["offset_plan"][1]["amount_ore"].get<int64_t>(),
-            3'236'594'000);
+            9'305'000'000);
+  // The excess-over-tolerance basis (H1's negotiated alternative) gives the old figures.
+  in.offset_basis = "excess_over_tolerance";
+  auto ex = EconomyWhatIfRamme(Builtin(), {{"lto_capacities_recruited", 30}}, in);
+  ASSERT_TRUE(ex.ok());
+  EXPECT_EQ((*ex)["ramme_statement"]["before"]["offset_ore"], 10'106'000'000 - 6'063'600'000);
+  EXPECT_EQ((*ex)["ramme_statement"]["change"]["offset_ore"], 3'236'594'000 - 4'042'400'000);
 }
 
 TEST(WhatIfRamme, LtoRecruitedIsCountedToSeventyFiveAndCapped) {
@@ -500,7 +571,7 @@ TEST(WhatIfRamme, LtoRecruitedIsCountedToSeventyFiveAndCapped) {
   EXPECT_EQ((*r)["ramme"]["change_ore"], 0);
   EXPECT_TRUE((*r)["matches_seed"].get<bool>());
   EXPECT_EQ((*r)["ramme_statement"]["after"]["ramme_ore"], kRamme2025 + 2'000'000'000);
-  EXPECT_EQ((*r)["ramme_statement"]["after"]["offset_ore"], 8'106'000'000 - 6'075'600'000);
+  EXPECT_EQ((*r)["ramme_statement"]["after"]["offset_ore"], 8'106'000'000);
   // Zero recruited: the line is 0 and the statement's LTO addition is 0.
   auto z = EconomyWhatIfRamme(Builtin(), {{"lto_capacities_recruited", 0}}, in);
   ASSERT_TRUE(z.ok());
@@ -726,6 +797,14 @@ TEST(RammeExclusions, StatementItemsMapToCategories) {
   EXPECT_EQ(cat("bosted_honorarium", ""), ExpenseCategory::kFixedDoctorHonoraria);
   EXPECT_EQ(cat("ceiling_clawback", ""), ExpenseCategory::kCeilingClawback);
   EXPECT_EQ(cat("offset", ""), std::nullopt);
+  // Bilag 1: local agreements (4xxx) and framework agreements are outside the ramme, not day spend.
+  EXPECT_EQ(cat("service", "4000"), ExpenseCategory::kLocalAgreements);
+  EXPECT_EQ(cat("service", "4711"), ExpenseCategory::kLocalAgreements);
+  EXPECT_EQ(cat("service", "6101"), ExpenseCategory::kTalkTherapy);
+  Agreement fw = WithParameter("ramme_framework_agreement_codes,,text", "ramme_framework_agreement_codes,3001-3009;3500,text");
+  EXPECT_EQ(StatementExpenseCategory(fw, on, "service", "3005"), ExpenseCategory::kFrameworkAgreements);
+  EXPECT_EQ(StatementExpenseCategory(fw, on, "service", "3500"), ExpenseCategory::kFrameworkAgreements);
+  EXPECT_EQ(StatementExpenseCategory(fw, on, "service", "3501"), ExpenseCategory::kDay);
   // Before 2025 the data name no spirometry codes: 7113 is day spend.
   EXPECT_EQ(StatementExpenseCategory(Builtin(), Date::FromYmd(2024, 1, 1), "service", "7113"), ExpenseCategory::kDay);
 }
@@ -795,7 +874,7 @@ TEST(RammePriceLevel, CorrectionAllocationsAreRegulatedToo) {
   ExpectQuartersAddUp(j);
 }
 
-TEST(RammePriceLevel, Replay2023KeepsItsFigures) {
+TEST(RammePriceLevel, Replay2023IsStatedAtItsOwnLevel) {
   auto text = ReadFile(kDir + "/expenses_2023.csv");
   ASSERT_TRUE(text.ok());
   RammeInput in;
@@ -806,7 +885,7 @@ TEST(RammePriceLevel, Replay2023KeepsItsFigures) {
   EXPECT_EQ(j["price_regulation"]["level_date"], "2023-01-01");
   EXPECT_EQ(j["quarters"][0]["index_factor"], "0.973046");
   EXPECT_EQ(j["ramme_ore"], 964'300'000'000);
-  EXPECT_EQ(j["overrun_pct"], "1.40");
+  EXPECT_EQ(j["overrun_pct"], "1.68");
 }
 
 // ---------- What-if from the command line ----------
