@@ -4,6 +4,7 @@
 // The server runs in-process over SQLite and a real PostgreSQL, with the fake
 // settlement engine of server/testing_server.h (three clinics, January–March
 // 2025, 80.000 øre of `day` spend per region and quarter).
+#include <cstdio>
 #include <map>
 #include <sstream>
 
@@ -200,6 +201,68 @@ TEST_P(EconomyStoreTest, CeilingsAndQualitySurviveARestartWithoutCpr) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, EconomyStoreTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& param_info) { return param_info.param; });
+
+// The fake data set over all twelve months of 2025 (line i in month 1 + i % 12),
+// so that a whole year is settled and the offset can be stated.
+Status FakeGenerateYear(const GenerateOptions& o, GenerateSummary* s) {
+  ALMEN_RETURN_IF_ERROR(testing::FakeGenerate(o, s));
+  const char* providers[] = {"111111", "222222", "333333"};
+  std::string claims = "claim_id,provider,cpr,service_date,code\n";
+  for (int64_t i = 0; i < o.lines; ++i) {
+    char date[16];
+    std::snprintf(date, sizeof date, "2025-%02d-15", static_cast<int>(1 + i % 12));
+    claims += "y" + std::to_string(i) + "," + providers[i % 3] + ",0101801234," + date + ",0101\n";
+  }
+  testing::WriteTestFile(fs::path(o.out_dir) / "claims.csv", claims);
+  return Status::Ok();
+}
+
+class OffsetViewTest : public testing::InProcessServerTest {
+ protected:
+  OffsetViewTest() : InProcessServerTest("offset-view", Pipeline{FakeGenerateYear, testing::FakeSettle}) {
+    options_.demo_lines = 36;
+  }
+};
+
+// GET /api/economy/offset: the offset as the text applies it (reduced regulation and basishonorar as
+// dated agreement rows) and its estimated effect per clinic; a view, scoped by role.
+TEST_P(OffsetViewTest, TheOffsetIsAPlanAndAViewScopedByRole) {
+  const std::string rltn = Login("rltn");
+  json none = GetJson(rltn, "/api/economy/offset?year=2025");
+  EXPECT_FALSE(none["available"].get<bool>());  // regions 1081 and 1085 have no spend yet: incomplete
+  // Regions 1081 and 1085 report 2.600 mio. kr. a quarter (700 mio. of it basishonorar): ≈ 10,7 bn over the ramme.
+  std::string file = "region_code,quarter,category,amount_ore\n";
+  for (int q = 1; q <= 4; ++q)
+    for (const char* r : {"1081", "1085"}) {
+      file += std::string(r) + ",2025-Q" + std::to_string(q) + ",day,190000000000\n";
+      file += std::string(r) + ",2025-Q" + std::to_string(q) + ",basishonorar,70000000000\n";
+    }
+  auto [st, up] = PostFile(rltn, "/api/economy/expenses?year=2025", "expenses", "udgifter-2025.csv", file);
+  ASSERT_EQ(st, 201) << up.dump();
+  json v = GetJson(rltn, "/api/economy/offset?year=2025");
+  ASSERT_TRUE(v["available"].get<bool>()) << v.dump();
+  json ramme = GetJson(rltn, "/api/economy/ramme?year=2025");
+  EXPECT_EQ(v["offset_ore"], ramme["offset_ore"]);
+  EXPECT_EQ(v["offset_rule"], "beyond_tolerance");
+  ASSERT_EQ(v["plan"].size(), 2u);
+  EXPECT_EQ(v["plan"][0]["from"], "2026-04-01");
+  EXPECT_NE(v["overlay_csv"].get<std::string>().find("ramme_statement:2025"), std::string::npos);
+  ASSERT_EQ(v["clinics"]["clinics"].size(), 3u);
+  // A region sees its own clinic; a municipality nothing.
+  json region = GetJson(Login("region-hovedstaden"), "/api/economy/offset?year=2025");
+  ASSERT_EQ(region["clinics"]["clinics"].size(), 1u);
+  EXPECT_EQ(region["clinics"]["clinics"][0]["provider"], 111111);
+  auto c = Client();
+  auto r = c.Get("/api/economy/offset?year=2025", {{"Cookie", Login("kommune-0101")}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  // Nothing was paid: no offset rows in the statements.
+  json statements = GetJson(rltn, "/api/statements");
+  for (const auto& row : statements["rows"]) EXPECT_NE(row["item"], "offset");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, OffsetViewTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& param_info) { return param_info.param; });
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "common/decimal.h"
 #include "common/file.h"
+#include "economy/ceiling.h"
 #include "economy/offset.h"
 
 namespace almen {
@@ -272,6 +273,50 @@ StatusOr<json> RammeFromStorage(Storage& db, const Agreement& agreement, const S
   } else {
     out["forecast"] = nullptr;
   }
+  return out;
+}
+
+StatusOr<json> OffsetViewFromStorage(Storage& db, const Agreement& agreement, int year) {
+  StoredRammeOptions o;
+  o.base.year = year;
+  ALMEN_ASSIGN_OR_RETURN(json ramme, RammeFromStorage(db, agreement, o));
+  json out = {{"year", year},
+              {"agreement", agreement.version()},
+              {"complete", ramme["complete"]},
+              {"offset_ore", ramme["offset_ore"]},
+              {"offset_rule", ramme["offset_rule"]},
+              {"offset_reason", ramme.value("offset_reason", "")}};
+  if (!ramme["complete"].get<bool>()) {
+    out["available"] = false;
+    out["message"] = "Året er ikke fuldt opgjort: der beregnes ingen modregning af et delvist år.";
+    return out;
+  }
+  ALMEN_ASSIGN_OR_RETURN(OffsetPlanInput pin, OffsetPlanInputFromRammeJson(ramme));
+  ALMEN_ASSIGN_OR_RETURN(OffsetPlan plan, PlanOffset(agreement, pin));
+  auto c = db.pool().Borrow();
+  ALMEN_ASSIGN_OR_RETURN(
+      auto rows, c->Query("SELECT s.provider, COALESCE(pr.region_code, ''), s.item, s.code, SUM(s.amount_ore) FROM "
+                          "statements s LEFT JOIN providers pr ON pr.provider = s.provider WHERE s.month >= $1 AND "
+                          "s.month <= $2 GROUP BY s.provider, COALESCE(pr.region_code, ''), s.item, s.code",
+                          {Ym(year, 1), Ym(year, 12)}));
+  std::vector<CeilingStatementRow> st;
+  std::map<int, std::string> region_of;
+  for (const auto& r : rows) {
+    auto provider = ParseInt64(r.Str(0));
+    if (!provider) continue;
+    auto code = ParseInt64(r.Str(3));
+    region_of[static_cast<int>(*provider)] = r.Str(1);
+    st.push_back({static_cast<int>(*provider), Month::FromYm(year, 1), r.Str(2), code ? static_cast<int>(*code) : -1, 0,
+                  Money::FromOre(r.Int(4))});
+  }
+  out["available"] = true;
+  out["statement_date"] = pin.statement_date.ToIso();
+  out["expected_spend_ore"] = pin.expected_spend.ore();
+  out["plan"] = OffsetPlanJson(plan);
+  out["unrecovered_ore"] = plan.unrecovered.ore();
+  out["warnings"] = plan.warnings;
+  out["overlay_csv"] = OffsetOverlayCsv(plan);
+  out["clinics"] = ClinicOffsetEffects(plan, ClinicSpendFromStatements(agreement, year, st, region_of));
   return out;
 }
 
