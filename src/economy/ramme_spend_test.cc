@@ -105,6 +105,52 @@ TEST(StatementSpend, UnknownRegionAndItemsOutsideTheAccountsAreNotCounted) {
   EXPECT_EQ(Sum(*s, ExpenseCategory::kBasishonorar).ore(), 400'283);
 }
 
+// ---------- Item 9: "normeret til 52 uger" ----------
+
+TEST(WeekNormalisation, IsoWeeksAndFiftyThreeWeekYears) {
+  // 53 ISO weeks when 1 January is a Thursday, or a Wednesday in a leap year.
+  for (int y : {2004, 2009, 2015, 2020, 2026, 2032}) EXPECT_EQ(IsoWeeksInYear(y), 53) << y;
+  for (int y : {2021, 2022, 2023, 2024, 2025, 2027, 2028}) EXPECT_EQ(IsoWeeksInYear(y), 52) << y;
+  auto n25 = SpendNormalisationOf(Builtin(), 2025, "");
+  ASSERT_TRUE(n25.ok());
+  EXPECT_EQ(n25->method, "iso_weeks");
+  EXPECT_EQ(n25->Apply(Money::FromOre(1'000'000'000'000)).ore(), 1'000'000'000'000);  // 2025: 52 weeks, unscaled
+  auto n26 = SpendNormalisationOf(Builtin(), 2026, "");
+  ASSERT_TRUE(n26.ok());
+  EXPECT_EQ(n26->denominator, 53);
+  // 53 weeks of spend → 52: 10.600 mio. kr. × 52/53 = 10.400 mio. kr.
+  EXPECT_EQ(n26->Apply(Money::FromOre(1'060'000'000'000)).ore(), 1'040'000'000'000);
+  auto d = SpendNormalisationOf(Builtin(), 2025, "days_364");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->Apply(Money::FromOre(365'000'000)).ore(), 364'000'000);  // ≈ −0,27 % every year
+  EXPECT_FALSE(SpendNormalisationOf(Builtin(), 2025, "weeks").ok());
+  // The statement of a 53-week year (a 2026 data set: ramme parameters extended for the test).
+  Agreement a2026 = WithEconomyParameter("ramme_base_ore,999470000000,ore,2025-01-01,2026-01-01,",
+                                        "ramme_base_ore,999470000000,ore,2025-01-01,2027-01-01,");
+  a2026 = [&] {
+    auto files = a2026.files();
+    std::string& p = files.at("parameters_economy.csv");
+    for (auto [from, to] : {std::pair<std::string, std::string>{"ramme_listing_base,2025-01-01,date,2025-01-01,2026-01-01",
+                                                                "ramme_listing_base,2025-01-01,date,2025-01-01,2027-01-01"},
+                            {"2024-04-01,date,2024-01-01,2026-01-01", "2024-04-01,date,2024-01-01,2027-01-01"}}) {
+      size_t at = p.find(from);
+      EXPECT_NE(at, std::string::npos) << from;
+      p.replace(at, from.size(), to);
+    }
+    return *Agreement::LoadFiles(files, "test");
+  }();
+  RammeInput in;
+  in.year = 2026;
+  for (int q = 1; q <= 4; ++q)
+    for (int r = kFirstRegion; r <= kLastRegion; ++r)
+      in.expenses.push_back({r, Quarter{2026, q}, ExpenseCategory::kDay, Money::FromOre(50'000'000'000 + q * 7 + r)});
+  auto r = ComputeRamme(a2026, in);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const auto& j = *r;
+  EXPECT_EQ(j["normalisation"]["iso_weeks_in_year"], 53);
+  EXPECT_EQ(j["spend_ore"].get<int64_t>(), RoundDiv(static_cast<Int128>(j["spend_actual_ore"].get<int64_t>()) * 52, 53));
+}
+
 // ---------- Item 8: talk therapy only where the praksisplan agreement is made ----------
 
 std::vector<ExpenseRow> Complete2025(int64_t day_per_cell) {
