@@ -211,7 +211,7 @@ Status EconomySubcommands::RunOffset(const Agreement& agreement) const {
     auto files = agreement.files();
     auto it = files.find("offset_overlay.csv");
     if (it == files.end()) files["offset_overlay.csv"] = overlay;
-    else it->second += overlay.substr(overlay.find('\n') + 1);
+    else it->second += (it->second.empty() || it->second.back() == '\n' ? "" : "\n") + overlay.substr(overlay.find('\n') + 1);
     ALMEN_ASSIGN_OR_RETURN(Agreement with_offset, Agreement::LoadFiles(files, "agreement with the offset rows"));
     ALMEN_ASSIGN_OR_RETURN(OutputDir out, OutputDir::Create(o_.agreement_out));
     for (const auto& [name, content] : files) ALMEN_RETURN_IF_ERROR(out.Write(name, content));
