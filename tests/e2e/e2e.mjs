@@ -90,6 +90,11 @@ try {
   await page.goto(`${base}/#/overenskomst`);
   await page.waitForSelector('table tbody tr');
   await page.screenshot({ path: path.join(shots, '6-overenskomst.png'), fullPage: true });
+  // Provisions a claim cannot show are listed as such (issue 13), with their paragraph.
+  await page.goto(`${base}/#/overenskomst?tab=provisions`);
+  await page.waitForSelector('table tbody tr:has-text("kan ikke kontrolleres ud fra regninger")');
+  if (!(await page.textContent('main')).includes('Bilag 3 pkt. 8')) throw new Error('provisions tab lacks Bilag 3 pkt. 8');
+  await page.screenshot({ path: path.join(shots, '6b-betingelser.png'), fullPage: true });
 
   step('bostedslæger: the honorarium in a statement');
   const hon = await page.evaluate(async () => (await (await fetch('/api/statements')).json()).rows
