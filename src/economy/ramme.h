@@ -145,6 +145,8 @@ struct StatementSpend {
 // The codes SpendFromStatements needs per provider (the cervical-cytology codes
 // and the companion), as 4-digit strings; other rows may be summed over providers.
 std::vector<std::string> CytologyPairCodes(const Agreement& agreement, int year);
+// The talk-therapy codes (ramme_talk_therapy_codes) of `year` as 4-digit strings.
+std::vector<std::string> TalkTherapyCodes(const Agreement& agreement, int year);
 StatusOr<StatementSpend> SpendFromStatements(const Agreement& agreement, int year,
                                              const std::vector<StatementSpendRow>& rows);
 

@@ -78,18 +78,28 @@ nlohmann::json StatementSpend::ToJson() const {
           {"cytology_companion_ore", cytology_companion_amount.ore()}};
 }
 
-std::vector<std::string> CytologyPairCodes(const Agreement& agreement, int year) {
-  const Date on = Date::FromYmd(year, 1, 1);
+namespace {
+std::vector<std::string> ExpandCodes(const std::string& list) {
   std::vector<std::string> out;
-  const std::string list = CodeList(agreement, "ramme_cervical_cytology_codes", on, "2102");
   for (int c = 0; c < 10000; ++c) {
     char code[16];
     std::snprintf(code, sizeof code, "%04d", c);
     if (InCodeList(list, code)) out.push_back(code);
   }
+  return out;
+}
+}  // namespace
+
+std::vector<std::string> CytologyPairCodes(const Agreement& agreement, int year) {
+  const Date on = Date::FromYmd(year, 1, 1);
+  std::vector<std::string> out = ExpandCodes(CodeList(agreement, "ramme_cervical_cytology_codes", on, "2102"));
   const Parameter* comp_p = agreement.ParameterOn("ramme_cervical_cytology_companion", on);
   out.push_back(comp_p ? comp_p->value : "0101");
   return out;
+}
+
+std::vector<std::string> TalkTherapyCodes(const Agreement& agreement, int year) {
+  return ExpandCodes(CodeList(agreement, "ramme_talk_therapy_codes", Date::FromYmd(year, 1, 1), "6101"));
 }
 
 StatusOr<StatementSpend> SpendFromStatements(const Agreement& agreement, int year,

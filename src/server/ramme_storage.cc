@@ -51,26 +51,50 @@ StatusOr<json> RammeFromStorage(Storage& db, const Agreement& agreement, const S
   ALMEN_ASSIGN_OR_RETURN(std::set<std::string> settled, SettledMonths(*c, Ym(year - 1, 1), to));
   // The cervical-cytology codes and their companion (0101) per provider ("2102
   // inkl. én 0101" pairs them per clinic and month); everything else summed.
+  // The year before only for talk-therapy codes, and only if a region's agreement is in force.
+  ALMEN_ASSIGN_OR_RETURN(const auto talk_agreements, TalkTherapyAgreements(agreement, year));
+  bool talk_reduction = false;
+  for (const auto& t : talk_agreements) talk_reduction = talk_reduction || (t.effective && !(Quarter{year, 4} < *t.effective));
+  // $1 = first month, $2 = last month, then the codes; "$3, $4, …" for the IN list.
   const std::vector<std::string> pair_codes = CytologyPairCodes(agreement, year);
-  SqlParams params = {Ym(year - 1, 1), to};
-  std::string in_list;
-  for (const auto& code : pair_codes) {
-    params.push_back(code);
-    in_list += (in_list.empty() ? "$" : ", $") + std::to_string(params.size());
+  std::vector<std::string> texts = {from, to};
+  auto list = [&texts](const std::vector<std::string>& codes) {
+    std::string in_list;
+    for (const auto& code : codes) {
+      texts.push_back(code);
+      in_list += (in_list.empty() ? "$" : ", $") + std::to_string(texts.size());
+    }
+    return in_list.empty() ? std::string("''") : in_list;
+  };
+  const std::string pair_list = list(pair_codes);
+  std::string previous;
+  if (talk_reduction) {
+    texts.push_back(Ym(year - 1, 1));
+    const std::string prev_from = "$" + std::to_string(texts.size());
+    previous = " OR (s.month >= " + prev_from + " AND s.month < $1 AND s.item = 'service' AND s.code IN (" +
+               list(TalkTherapyCodes(agreement, year)) + "))";
   }
+  auto params_of = [&texts](size_t n) {
+    SqlParams p;
+    for (size_t i = 0; i < n; ++i) p.emplace_back(texts[i]);
+    return p;
+  };
+  const SqlParams params = params_of(texts.size());
+  const SqlParams pair_params = params_of(2 + pair_codes.size());  // $1, $2 and the pair codes
   ALMEN_ASSIGN_OR_RETURN(
       auto rows, c->Query("SELECT COALESCE(pr.region_code, ''), s.month, s.item, s.code, SUM(s.count), "
                           "SUM(s.amount_ore) FROM statements s LEFT JOIN providers pr ON pr.provider = s.provider "
-                          "WHERE s.month >= $1 AND s.month <= $2 AND NOT (s.item = 'service' AND s.code IN (" +
-                              in_list + ")) GROUP BY COALESCE(pr.region_code, ''), s.month, s.item, s.code",
+                          "WHERE ((s.month >= $1 AND s.month <= $2 AND NOT (s.item = 'service' AND s.code IN (" +
+                              pair_list + ")))" + previous +
+                              ") GROUP BY COALESCE(pr.region_code, ''), s.month, s.item, s.code",
                           params));
   ALMEN_ASSIGN_OR_RETURN(
       auto pair_rows, c->Query("SELECT COALESCE(pr.region_code, ''), s.provider, s.month, s.item, s.code, "
                                "SUM(s.count), SUM(s.amount_ore) FROM statements s LEFT JOIN providers pr ON "
                                "pr.provider = s.provider WHERE s.month >= $1 AND s.month <= $2 AND s.item = "
-                               "'service' AND s.code IN (" + in_list + ") GROUP BY COALESCE(pr.region_code, ''), "
+                               "'service' AND s.code IN (" + pair_list + ") GROUP BY COALESCE(pr.region_code, ''), "
                                "s.provider, s.month, s.item, s.code",
-                               params));
+                               pair_params));
   std::vector<StatementSpendRow> spend_rows;
   int64_t unsettled = 0;
   auto add = [&](const SqlRow& r, int provider, size_t at) {
