@@ -7,10 +7,13 @@
 //   ramme(q)         = ramme_apr24(q) × index(q) / index(level)           (§ 64)
 //                      + the quarter's part of the B1 corrections (spirometry,
 //                      sundhedstjek på botilbud; complete years only)
-//   spend            = Σ counted expenses × 364 / days in the year          (H2)
+//   spend            = Σ counted expenses × 52 / ISO weeks in the year      (H2, iso_weeks)
+//                    | Σ counted expenses × 364 / days in the year          (days_364)
 //   overrun          = spend − Σ ramme(q)
-//   offset           = overrun − 0,6 % × ramme   (excess_over_tolerance, H1)
-//                    | overrun                   (full_overrun, or the B2 second year)
+//   offset           = DecideOffset (offset.h): overrun (full_overrun, or the
+//                      year after an exempt year) | overrun − 0,6 % × ramme
+//                      (excess_over_tolerance) | 0 within 0,6 %
+//   offset_plan      = PlanOffset (offset.h): regulation, then basishonorar
 //
 // Every division rounds half away from zero to whole øre (RoundDiv); every
 // comparison with the 0,6 % tolerance is exact in 128-bit integers.
