@@ -6,11 +6,63 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agreement/agreement_internal.h"
 #include "common/crypto.h"
 #include "common/csv.h"
 #include "common/file.h"
 
 namespace almen {
+
+namespace agreement_internal {
+
+bool ParseSource(std::string_view s, Provenance* p) {
+  p->source_ref.clear();
+  if (s == "seed") {
+    p->source = Source::kSeed;
+    return true;
+  }
+  if (s == "illustrative") {
+    p->source = Source::kIllustrative;
+    return true;
+  }
+  constexpr std::string_view kRamme = "ramme_statement:";
+  if (s.substr(0, kRamme.size()) == kRamme) {
+    std::string_view year = s.substr(kRamme.size());
+    if (year.size() != 4 || year.find_first_not_of("0123456789") != std::string_view::npos) return false;
+    p->source = Source::kRammeStatement;
+    p->source_ref = std::string(year);
+    return true;
+  }
+  return false;
+}
+
+Status ForEachRow(const std::map<std::string, std::string>& files, const std::string& name,
+                  std::initializer_list<std::string_view> required, const std::function<Status(CsvReader&)>& fn) {
+  auto it = files.find(name);
+  if (it == files.end()) return InvalidInput("agreement data: " + name + " is missing");
+  ALMEN_ASSIGN_OR_RETURN(CsvReader r, CsvReader::Open(name, it->second));
+  ALMEN_RETURN_IF_ERROR(r.RequireColumns(required));
+  while (true) {
+    ALMEN_ASSIGN_OR_RETURN(bool more, r.Next());
+    if (!more) break;
+    ALMEN_RETURN_IF_ERROR(fn(r));
+  }
+  return Status::Ok();
+}
+
+const char* ParameterValueError(std::string_view unit, std::string_view value) {
+  if (unit == "ore" || unit == "count") return ParseInt64(value) ? nullptr : "value must be a whole number";
+  if (unit == "ppm") return ParsePpm(value) ? nullptr : "value must be a decimal ratio, e.g. 0.006";
+  if (unit == "bool") return value == "0" || value == "1" ? nullptr : "value must be 0 or 1";
+  if (unit == "date") return Date::Parse(value) ? nullptr : "value must be a date";
+  return nullptr;
+}
+
+}  // namespace agreement_internal
+
+using agreement_internal::ForEachRow;
+using agreement_internal::RefuseOverlaps;
+using agreement_internal::RowReader;
 
 const std::vector<std::pair<std::string_view, std::string_view>>& BuiltinAgreementFiles();
 
@@ -33,59 +85,6 @@ constexpr std::pair<FeeCategory, std::string_view> kCategories[] = {
     {FeeCategory::kVaccination, "vaccination"},
     {FeeCategory::kMileage, "mileage"},
 };
-
-// Reads the common columns of an agreement table row.
-struct RowReader {
-  CsvReader& r;
-  Status Period(almen::Period* p) const {
-    int cf = r.Column("valid_from"), ct = r.Column("valid_to");
-    auto from = ParseOptionalDate(r.field(cf), Date::Min());
-    if (!from || r.field(cf).empty()) return r.FieldError(cf, "valid_from must be a date (YYYY-MM-DD)");
-    auto to = ParseOptionalDate(r.field(ct), Date::Max());
-    if (!to) return r.FieldError(ct, "valid_to must be a date (YYYY-MM-DD) or empty for open");
-    if (!(*from < *to)) return r.FieldError(ct, "valid_to must be after valid_from");
-    p->from = *from;
-    p->to = *to;
-    return Status::Ok();
-  }
-  Status Prov(Provenance* p) const {
-    int cp = r.Column("paragraph"), cs = r.Column("source");
-    p->paragraph = std::string(r.field(cp));
-    if (p->paragraph.empty()) return r.FieldError(cp, "every row needs the paragraph it comes from");
-    if (r.field(cs) == "seed") p->source = Source::kSeed;
-    else if (r.field(cs) == "illustrative") p->source = Source::kIllustrative;
-    else return r.FieldError(cs, "source must be 'seed' or 'illustrative'");
-    p->file = r.header().file_label;
-    p->line = r.line();
-    return Status::Ok();
-  }
-};
-
-template <typename Row, typename Key>
-Status RefuseOverlaps(const std::vector<Row>& rows, Key key, const std::string& file) {
-  for (size_t i = 0; i < rows.size(); ++i)
-    for (size_t j = i + 1; j < rows.size(); ++j)
-      if (key(rows[i]) == key(rows[j]) && rows[i].period.Overlaps(rows[j].period))
-        return InvalidInput(file + ":" + std::to_string(rows[j].provenance.line) +
-                            ":1: the validity period overlaps the row on line " +
-                            std::to_string(rows[i].provenance.line) + " for the same key");
-  return Status::Ok();
-}
-
-Status ForEachRow(const std::map<std::string, std::string>& files, const std::string& name,
-                  std::initializer_list<std::string_view> required,
-                  const std::function<Status(CsvReader&)>& fn) {
-  auto it = files.find(name);
-  if (it == files.end()) return InvalidInput("agreement data: " + name + " is missing");
-  ALMEN_ASSIGN_OR_RETURN(CsvReader r, CsvReader::Open(name, it->second));
-  ALMEN_RETURN_IF_ERROR(r.RequireColumns(required));
-  while (true) {
-    ALMEN_ASSIGN_OR_RETURN(bool more, r.Next());
-    if (!more) break;
-    ALMEN_RETURN_IF_ERROR(fn(r));
-  }
-  return Status::Ok();
-}
 
 bool ParseCodeRange(std::string_view s, int* from, int* to) {
   auto parse4 = [](std::string_view t, int* out) {
@@ -119,7 +118,18 @@ std::string_view FeeCategoryName(FeeCategory c) {
     if (k == c) return n;
   return "?";
 }
-std::string_view SourceName(Source s) { return s == Source::kSeed ? "seed" : "illustrative"; }
+std::string_view SourceName(Source s) {
+  switch (s) {
+    case Source::kSeed: return "seed";
+    case Source::kIllustrative: return "illustrative";
+    case Source::kRammeStatement: return "ramme_statement";
+  }
+  return "?";
+}
+std::string SourceLabel(const Provenance& p) {
+  if (p.source == Source::kRammeStatement) return "ramme_statement:" + p.source_ref;
+  return std::string(SourceName(p.source));
+}
 
 std::optional<Date> ParseOptionalDate(std::string_view s, Date if_empty) {
   if (s.empty()) return if_empty;
@@ -272,18 +282,11 @@ StatusOr<Agreement> Agreement::LoadFiles(std::map<std::string, std::string> file
                     p.unit = std::string(r.field(r.Column("unit")));
                     p.description = std::string(r.field(r.Column("description")));
                     if (p.name.empty()) return r.FieldError(r.Column("name"), "name is empty");
-                    int cv = r.Column("value");
-                    if (p.unit == "ore" || p.unit == "count") {
-                      if (!ParseInt64(p.value)) return r.FieldError(cv, "value must be a whole number");
-                    } else if (p.unit == "ppm") {
-                      if (!ParsePpm(p.value)) return r.FieldError(cv, "value must be a decimal ratio, e.g. 0.006");
-                    } else if (p.unit == "bool") {
-                      if (p.value != "0" && p.value != "1") return r.FieldError(cv, "value must be 0 or 1");
-                    } else if (p.unit == "date") {
-                      if (!Date::Parse(p.value)) return r.FieldError(cv, "value must be a date");
-                    } else if (p.unit != "text") {
+                    if (p.unit != "ore" && p.unit != "count" && p.unit != "ppm" && p.unit != "bool" &&
+                        p.unit != "date" && p.unit != "text")
                       return r.FieldError(r.Column("unit"), "unit must be ore, ppm, count, bool, date or text");
-                    }
+                    if (const char* e = agreement_internal::ParameterValueError(p.unit, p.value))
+                      return r.FieldError(r.Column("value"), e);
                     ALMEN_RETURN_IF_ERROR(rr.Period(&p.period));
                     ALMEN_RETURN_IF_ERROR(rr.Prov(&p.provenance));
                     a.params_.push_back(std::move(p));
@@ -321,6 +324,13 @@ StatusOr<Agreement> Agreement::LoadFiles(std::map<std::string, std::string> file
                   });
   if (!st.ok()) return wrap(st);
   st = RefuseOverlaps(a.rules_, [](const RuleRow& r) { return r.id; }, "rules.csv");
+  if (!st.ok()) return wrap(st);
+  // Optional files: provisions.csv (conditions and what checks them) and
+  // offset_overlay.csv (dated rows from a ramme statement's offset plan that
+  // replace index and parameter rows in their periods); agreement_overlay.cc.
+  st = a.LoadProvisions(files);
+  if (!st.ok()) return wrap(st);
+  st = a.ApplyOffsetOverlay(files);
   if (!st.ok()) return wrap(st);
   a.files_ = std::move(files);
   return a;

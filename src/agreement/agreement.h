@@ -54,12 +54,17 @@ enum class FeeCategory : uint8_t {
 std::optional<FeeCategory> ParseFeeCategory(std::string_view s);
 std::string_view FeeCategoryName(FeeCategory c);
 
-enum class Source : uint8_t { kSeed, kIllustrative };
+// Where a row comes from: `seed` (stated in the agreement text),
+// `illustrative` (a stand-in until the official table is loaded) or
+// `ramme_statement:YYYY` (computed from the ramme statement of year YYYY: the
+// offset plan's reductions, offset_overlay.csv).
+enum class Source : uint8_t { kSeed, kIllustrative, kRammeStatement };
 std::string_view SourceName(Source s);
 
 struct Provenance {
   std::string paragraph;
   Source source = Source::kSeed;
+  std::string source_ref;  // kRammeStatement: the statement's year, "2025"
   std::string file;  // "fees.csv"
   int64_t line = 0;
 };
@@ -99,6 +104,38 @@ struct Parameter {
   Period period;
   Provenance provenance;
   std::string description;
+};
+
+// The full source label of a row: "seed", "illustrative", "ramme_statement:2025".
+std::string SourceLabel(const Provenance& p);
+
+// A provision of the agreement and how (or whether) almen checks it
+// (provisions.csv). `status`: `not_checkable` (claims cannot show it: listed
+// so nobody thinks it is enforced), `rule` (checked by the rule in
+// `checked_by`), `fee_table` (checked through the fee table: `checked_by`
+// names the codes, e.g. a fee row that ends), `data` (an economy or register
+// computation named in `checked_by`).
+struct ProvisionRow {
+  std::string id;
+  std::string status;
+  std::string checked_by;
+  Period period;
+  Provenance provenance;
+  std::string text_da;
+};
+
+// One row of offset_overlay.csv: a dated replacement of an index row
+// (table "index", value = factor) or a parameter (table "parameter", name,
+// value) for [valid_from, valid_to), written by `almen offset` from the ramme
+// statement's plan (source ramme_statement:YYYY). The loader cuts the base
+// rows around it, so IndexOn / ParameterOn return it in its period.
+struct OverlayRow {
+  std::string table;  // index | parameter
+  std::string name;   // parameter name; empty for index
+  std::string value;
+  Period period;
+  Provenance provenance;
+  std::string note;
 };
 
 struct RuleRow {
@@ -143,6 +180,8 @@ class Agreement {
   const std::vector<ChronicRow>& chronic_rows() const { return chronic_; }
   const std::vector<Parameter>& parameters() const { return params_; }
   const std::vector<RuleRow>& rules() const { return rules_; }
+  const std::vector<ProvisionRow>& provisions() const { return provisions_; }
+  const std::vector<OverlayRow>& overlay() const { return overlay_; }
   std::vector<const FeeRow*> all_fee_rows() const;
   // Raw text of a file in the data set, or nullptr.
   const std::string* file(const std::string& name) const;
@@ -156,6 +195,12 @@ class Agreement {
   std::vector<ChronicRow> chronic_;
   std::vector<Parameter> params_;
   std::vector<RuleRow> rules_;
+  std::vector<ProvisionRow> provisions_;
+  std::vector<OverlayRow> overlay_;
+
+  // agreement_overlay.cc
+  Status LoadProvisions(const std::map<std::string, std::string>& files);
+  Status ApplyOffsetOverlay(const std::map<std::string, std::string>& files);
 };
 
 // Helpers shared by the loaders of other agreement files (economy.csv, …).

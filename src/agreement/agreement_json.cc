@@ -9,7 +9,7 @@ nlohmann::json Validity(const Period& p, const Provenance& prov) {
   return {{"valid_from", p.from.ToIso()},
           {"valid_to", p.to.is_max() ? nlohmann::json(nullptr) : nlohmann::json(p.to.ToIso())},
           {"paragraph", prov.paragraph},
-          {"source", std::string(SourceName(prov.source))},
+          {"source", SourceLabel(prov)},
           {"file", prov.file},
           {"line", prov.line}};
 }
@@ -70,6 +70,24 @@ nlohmann::json AgreementToJson(const Agreement& a) {
     row["params"] = r.params;
     row["reason_da"] = r.reason_da;
     j["rules"].push_back(std::move(row));
+  }
+  j["provisions"] = nlohmann::json::array();
+  for (const auto& p : a.provisions()) {
+    auto row = Validity(p.period, p.provenance);
+    row["id"] = p.id;
+    row["status"] = p.status;
+    row["checked_by"] = p.checked_by;
+    row["text_da"] = p.text_da;
+    j["provisions"].push_back(std::move(row));
+  }
+  j["offset_overlay"] = nlohmann::json::array();
+  for (const auto& o : a.overlay()) {
+    auto row = Validity(o.period, o.provenance);
+    row["table"] = o.table;
+    row["name"] = o.name;
+    row["value"] = o.value;
+    row["note"] = o.note;
+    j["offset_overlay"].push_back(std::move(row));
   }
   return j;
 }

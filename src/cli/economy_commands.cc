@@ -2,6 +2,7 @@
 // JSON on stdout; with --out, CSV files written all-or-nothing (OutputDir).
 #include "cli/economy_commands.h"
 
+#include <algorithm>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -10,6 +11,7 @@
 #include "common/file.h"
 #include "economy/ceiling.h"
 #include "economy/economy.h"
+#include "economy/offset.h"
 
 namespace almen {
 
@@ -53,16 +55,21 @@ EconomySubcommands::EconomySubcommands(CLI::App& app) {
   quality_->add_option("--clusters", q_.clusters, "clusters.csv: provider,cluster_id,from,to");
   quality_->add_option("--insured", q_.insured, "insured.csv: region_code,insured (default: listed patients)");
 
-  offset_ = app.add_subcommand("offset", "The ramme's offset plan as `offset` statement rows, pro rata by spend (JSON)");
-  offset_->add_option("--statements", o_.statements, "statements.csv (the basis for each clinic's share)")->required();
+  offset_ = app.add_subcommand(
+      "offset", "How the ramme's offset is recovered (Bilag 1 pkt. 2): reduced regulation and, if needed, basishonorar "
+                "as dated agreement rows, and the per-clinic effect (JSON; nothing is paid as statement rows)");
   offset_->add_option("--ramme-json", o_.ramme_json, "JSON of `almen ramme` (else computed from --year/--expenses …)");
   offset_->add_option("--year", o_.year, "Ramme year");
   offset_->add_option("--expenses", o_.expenses, "expenses.csv");
   offset_->add_option("--listed", o_.listed, "listed_patients.csv");
-  offset_->add_option("--providers", o_.providers, "providers.csv (LTO capacity mechanism)");
+  offset_->add_option("--providers", o_.providers, "providers.csv (LTO capacity mechanism; the clinics' regions)");
   offset_->add_option("--previous-overrun-pct", o_.previous_overrun_pct, "Last year's overrun in percent");
-  offset_->add_option("--offset-basis", o_.offset_basis, "excess_over_tolerance | full_overrun");
-  offset_->add_option("--out", o_.out, "Write offset_rows.csv and statements_with_offset.csv here");
+  offset_->add_option("--offset-basis", o_.offset_basis, "full_overrun (default) | excess_over_tolerance");
+  offset_->add_option("--statements", o_.statements, "statements.csv of the ramme year: the per-clinic effect (a view)");
+  offset_->add_option("--out", o_.out, "Write offset_overlay.csv, offset_plan.json and offset_effect.csv here");
+  offset_->add_option("--agreement-out", o_.agreement_out,
+                      "Write the agreement data set with the offset rows (offset_overlay.csv) here, for "
+                      "`almen settle --agreement DIR`");
 }
 
 bool EconomySubcommands::parsed() const {
@@ -151,7 +158,7 @@ Status EconomySubcommands::RunOffset(const Agreement& agreement) const {
   if (!o_.ramme_json.empty()) {
     ALMEN_ASSIGN_OR_RETURN(std::string text, ReadFile(o_.ramme_json));
     ramme = nlohmann::json::parse(text, nullptr, false);
-    if (ramme.is_discarded()) return InvalidInput(BaseName(o_.ramme_json) + ": not JSON");
+    if (ramme.is_discarded() || !ramme.is_object()) return InvalidInput(BaseName(o_.ramme_json) + ": not a JSON object");
   } else {
     if (o_.expenses.empty()) return UsageError("almen offset needs --ramme-json or --year with --expenses");
     RammeOptions ro;
@@ -165,41 +172,68 @@ Status EconomySubcommands::RunOffset(const Agreement& agreement) const {
   }
   if (ramme.value("complete", true) == false)
     return InvalidInput("the ramme statement is incomplete (complete: false): no offset from a partial year");
-  ALMEN_ASSIGN_OR_RETURN(std::vector<OffsetPlanPart> plan, OffsetPlanFromRammeJson(ramme));
-  std::vector<CeilingStatementRow> statements;
-  {
-    ALMEN_ASSIGN_OR_RETURN(MappedFile f, MappedFile::Open(o_.statements));
-    ALMEN_ASSIGN_OR_RETURN(statements, ParseCeilingStatementsCsv(BaseName(o_.statements), f.data()));
-  }
-  std::vector<CeilingStatementRow> rows = OffsetRows(statements, plan);
+  ALMEN_ASSIGN_OR_RETURN(OffsetPlanInput pin, OffsetPlanInputFromRammeJson(ramme));
+  ALMEN_ASSIGN_OR_RETURN(OffsetPlan plan, PlanOffset(agreement, pin));
+  const std::string overlay = OffsetOverlayCsv(plan);
+
   nlohmann::json j;
-  j["year"] = ramme.value("year", o_.year);
-  j["offset_ore"] = ramme.contains("offset_ore") ? ramme["offset_ore"] : nlohmann::json(nullptr);
+  j["year"] = pin.year;
+  j["agreement"] = agreement.version();
+  j["offset_ore"] = pin.offset.ore();
   j["offset_rule"] = ramme.value("offset_rule", "");
-  j["method"] = "Hver periode fordeles ligeligt på periodens måneder og hver måned på klinikkerne efter deres andel "
-                "af udgiften (service, chronic_fee, basishonorar) i statements.csv (største rest).";
-  nlohmann::json per_month = nlohmann::json::object();
-  std::map<int, int64_t> per_provider;
-  int64_t total = 0;
-  for (const auto& r : rows) {
-    per_month[r.month.ToString()] = per_month.value(r.month.ToString(), int64_t{0}) + r.amount.ore();
-    per_provider[r.provider] += r.amount.ore();
-    total += r.amount.ore();
+  j["statement_date"] = pin.statement_date.ToIso();
+  j["expected_spend_ore"] = pin.expected_spend.ore();
+  j["expected_basishonorar_ore"] = pin.expected_basishonorar.ore();
+  j["plan"] = OffsetPlanJson(plan);
+  j["unrecovered_ore"] = plan.unrecovered.ore();
+  j["warnings"] = plan.warnings;
+  j["overlay_rows"] = static_cast<int64_t>(std::count(overlay.begin(), overlay.end(), '\n') - 1);
+  j["method"] = "Modregningen afvikles over to reguleringsperioder fra førstkommende regulering efter opgørelsen: "
+                "reguleringsprocenten nedsættes, og rækker den ikke, basishonoraret (Bilag 1 pkt. 2). Beregnet på "
+                "årets udgift (statiske data). Nedsættelserne er daterede rækker i overenskomstens data "
+                "(offset_overlay.csv, kilde ramme_statement:ÅR), som afregningen bruger fra deres dato; der "
+                "skrives ingen offset-rækker i honorarspecifikationen.";
+  nlohmann::json effects = nullptr;
+  if (!o_.statements.empty()) {
+    std::map<int, std::string> region_of;
+    if (!o_.providers.empty()) {
+      ALMEN_ASSIGN_OR_RETURN(MappedFile f, MappedFile::Open(o_.providers));
+      ALMEN_ASSIGN_OR_RETURN(auto clinics, ParseCeilingProviders(BaseName(o_.providers), f.data(), pin.year));
+      for (const auto& [p, c] : clinics) region_of[p] = c.region_code;
+    }
+    ALMEN_ASSIGN_OR_RETURN(MappedFile f, MappedFile::Open(o_.statements));
+    ALMEN_ASSIGN_OR_RETURN(auto rows, ParseCeilingStatementsCsv(BaseName(o_.statements), f.data()));
+    effects = ClinicOffsetEffects(plan, ClinicSpendFromStatements(agreement, pin.year, rows, region_of));
   }
-  nlohmann::json plan_json = nlohmann::json::array();
-  for (const auto& p : plan)
-    plan_json.push_back({{"period", p.period}, {"from", p.from.ToIso()}, {"to", p.to.ToIso()}, {"amount_ore", p.amount.ore()}});
-  j["plan"] = plan_json;
-  j["rows"] = static_cast<int64_t>(rows.size());
-  j["clinics"] = static_cast<int64_t>(per_provider.size());
-  j["total_ore"] = total;
-  j["by_month_ore"] = per_month;
+  j["clinics"] = effects;
+  if (!o_.agreement_out.empty()) {
+    // The current data set plus the new rows; loaded once here so a bad overlay is never written.
+    auto files = agreement.files();
+    auto it = files.find("offset_overlay.csv");
+    if (it == files.end()) files["offset_overlay.csv"] = overlay;
+    else it->second += (it->second.empty() || it->second.back() == '\n' ? "" : "\n") + overlay.substr(overlay.find('\n') + 1);
+    ALMEN_ASSIGN_OR_RETURN(Agreement with_offset, Agreement::LoadFiles(files, "agreement with the offset rows"));
+    ALMEN_ASSIGN_OR_RETURN(OutputDir out, OutputDir::Create(o_.agreement_out));
+    for (const auto& [name, content] : files) ALMEN_RETURN_IF_ERROR(out.Write(name, content));
+    ALMEN_RETURN_IF_ERROR(out.Commit());
+    j["agreement_out"] = {{"dir", o_.agreement_out}, {"version", with_offset.version()}};
+  }
   if (!o_.out.empty()) {
     ALMEN_ASSIGN_OR_RETURN(OutputDir out, OutputDir::Create(o_.out));
-    std::vector<CeilingStatementRow> all = statements;
-    all.insert(all.end(), rows.begin(), rows.end());
-    ALMEN_RETURN_IF_ERROR(out.Write("offset_rows.csv", CeilingStatementsToCsv(rows)));
-    ALMEN_RETURN_IF_ERROR(out.Write("statements_with_offset.csv", CeilingStatementsToCsv(std::move(all))));
+    ALMEN_RETURN_IF_ERROR(out.Write("offset_overlay.csv", overlay));
+    ALMEN_RETURN_IF_ERROR(out.Write("offset_plan.json", j.dump(2) + "\n"));
+    std::string csv = "provider,region,spend_ore,basishonorar_ore";
+    for (const auto& p : plan.periods) csv += ",period" + std::to_string(p.period) + "_ore";
+    csv += ",total_ore\n";
+    if (effects.is_object())
+      for (const auto& c : effects["clinics"]) {
+        csv += std::to_string(c["provider"].get<int>()) + "," + c["region"].get<std::string>() + "," +
+               std::to_string(c["spend_ore"].get<int64_t>()) + "," + std::to_string(c["basishonorar_ore"].get<int64_t>());
+        for (const auto& p : c["periods"])
+          csv += "," + std::to_string(p["regulation_ore"].get<int64_t>() + p["basishonorar_ore"].get<int64_t>());
+        csv += "," + std::to_string(c["total_ore"].get<int64_t>()) + "\n";
+      }
+    ALMEN_RETURN_IF_ERROR(out.Write("offset_effect.csv", csv));
     ALMEN_RETURN_IF_ERROR(out.Commit());
   }
   std::cout << j.dump(2) << "\n";

@@ -1,6 +1,6 @@
 // The subcommands of issue 5 beyond `ramme` and `economy`: `almen ceiling`
-// (højestegrænse), `almen quality` (quality payments) and `almen offset` (the
-// ramme's offset plan as statement rows). Registered on the CLI11 app by the
+// (højestegrænse), `almen quality` (quality payments) and `almen offset` (how
+// the ramme's offset is recovered: dated agreement rows and a per-clinic view). Registered on the CLI11 app by the
 // constructor; main.cc calls Run() when one of them was given.
 #pragma once
 
@@ -24,7 +24,7 @@ class EconomySubcommands {
   struct Paths {
     int year = 2025;
     std::string statements, listings, providers, attachments, decisions, reference, out, clusters, insured;
-    std::string ramme_json, expenses, listed, previous_overrun_pct, offset_basis;
+    std::string ramme_json, expenses, listed, previous_overrun_pct, offset_basis, agreement_out;
   };
   Status RunCeiling(const Agreement& agreement) const;
   Status RunQuality(const Agreement& agreement) const;

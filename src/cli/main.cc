@@ -84,10 +84,14 @@ int main(int argc, char** argv) {
   c_ramme->add_option("--listed", ramme.listed_path, "listed_patients.csv");
   c_ramme->add_option("--providers", ramme.providers_path, "providers.csv");
   c_ramme->add_option("--previous-overrun-pct", prev_overrun, "Last year's overrun in percent, e.g. 0.5");
-  c_ramme->add_option("--offset-basis", ramme.offset_basis, "excess_over_tolerance | full_overrun");
+  c_ramme->add_option("--offset-basis", ramme.offset_basis, "full_overrun (default) | excess_over_tolerance");
   c_ramme->add_option("--price-level", ramme.price_level,
                       "apr-24: the spend is at the agreement's level (settle --price-level apr-24), so the ramme is "
                       "not § 64-regulated; default: regulated");
+  c_ramme->add_option("--spend-week-normalisation", ramme.week_normalisation,
+                      "iso_weeks (default: a 53-week year × 52/53) | days_364 (× 364 / days in the year)");
+  c_ramme->add_option("--statements", ramme.statements_path,
+                      "statements.csv of almen settle: spend per region from settled statements (needs --providers)");
   std::vector<std::string> ramme_whatif;
   c_ramme->add_option("--whatif", ramme_whatif,
                       "NAME=N, repeatable: lto_capacities_recruited=N, bosted_botilbud_covered=N; prints the "

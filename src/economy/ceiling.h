@@ -194,22 +194,4 @@ StatusOr<nlohmann::json> ComputeQualityPayments(const Agreement& agreement, cons
 // the lower index; all-zero weights give zeros). The parts add up to `total`.
 std::vector<int64_t> CeilingApportion(int64_t total, const std::vector<int64_t>& weights);
 
-// ---- Offset into statements (B2) ----------------------------------------------------
-
-struct OffsetPlanPart {
-  int period = 0;
-  Date from, to;  // [from, to): a regulation period
-  Money amount;   // positive: what is taken back
-};
-// The `offset_plan` array of the ramme JSON.
-StatusOr<std::vector<OffsetPlanPart>> OffsetPlanFromRammeJson(const nlohmann::json& ramme);
-
-// Spreads each part over the months of its period (equal monthly parts, the odd
-// øre to the first months) and each month over the clinics pro rata by their
-// share of the basis spend (statements items service, chronic_fee, basishonorar
-// in the input, all months), with the largest-remainder method so that the rows
-// add up to the part exactly. Rows are negative `offset` amounts.
-std::vector<CeilingStatementRow> OffsetRows(const std::vector<CeilingStatementRow>& statements,
-                                            const std::vector<OffsetPlanPart>& plan);
-
 }  // namespace almen

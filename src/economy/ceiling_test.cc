@@ -321,59 +321,6 @@ TEST(Quality, PerRegionAndCluster) {
   EXPECT_EQ((*j)["totals"]["fund_ore"], 0);
 }
 
-TEST(Offset, RowsSpreadOverMonthsAndClinicsAddUpExactly) {
-  std::vector<CeilingStatementRow> st = {
-      {300001, Month::FromYm(2025, 1), "service", 101, 1, Money::FromOre(300'000)},
-      {300002, Month::FromYm(2025, 1), "basishonorar", -1, 1, Money::FromOre(100'000)},
-      {300003, Month::FromYm(2025, 1), "bosted_honorarium", -1, 1, Money::FromOre(500'000)},  // not spend
-  };
-  // 600.001 øre over April-September: 100.000 each month except June (100.001);
-  // each month 3:1. June: 75.000,75 / 25.000,25 → the odd øre to the larger remainder.
-  std::vector<OffsetPlanPart> plan = {{1, Date::FromYmd(2026, 4, 1), Date::FromYmd(2026, 10, 1), Money::FromOre(600'001)}};
-  auto rows = OffsetRows(st, plan);
-  ASSERT_EQ(rows.size(), 12u);
-  int64_t total = 0;
-  for (const auto& r : rows) {
-    total += r.amount.ore();
-    EXPECT_EQ(r.item, "offset");
-    EXPECT_NE(r.provider, 300003);
-  }
-  EXPECT_EQ(total, -600'001);
-  EXPECT_EQ(rows[0].month, Month::FromYm(2026, 4));
-  EXPECT_EQ(rows[0].amount, Money::FromOre(-75'000));
-  EXPECT_EQ(rows[1].amount, Money::FromOre(-25'000));
-  EXPECT_EQ(rows[4].month, Month::FromYm(2026, 6));
-  EXPECT_EQ(rows[4].amount, Money::FromOre(-75'001));
-  EXPECT_EQ(rows[5].amount, Money::FromOre(-25'000));
-}
-
-TEST(Offset, The2023ReplayPlanAppliedToStatements) {
-  auto text = ReadFile(kDir + "/expenses_2023.csv");
-  ASSERT_TRUE(text.ok());
-  RammeInput ri;
-  ri.year = 2023;
-  ri.expenses = *ParseExpensesCsv("expenses_2023.csv", *text);
-  auto ramme = ComputeRamme(Ok25(), ri);
-  ASSERT_TRUE(ramme.ok()) << ramme.status().message();
-  auto plan = OffsetPlanFromRammeJson(*ramme);
-  ASSERT_TRUE(plan.ok());
-  ASSERT_EQ(plan->size(), 2u);  // 38,572 mio. from 1 April and from 1 October 2024
-  EXPECT_EQ((*plan)[0].from, Date::FromYmd(2024, 4, 1));
-  EXPECT_EQ((*plan)[1].to, Date::FromYmd(2025, 4, 1));
-  std::vector<CeilingStatementRow> st;
-  for (int p = 0; p < 7; ++p)
-    st.push_back({400001 + p, Month::FromYm(2023, 6), "service", 101, 1, Money::FromOre(1'000'003 * (p + 1))});
-  auto rows = OffsetRows(st, *plan);
-  int64_t total = 0;
-  std::set<int32_t> months;
-  for (const auto& r : rows) {
-    total += r.amount.ore();
-    months.insert(r.month.serial);
-  }
-  EXPECT_EQ(total, -7'714'400'000);
-  EXPECT_EQ(months.size(), 12u);  // April 2024 – March 2025
-}
-
 TEST(Ceiling, ApportionIsExact) {
   EXPECT_EQ(CeilingApportion(10, {1, 1, 1}), (std::vector<int64_t>{4, 3, 3}));
   EXPECT_EQ(CeilingApportion(-10, {1, 1, 1}), (std::vector<int64_t>{-4, -3, -3}));

@@ -1,8 +1,12 @@
 #include "economy/economy.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <set>
+#include <tuple>
 
 #include "common/file.h"
+#include "economy/ceiling.h"
 
 namespace almen {
 
@@ -186,6 +190,7 @@ StatusOr<RammeInput> RammeInputFromOptions(const RammeOptions& o) {
   in.previous_overrun_pct = o.previous_overrun_pct;
   in.offset_basis = o.offset_basis;
   in.price_level = o.price_level;
+  in.week_normalisation = o.week_normalisation;
   if (o.statement_date) {
     auto d = Date::Parse(*o.statement_date);
     if (!d) return InvalidInput("--statement-date '" + *o.statement_date + "': not a date (YYYY-MM-DD)");
@@ -209,9 +214,53 @@ StatusOr<RammeInput> RammeInputFromOptions(const RammeOptions& o) {
   return in;
 }
 
-StatusOr<nlohmann::json> RammeStatement(const Agreement& agreement, const RammeOptions& o) {
+StatusOr<RammeInput> RammeInputOf(const Agreement& agreement, const RammeOptions& o, nlohmann::json* summary) {
   ALMEN_ASSIGN_OR_RETURN(RammeInput in, RammeInputFromOptions(o));
-  return ComputeRamme(agreement, in);
+  if (o.statements_path.empty()) return in;
+  if (o.providers_path.empty()) return UsageError("--statements needs --providers (the region of each clinic)");
+  std::map<int, std::string> region_of;
+  {
+    ALMEN_ASSIGN_OR_RETURN(std::string text, ReadFile(o.providers_path));
+    ALMEN_ASSIGN_OR_RETURN(auto clinics, ParseCeilingProviders(BaseName(o.providers_path), text, o.year));
+    for (const auto& [p, c] : clinics) region_of[p] = c.region_code;
+  }
+  ALMEN_ASSIGN_OR_RETURN(std::string text, ReadFile(o.statements_path));
+  ALMEN_ASSIGN_OR_RETURN(auto rows, ParseCeilingStatementsCsv(BaseName(o.statements_path), text));
+  std::vector<StatementSpendRow> spend_rows;
+  spend_rows.reserve(rows.size());
+  for (const auto& r : rows) {
+    char code[16] = "";
+    if (r.code >= 0) std::snprintf(code, sizeof code, "%04d", r.code);
+    auto it = region_of.find(r.provider);
+    auto reg = it == region_of.end() ? std::nullopt : ParseInt64(it->second);
+    spend_rows.push_back({reg ? static_cast<int>(*reg) : 0, r.provider, r.month, r.item, code, r.count, r.amount});
+  }
+  ALMEN_ASSIGN_OR_RETURN(StatementSpend spend, SpendFromStatements(agreement, o.year, spend_rows));
+  // An expense row for the same (region, quarter, category) replaces the settled sum.
+  std::set<std::tuple<int, Quarter, ExpenseCategory>> given;
+  for (const auto& e : in.expenses) given.insert({e.region, e.quarter, e.category});
+  int64_t replaced = 0;
+  for (const auto& e : spend.rows) {
+    if (given.count({e.region, e.quarter, e.category})) {
+      ++replaced;
+      continue;
+    }
+    in.expenses.push_back(e);
+  }
+  if (summary) {
+    *summary = spend.ToJson();
+    (*summary)["rows"] = static_cast<int64_t>(rows.size());
+    (*summary)["replaced_by_expenses"] = replaced;
+  }
+  return in;
+}
+
+StatusOr<nlohmann::json> RammeStatement(const Agreement& agreement, const RammeOptions& o) {
+  nlohmann::json summary;
+  ALMEN_ASSIGN_OR_RETURN(RammeInput in, RammeInputOf(agreement, o, &summary));
+  ALMEN_ASSIGN_OR_RETURN(nlohmann::json out, ComputeRamme(agreement, in));
+  if (!o.statements_path.empty()) out["statement_spend"] = summary;
+  return out;
 }
 
 StatusOr<nlohmann::json> ParseNamedWhatIf(const std::vector<std::string>& items) {
@@ -246,7 +295,7 @@ StatusOr<nlohmann::json> RammeStatementWhatIf(const Agreement& agreement, const 
   ALMEN_ASSIGN_OR_RETURN(nlohmann::json request, ParseNamedWhatIf(whatif));
   if (o.year != 2025)
     return InvalidInput("--whatif: the named items change the economy table's 2025 column; use --year 2025");
-  ALMEN_ASSIGN_OR_RETURN(RammeInput in, RammeInputFromOptions(o));
+  ALMEN_ASSIGN_OR_RETURN(RammeInput in, RammeInputOf(agreement, o));
   ALMEN_ASSIGN_OR_RETURN(nlohmann::json table, EconomyWhatIfRamme(agreement, request, in));
   nlohmann::json out = std::move(table["ramme_statement"]);
   out["year"] = o.year;

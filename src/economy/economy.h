@@ -75,11 +75,21 @@ struct RammeOptions {
   std::optional<std::string> statement_date;        // ISO date; default 1 January of year + 1
   std::optional<int64_t> lto_activity_increase_ore; // B3 condition; absent = not verified
   std::string price_level;     // "" / "regulated" (default) or "apr-24" (RammeInput::price_level)
+  std::string week_normalisation;  // "" = agreement (iso_weeks), or days_364 (RammeInput::week_normalisation)
+  // statements.csv of `almen settle` (spend per region from settled statements,
+  // SpendFromStatements); needs providers_path for the regions. An expenses.csv
+  // row for the same (region, quarter, category) replaces the settled sum.
+  std::string statements_path;
 };
 
 StatusOr<nlohmann::json> RammeStatement(const Agreement& agreement, const RammeOptions& options);
 // The RammeInput RammeStatement computes from (files read and parsed).
+// statements_path is not read here (it needs the agreement): RammeInputOf.
 StatusOr<RammeInput> RammeInputFromOptions(const RammeOptions& options);
+// RammeInputFromOptions plus the spend of statements_path (SpendFromStatements),
+// merged with the expense rows; `statement_spend` (if not null) gets its summary.
+StatusOr<RammeInput> RammeInputOf(const Agreement& agreement, const RammeOptions& options,
+                                  nlohmann::json* statement_spend = nullptr);
 
 // The named what-if items of EconomyWhatIf from the command line: each
 // "NAME=N" with NAME lto_capacities_recruited or bosted_botilbud_covered and N

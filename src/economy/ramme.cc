@@ -7,10 +7,13 @@
 //   ramme(q)         = ramme_apr24(q) × index(q) / index(level)           (§ 64)
 //                      + the quarter's part of the B1 corrections (spirometry,
 //                      sundhedstjek på botilbud; complete years only)
-//   spend            = Σ counted expenses × 364 / days in the year          (H2)
+//   spend            = Σ counted expenses × 52 / ISO weeks in the year      (H2, iso_weeks)
+//                    | Σ counted expenses × 364 / days in the year          (days_364)
 //   overrun          = spend − Σ ramme(q)
-//   offset           = overrun − 0,6 % × ramme   (excess_over_tolerance, H1)
-//                    | overrun                   (full_overrun, or the B2 second year)
+//   offset           = DecideOffset (offset.h): overrun (full_overrun, or the
+//                      year after an exempt year) | overrun − 0,6 % × ramme
+//                      (excess_over_tolerance) | 0 within 0,6 %
+//   offset_plan      = PlanOffset (offset.h): regulation, then basishonorar
 //
 // Every division rounds half away from zero to whole øre (RoundDiv); every
 // comparison with the 0,6 % tolerance is exact in 128-bit integers.
@@ -23,6 +26,7 @@
 
 #include "common/decimal.h"
 #include "common/format_da.h"
+#include "economy/offset.h"
 
 namespace almen {
 
@@ -78,99 +82,7 @@ std::string CorrectionText(const CorrectionSpec& c, Money allocation, Money spen
          ", men rammen opreguleres kun for sundhedstjek på botilbud; ingen korrektion (Bilag 1).";
 }
 
-// Takeover base of a provider on `d`: capacities of its latest region/udbud row
-// before the row valid on `d`, or nullopt if it never was a region/udbud clinic.
-std::optional<int64_t> TakeoverBase(const std::vector<const CapacityRow*>& rows, const CapacityRow& current) {
-  const CapacityRow* latest = nullptr;
-  for (const auto* r : rows)
-    if (r->clinic_type != ClinicType::kOrdinary && r->period.from < current.period.from &&
-        (!latest || latest->period.from < r->period.from))
-      latest = r;
-  if (!latest) return std::nullopt;
-  return latest->capacities;
-}
-
 }  // namespace
-
-std::optional<ExpenseCategory> StatementExpenseCategory(const Agreement& agreement, Date on, std::string_view item,
-                                                        std::string_view code) {
-  if (item == "chronic_fee") return ExpenseCategory::kDay;
-  if (item == "basishonorar") return ExpenseCategory::kBasishonorar;
-  if (item == "bosted_honorarium") return ExpenseCategory::kFixedDoctorHonoraria;
-  if (item == "ceiling_clawback") return ExpenseCategory::kCeilingClawback;
-  if (item != "service") return std::nullopt;
-  auto in_list = [&](const char* parameter) {
-    const Parameter* p = agreement.ParameterOn(parameter, on);
-    if (!p || code.empty()) return false;
-    for (const auto& c : SplitNonEmpty(p->value, ';'))
-      if (c == code) return true;
-    return false;
-  };
-  if (in_list("ramme_spirometry_codes")) return ExpenseCategory::kSpirometry;
-  if (in_list("ramme_sundhedstjek_codes")) return ExpenseCategory::kSundhedstjekBotilbud;
-  auto c = ParseInt64(code);
-  if (c && *c == 2102) return ExpenseCategory::kCervicalCytology;
-  if (c && *c >= 8100 && *c <= 8999) return ExpenseCategory::kProfylakse;
-  return ExpenseCategory::kDay;
-}
-
-int64_t CountedLtoCapacities(const std::vector<CapacityRow>& providers, Date d) {
-  std::map<std::string, std::vector<const CapacityRow*>> by_provider;
-  for (const auto& p : providers) by_provider[p.provider].push_back(&p);
-  int64_t total = 0;
-  for (const auto& [id, rows] : by_provider) {
-    for (const auto* r : rows) {
-      if (!r->period.Contains(d) || !r->lto || r->clinic_type != ClinicType::kOrdinary) continue;
-      int64_t base = TakeoverBase(rows, *r).value_or(0);
-      total += std::max<int64_t>(0, r->capacities - base);
-    }
-  }
-  return total;
-}
-
-StatusOr<LtoResult> ComputeLtoMechanism(const Agreement& agreement, int year,
-                                        const std::vector<CapacityRow>& providers, Date statement_date) {
-  LtoResult res;
-  const Date on = Date::FromYmd(year, 1, 1);
-  const Parameter* baseline_p = agreement.ParameterOn("lto_capacity_baseline_date", on);
-  if (!baseline_p) return res;  // no mechanism this year
-  res.applicable = true;
-  res.baseline_date = *Date::Parse(baseline_p->value);  // validated at load (unit date)
-  ALMEN_ASSIGN_OR_RETURN(Money per, agreement.MoneyParameter("lto_capacity_amount_ore", on));
-  ALMEN_ASSIGN_OR_RETURN(int64_t max_count, agreement.IntParameter("lto_capacity_max_count", on));
-  ALMEN_ASSIGN_OR_RETURN(Money cap, agreement.MoneyParameter("lto_capacity_cap_ore", on));
-  res.baseline_capacities = CountedLtoCapacities(providers, res.baseline_date);
-
-  const Date year_end = Date::FromYmd(year, 12, 31);
-  const Date until = std::min(year_end, statement_date);
-  std::set<Date> dates = {res.baseline_date, until};
-  for (int q = 1; q <= 4; ++q) {
-    Date d = Quarter{year, q}.last_day();
-    if (d <= until) dates.insert(d);
-  }
-  for (const auto& p : providers) {
-    for (Date d : {p.period.from, p.period.to})
-      if (!d.is_max() && res.baseline_date < d && d <= until) dates.insert(d);
-  }
-  auto amount_for = [&](int64_t counted, int64_t* additional) {
-    *additional = std::clamp<int64_t>(counted - res.baseline_capacities, 0, max_count);
-    return std::min(per * *additional, cap);
-  };
-  std::optional<int64_t> last_caps;
-  for (Date d : dates) {
-    LtoLedgerEntry e;
-    e.date = d;
-    e.capacities = CountedLtoCapacities(providers, d);
-    e.amount = amount_for(e.capacities, &e.additional);
-    bool quarter_end = false;
-    for (int q = 1; q <= 4; ++q) quarter_end = quarter_end || d == Quarter{year, q}.last_day();
-    if (last_caps && *last_caps == e.capacities && !quarter_end && d != until) continue;
-    last_caps = e.capacities;
-    res.ledger.push_back(e);
-  }
-  res.addition = res.ledger.empty() ? Money::Zero() : res.ledger.back().amount;
-  return res;
-}
 
 StatusOr<nlohmann::json> ComputeRamme(const Agreement& agreement, const RammeInput& in) {
   const int year = in.year;
@@ -182,19 +94,18 @@ StatusOr<nlohmann::json> ComputeRamme(const Agreement& agreement, const RammeInp
   ALMEN_ASSIGN_OR_RETURN(Ppm tolerance, agreement.PpmParameter("ramme_tolerance", on));
   ALMEN_ASSIGN_OR_RETURN(bool offset_at_exact, agreement.BoolParameter("offset_at_exactly_tolerance", on));
   ALMEN_ASSIGN_OR_RETURN(int64_t offset_periods, agreement.IntParameter("offset_periods", on));
-  ALMEN_ASSIGN_OR_RETURN(int64_t norm_days, agreement.IntParameter("ramme_normalisation_days", on));
   if (offset_periods < 1) return InvalidInput("parameter offset_periods must be at least 1");
+  ALMEN_ASSIGN_OR_RETURN(const SpendNormalisation norm, SpendNormalisationOf(agreement, year, in.week_normalisation));
   const Parameter* basis_p = agreement.ParameterOn("offset_basis", on);
-  std::string basis = !in.offset_basis.empty() ? in.offset_basis : basis_p ? basis_p->value : "excess_over_tolerance";
-  if (basis != "excess_over_tolerance" && basis != "full_overrun")
-    return InvalidInput("--offset-basis '" + basis + "': must be excess_over_tolerance or full_overrun");
-  const Parameter* reg_dates_p = agreement.ParameterOn("offset_regulation_dates", on);
+  const std::string basis = !in.offset_basis.empty() ? in.offset_basis : basis_p ? basis_p->value : "full_overrun";
+  const auto basis_kind = ParseOffsetBasis(basis);
+  if (!basis_kind) return InvalidInput("--offset-basis '" + basis + "': must be full_overrun or excess_over_tolerance");
   const Parameter* listing_base_p = agreement.ParameterOn("ramme_listing_base", on);
   const Parameter* excluded_p = agreement.ParameterOn("ramme_excluded_categories", on);
   const Parameter* reducing_p = agreement.ParameterOn("ramme_reducing_categories", on);
-  if (!reg_dates_p || !listing_base_p || !excluded_p || !reducing_p)
+  if (!listing_base_p || !excluded_p || !reducing_p)
     return Internal("agreement data lacks a ramme parameter for " + std::to_string(year) +
-                    " (offset_regulation_dates, ramme_listing_base, ramme_excluded_categories, ramme_reducing_categories)");
+                    " (ramme_listing_base, ramme_excluded_categories, ramme_reducing_categories)");
   std::set<ExpenseCategory> excluded, reducing;
   for (const auto& n : SplitNonEmpty(excluded_p->value, ';')) {
     auto c = ParseExpenseCategory(n);
@@ -214,7 +125,6 @@ StatusOr<nlohmann::json> ComputeRamme(const Agreement& agreement, const RammeInp
     if (!p) return InvalidInput("--previous-overrun-pct '" + *in.previous_overrun_pct + "': not a percentage (e.g. 0.5)");
     prev_micro_pct = p->value;
   }
-  const int64_t tolerance_micro_pct = tolerance.value * 100;  // 0.006 → 0.6 % → 600000
 
   // ---- Additions (Bilag 1) ----
   nlohmann::json additions = nlohmann::json::array();
@@ -276,11 +186,13 @@ StatusOr<nlohmann::json> ComputeRamme(const Agreement& agreement, const RammeInp
   std::map<ExpenseCategory, Money> excluded_by_category;
   std::map<ExpenseCategory, std::array<Money, 4>> category_q;   // per quarter, for the B1 corrections
   std::map<ExpenseCategory, std::set<int>> category_regions;    // regions that report the category
-  std::map<int, Money> talk_by_region;
+  ALMEN_ASSIGN_OR_RETURN(const auto talk_agreements, TalkTherapyAgreements(agreement, year));
+  Money talk_outside = Money::Zero();  // talk therapy in quarters where the region's agreement is in force
   int64_t ignored_rows = 0;
   for (const auto& e : in.expenses) {
     if (e.quarter.year != year) {
-      ++ignored_rows;
+      // The year before is read only for the talk-therapy reduction (12 months before an agreement).
+      if (!(reducing.count(e.category) && e.quarter.year == year - 1)) ++ignored_rows;
       continue;
     }
     size_t qi = static_cast<size_t>(e.quarter.q - 1);
@@ -291,19 +203,18 @@ StatusOr<nlohmann::json> ComputeRamme(const Agreement& agreement, const RammeInp
     if (excluded.count(e.category)) {
       q_excluded[qi] += e.amount;
       excluded_by_category[e.category] += e.amount;
-    } else if (reducing.count(e.category)) {
+    } else if (reducing.count(e.category) && TalkTherapyOutsideRamme(talk_agreements, e.region, e.quarter)) {
       q_reducing[qi] += e.amount;
-      talk_by_region[e.region] += e.amount;
+      talk_outside += e.amount;
     } else {
       q_spend[qi] += e.amount;
     }
   }
-  Money talk_reduction = Money::Zero();
-  nlohmann::json talk_json = nlohmann::json::object();
-  for (const auto& [region, m] : talk_by_region) {
-    talk_reduction += m;
-    talk_json[std::to_string(region)] = m.ore();
-  }
+  // Bilag 1: the ramme is reduced by a region's talk-therapy spend in the 12
+  // months before its praksisplan agreement, from the agreement on.
+  ALMEN_ASSIGN_OR_RETURN(const TalkTherapyReduction talk,
+                         ComputeTalkTherapyReduction(agreement, year, in.expenses, reducing));
+  const Money talk_reduction = talk.total;
 
   const Money annual = *base + additions_sum + lto_addition - talk_reduction + in.whatif_adjustment;
 
@@ -354,11 +265,11 @@ StatusOr<nlohmann::json> ComputeRamme(const Agreement& agreement, const RammeInp
   };
   const bool base_ok = in.listed && listed_complete(base_q);
 
-  std::vector<std::string> missing;
+  std::vector<std::string> missing = talk.missing;
   if (in.expenses.empty()) missing.push_back("ingen udgiftsdata (expenses)");
   if (in.listed && !base_ok)
     missing.push_back("tilmeldte patienter mangler for basiskvartalet " + base_q.ToString() + " (alle fem regioner)");
-  bool all_complete = !in.expenses.empty();
+  bool all_complete = !in.expenses.empty() && talk.missing.empty();
   bool regulated = base_ok;
   std::array<Money, 4> q_ramme_apr24{}, q_ramme_indexed{};
   std::array<bool, 4> q_complete{};
@@ -516,9 +427,9 @@ StatusOr<nlohmann::json> ComputeRamme(const Agreement& agreement, const RammeInp
     exclusions.push_back({{"category", ExpenseCategoryName(c)},
                           {"amount_ore", excluded_by_category[c].ore()},
                           {"counted", false}});
-  // ---- Normalisation to 52 weeks (H2) ----
-  const int days = DaysInYear(year);
-  const Money spend = Money::FromOre(RoundDiv(static_cast<Int128>(spend_actual.ore()) * norm_days, days));
+  // ---- Normalisation to 52 weeks (H2): a 53-ISO-week year × 52/53 (iso_weeks),
+  // or × 364 / days in the year (days_364) ----
+  const Money spend = norm.Apply(spend_actual);
   const Money ramme = ramme_sum;
   const Money tolerance_amount = Scale(ramme, tolerance);
 
@@ -549,7 +460,9 @@ StatusOr<nlohmann::json> ComputeRamme(const Agreement& agreement, const RammeInp
                              {"additions_ore", additions_sum.ore()},
                              {"lto_capacity_addition_ore", lto_addition.ore()},
                              {"talk_therapy_reduction_ore", talk_reduction.ore()},
-                             {"talk_therapy_by_region", talk_json},
+                             {"talk_therapy_by_region", talk.by_region},
+                             {"talk_therapy", talk.regions},
+                             {"talk_therapy_outside_ore", talk_outside.ore()},
                              {"whatif_adjustment_ore", in.whatif_adjustment.ore()},
                              {"annual_ore", annual.ore()},
                              {"price_regulation_ore", price_regulation_sum.ore()},
@@ -567,10 +480,12 @@ StatusOr<nlohmann::json> ComputeRamme(const Agreement& agreement, const RammeInp
   }
   out["exclusions"] = exclusions;
   out["ignored_rows_other_years"] = ignored_rows;
-  out["normalisation"] = {{"days_in_year", days},
-                          {"normalised_days", norm_days},
-                          {"formula", "spend_ore = round(spend_actual_ore × " + std::to_string(norm_days) + " / " +
-                                          std::to_string(days) + ")"}};
+  out["normalisation"] = {{"method", norm.method},
+                          {"days_in_year", DaysInYear(year)},
+                          {"iso_weeks_in_year", IsoWeeksInYear(year)},
+                          {"numerator", norm.numerator},
+                          {"denominator", norm.denominator},
+                          {"formula", norm.Formula()}};
   out["tolerance_pct"] = FormatPct(tolerance.value, Ppm::kOne, 2);
   out["tolerance_ore"] = tolerance_amount.ore();
   out["offset_basis"] = basis;
@@ -581,7 +496,25 @@ StatusOr<nlohmann::json> ComputeRamme(const Agreement& agreement, const RammeInp
   out["quarters"] = quarters;
   out["statement_date"] = statement_date.ToIso();
 
-  if (ytd_quarters > 0) {
+  // Bilag 1: "Den første opgørelse udarbejdes, når udgiftstallene for marts 2025
+  // foreligger": no figures for the year before the data reach that date.
+  bool statement_available = true;
+  if (const Parameter* first_p = agreement.ParameterOn("ramme_first_statement_data_through", on)) {
+    const Date through = *Date::Parse(first_p->value);  // validated at load (unit date)
+    int needed = through.year() < year ? 0 : through.year() > year ? 5 : static_cast<int>((through.month() - 1) / 3 + 1);
+    statement_available = complete_leading >= needed;
+    out["first_statement"] = {
+        {"data_through", through.ToIso()},
+        {"available", statement_available},
+        {"paragraph", first_p->provenance.paragraph},
+        {"text", statement_available ? "Udgiftstallene til og med " + FormatDateDa(through) + " foreligger."
+                                     : "Den første opgørelse udarbejdes, når udgiftstallene til og med " +
+                                           FormatDateDa(through) + " foreligger (Bilag 1): ingen opgørelse endnu."}};
+  } else {
+    out["first_statement"] = nullptr;
+  }
+
+  if (ytd_quarters > 0 && statement_available) {
     Money ytd_over = ytd_spend - ytd_ramme;
     out["year_to_date"] = {{"quarters", ytd_quarters},
                            {"ramme_ore", ytd_ramme.ore()},
@@ -608,64 +541,30 @@ StatusOr<nlohmann::json> ComputeRamme(const Agreement& agreement, const RammeInp
   if (ramme.ore() <= 0) return InvalidInput("the ramme for " + std::to_string(year) + " is not positive");
 
   const Money overrun = spend - ramme;
-  // Exact comparison of overrun/ramme with the tolerance: overrun × 10^6 vs ramme × tolerance_ppm.
-  const Int128 lhs = static_cast<Int128>(overrun.ore()) * Ppm::kOne;
-  const Int128 rhs = static_cast<Int128>(ramme.ore()) * tolerance.value;
-  const bool over = overrun > Money::Zero();
-  const bool beyond = lhs > rhs || (lhs == rhs && offset_at_exact);
-  const bool prev_within = prev_micro_pct && *prev_micro_pct > 0 && *prev_micro_pct <= tolerance_micro_pct;
-  Money offset = Money::Zero();
-  std::string rule, reason;
-  if (!over) {
-    rule = "no_overrun";
-    reason = "Udgifterne er inden for rammen: ingen modregning.";
-  } else if (beyond) {
-    rule = "beyond_tolerance";
-    offset = basis == "full_overrun" ? overrun : std::max(overrun - tolerance_amount, Money::Zero());
-    reason = basis == "full_overrun"
-                 ? "Overskridelsen er over 0,6 % af rammen: hele overskridelsen modregnes (Bilag 1 pkt. 2, full_overrun)."
-                 : "Overskridelsen er over 0,6 % af rammen: overskridelsen ud over 0,6 % modregnes (Bilag 1 pkt. 2).";
-  } else if (prev_within) {
-    rule = "second_year_within_tolerance";
-    offset = overrun;
-    reason = "Overskridelsen er under 0,6 %, men året før var også overskredet med under 0,6 %: "
-             "overskridelsen undtages ikke og modregnes fuldt (Bilag 1 pkt. 1).";
-  } else {
-    rule = "within_tolerance";
-    reason = "Overskridelsen er mindre end 0,6 % af rammen: ingen modregning i år, men en overskridelse "
-             "under 0,6 % næste år undtages ikke (Bilag 1 pkt. 1).";
-  }
+  const OffsetDecision decision = DecideOffset({ramme, overrun, tolerance, offset_at_exact, *basis_kind, prev_micro_pct});
   out["overrun_ore"] = overrun.ore();
   out["overrun_pct"] = FormatPct(overrun.ore(), ramme.ore(), 2);
   out["overrun_ppm"] = RoundDiv(static_cast<Int128>(overrun.ore()) * Ppm::kOne, ramme.ore());
-  out["offset_ore"] = offset.ore();
-  out["offset_rule"] = rule;
-  out["offset_reason"] = reason;
+  out["offset_ore"] = decision.offset.ore();
+  out["offset_rule"] = decision.rule;
+  out["offset_reason"] = decision.reason;
+  out["previous_year_exempt"] = decision.previous_exempt;
 
-  // Offset plan: from the first regulation date after the statement, over
-  // `offset_periods` regulation periods, split evenly (remainder øre spread so
-  // the parts add up exactly).
-  nlohmann::json plan = nlohmann::json::array();
-  if (offset > Money::Zero()) {
-    std::vector<Date> reg_dates;
-    for (int y = statement_date.year(); y <= statement_date.year() + 3; ++y)
-      for (const auto& md : SplitNonEmpty(reg_dates_p->value, ';')) {
-        auto d = Date::Parse(std::to_string(y) + "-" + md);
-        if (!d) return Internal("offset_regulation_dates: '" + md + "' is not MM-DD");
-        if (statement_date < *d) reg_dates.push_back(*d);
-      }
-    std::sort(reg_dates.begin(), reg_dates.end());
-    if (reg_dates.size() < static_cast<size_t>(offset_periods) + 1) return Internal("too few regulation dates");
-    for (int64_t i = 0; i < offset_periods; ++i) {
-      Money part = Money::FromOre(RoundDiv(static_cast<Int128>(offset.ore()) * (i + 1), offset_periods) -
-                                  RoundDiv(static_cast<Int128>(offset.ore()) * i, offset_periods));
-      plan.push_back({{"period", i + 1},
-                      {"from", reg_dates[static_cast<size_t>(i)].ToIso()},
-                      {"to", reg_dates[static_cast<size_t>(i) + 1].ToIso()},
-                      {"amount_ore", part.ore()},
-                      {"text", "Modregning " + FormatKroner(part) + " fra " + FormatDateDa(reg_dates[static_cast<size_t>(i)])}});
-    }
-  }
+  // How the offset is recovered (Bilag 1 pkt. 2): the regulation percentage of
+  // the next two regulation periods, and if needed the basishonorar, computed on
+  // the year's spend (static data). offset.h.
+  ALMEN_ASSIGN_OR_RETURN(
+      const OffsetPlan offset_plan,
+      PlanOffset(agreement, {year, decision.offset, statement_date, spend_actual,
+                             category_q.count(ExpenseCategory::kBasishonorar)
+                                 ? category_q[ExpenseCategory::kBasishonorar][0] +
+                                       category_q[ExpenseCategory::kBasishonorar][1] +
+                                       category_q[ExpenseCategory::kBasishonorar][2] +
+                                       category_q[ExpenseCategory::kBasishonorar][3]
+                                 : Money::Zero()}));
+  const nlohmann::json plan = OffsetPlanJson(offset_plan);
+  out["offset_unrecovered_ore"] = offset_plan.unrecovered.ore();
+  out["offset_warnings"] = offset_plan.warnings;
   out["offset_plan"] = plan;
   return out;
 }

@@ -4,6 +4,7 @@
 // The server runs in-process over SQLite and a real PostgreSQL, with the fake
 // settlement engine of server/testing_server.h (three clinics, January–March
 // 2025, 80.000 øre of `day` spend per region and quarter).
+#include <cstdio>
 #include <map>
 #include <sstream>
 
@@ -200,6 +201,113 @@ TEST_P(EconomyStoreTest, CeilingsAndQualitySurviveARestartWithoutCpr) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, EconomyStoreTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& param_info) { return param_info.param; });
+
+// The fake data set over all twelve months of 2025 (line i in month 1 + i % 12),
+// so that a whole year is settled and the offset can be stated.
+Status FakeGenerateYear(const GenerateOptions& o, GenerateSummary* s) {
+  ALMEN_RETURN_IF_ERROR(testing::FakeGenerate(o, s));
+  const char* providers[] = {"111111", "222222", "333333"};
+  std::string claims = "claim_id,provider,cpr,service_date,code\n";
+  for (int64_t i = 0; i < o.lines; ++i) {
+    char date[16];
+    std::snprintf(date, sizeof date, "2025-%02d-15", static_cast<int>(1 + i % 12));
+    claims += "y" + std::to_string(i) + "," + providers[i % 3] + ",0101801234," + date + ",0101\n";
+  }
+  testing::WriteTestFile(fs::path(o.out_dir) / "claims.csv", claims);
+  return Status::Ok();
+}
+
+class OffsetViewTest : public testing::InProcessServerTest {
+ protected:
+  OffsetViewTest() : InProcessServerTest("offset-view", Pipeline{FakeGenerateYear, testing::FakeSettle}) {
+    options_.demo_lines = 36;
+  }
+};
+
+// GET /api/economy/offset: the offset as the text applies it (reduced regulation and basishonorar as
+// dated agreement rows) and its estimated effect per clinic; a view, scoped by role.
+TEST_P(OffsetViewTest, TheOffsetIsAPlanAndAViewScopedByRole) {
+  const std::string rltn = Login("rltn");
+  json none = GetJson(rltn, "/api/economy/offset?year=2025");
+  EXPECT_FALSE(none["available"].get<bool>());  // regions 1081 and 1085 have no spend yet: incomplete
+  // Regions 1081 and 1085 report 2.600 mio. kr. a quarter (700 mio. of it basishonorar): ≈ 10,7 bn over the ramme.
+  std::string file = "region_code,quarter,category,amount_ore\n";
+  for (int q = 1; q <= 4; ++q)
+    for (const char* r : {"1081", "1085"}) {
+      file += std::string(r) + ",2025-Q" + std::to_string(q) + ",day,190000000000\n";
+      file += std::string(r) + ",2025-Q" + std::to_string(q) + ",basishonorar,70000000000\n";
+    }
+  auto [st, up] = PostFile(rltn, "/api/economy/expenses?year=2025", "expenses", "udgifter-2025.csv", file);
+  ASSERT_EQ(st, 201) << up.dump();
+  json v = GetJson(rltn, "/api/economy/offset?year=2025");
+  ASSERT_TRUE(v["available"].get<bool>()) << v.dump();
+  json ramme = GetJson(rltn, "/api/economy/ramme?year=2025");
+  EXPECT_EQ(v["offset_ore"], ramme["offset_ore"]);
+  EXPECT_EQ(v["offset_rule"], "beyond_tolerance");
+  ASSERT_EQ(v["plan"].size(), 2u);
+  EXPECT_EQ(v["plan"][0]["from"], "2026-04-01");
+  EXPECT_NE(v["overlay_csv"].get<std::string>().find("ramme_statement:2025"), std::string::npos);
+  ASSERT_EQ(v["clinics"]["clinics"].size(), 3u);
+  // A region sees its own clinic; a municipality nothing.
+  json region = GetJson(Login("region-hovedstaden"), "/api/economy/offset?year=2025");
+  ASSERT_EQ(region["clinics"]["clinics"].size(), 1u);
+  EXPECT_EQ(region["clinics"]["clinics"][0]["provider"], 111111);
+  auto c = Client();
+  auto r = c.Get("/api/economy/offset?year=2025", {{"Cookie", Login("kommune-0101")}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  // Nothing was paid: no offset rows in the statements.
+  json statements = GetJson(rltn, "/api/statements");
+  for (const auto& row : statements["rows"]) EXPECT_NE(row["item"], "offset");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, OffsetViewTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& param_info) { return param_info.param; });
+
+// Settled statements with a smear (2102), a local-agreement code (4101) and talk therapy
+// (6101) for clinic 111111 (Hovedstaden) in January 2025, beside the fake 0101 lines.
+Status FakeSettleWithRammeCodes(const Agreement&, const Pseudonymizer&, const SettleOptions& o,
+                                const std::string& out, SettleSummary*) {
+  return testing::FakeSettleClaims(o, out,
+                                   "111111,2025-01,service,2102,2,24000\n"
+                                   "111111,2025-01,service,4101,1,10000\n"
+                                   "111111,2025-01,service,6101,1,60000\n");
+}
+
+class RammeCountingTest : public testing::InProcessServerTest {
+ protected:
+  RammeCountingTest() : InProcessServerTest("ramme-counting", Pipeline{testing::FakeGenerate, FakeSettleWithRammeCodes}) {}
+};
+
+// Bilag 1 (issue 13 item 7): from stored statements, local agreements are outside the ramme
+// and one 0101 per 2102 goes with the smear; talk therapy counts (no region has its agreement).
+TEST_P(RammeCountingTest, StoredStatementsAreCountedAsBilag1Says) {
+  json r = GetJson(Login("rltn"), "/api/economy/ramme?year=2025");
+  EXPECT_EQ(r["spend_by_category_ore"]["local_agreements"], 10'000);
+  EXPECT_EQ(r["spend_by_category_ore"]["cervical_cytology"], 24'000 + 2 * 10'000);
+  EXPECT_EQ(r["spend_by_category_ore"]["talk_therapy"], 60'000);
+  EXPECT_EQ(r["statement_spend"]["cytology_companions"], 2);
+  // Clinic 111111's eight paid 0101 in January (80.000 øre) less the two that go with the smears,
+  // plus the talk therapy, counted; 222222 and 333333 as before.
+  EXPECT_EQ(r["quarters"][0]["spend_ore"], 80'000 - 20'000 + 60'000 + 80'000 + 80'000);
+
+  // Hovedstaden's praksisplan agreement from 1 January 2025 with an agreed 12-month amount of
+  // 4 mio. kr.: its talk therapy leaves the spend and the ramme is reduced by 4 mio. kr.
+  auto files = agreement_->files();
+  std::string& tt = files.at("parameters_talk_therapy.csv");
+  tt.replace(tt.find("ramme_talk_therapy_agreement_1084,none,"), 39, "ramme_talk_therapy_agreement_1084,2025-01-01,");
+  tt += "ramme_talk_therapy_reduction_1084_ore,400000000,ore,2025-01-01,,Bilag 1 Økonomiprotokollat,illustrative,test\n";
+  auto agreed = Agreement::LoadFiles(files, "test");
+  ASSERT_TRUE(agreed.ok()) << agreed.status().message();
+  Start(*agreed);
+  json t = GetJson(Login("rltn"), "/api/economy/ramme?year=2025");
+  EXPECT_EQ(t["ramme_components"]["talk_therapy_reduction_ore"], 400'000'000);
+  EXPECT_EQ(t["ramme_components"]["talk_therapy_outside_ore"], 60'000);
+  EXPECT_EQ(t["quarters"][0]["spend_ore"], 80'000 - 20'000 + 80'000 + 80'000);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, RammeCountingTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& param_info) { return param_info.param; });
 
 }  // namespace

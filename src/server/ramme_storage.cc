@@ -9,6 +9,8 @@
 
 #include "common/decimal.h"
 #include "common/file.h"
+#include "economy/ceiling.h"
+#include "economy/offset.h"
 
 namespace almen {
 
@@ -21,20 +23,6 @@ std::string Ym(int y, int m) {
   char b[32];
   std::snprintf(b, sizeof b, "%04d-%02d", y, m);
   return b;
-}
-
-// Categories the ramme does not count as spend (excluded, and the reducing
-// talk therapy), from the agreement's parameters for `year`.
-std::set<ExpenseCategory> NotCountedCategories(const Agreement& agreement, int year) {
-  std::set<ExpenseCategory> out = {ExpenseCategory::kCeilingClawback};  // always excluded (B1)
-  const Date on = Date::FromYmd(year, 1, 1);
-  for (const char* name : {"ramme_excluded_categories", "ramme_reducing_categories"}) {
-    const Parameter* p = agreement.ParameterOn(name, on);
-    if (!p) continue;
-    for (const auto& n : SplitNonEmpty(p->value, ';'))
-      if (auto c = ParseExpenseCategory(n)) out.insert(*c);
-  }
-  return out;
 }
 
 // Months of [from, to] with settled claim lines (line_blocks + flagged_lines,
@@ -58,30 +46,80 @@ StatusOr<json> RammeFromStorage(Storage& db, const Agreement& agreement, const S
   const int year = o.base.year;
   auto c = db.pool().Borrow();
   const std::string from = Ym(year, 1), to = Ym(year, 12);
-  ALMEN_ASSIGN_OR_RETURN(std::set<std::string> settled, SettledMonths(*c, from, to));
+  // The year before too: a region's talk-therapy agreement reduces the ramme by
+  // the 12 months before it (Bilag 1); SpendFromStatements keeps only those.
+  ALMEN_ASSIGN_OR_RETURN(std::set<std::string> settled, SettledMonths(*c, Ym(year - 1, 1), to));
+  // The cervical-cytology codes and their companion (0101) per provider ("2102
+  // inkl. én 0101" pairs them per clinic and month); everything else summed.
+  // The year before only for talk-therapy codes, and only if a region's agreement is in force.
+  ALMEN_ASSIGN_OR_RETURN(const auto talk_agreements, TalkTherapyAgreements(agreement, year));
+  bool talk_reduction = false;
+  for (const auto& t : talk_agreements) talk_reduction = talk_reduction || (t.effective && !(Quarter{year, 4} < *t.effective));
+  // $1 = first month, $2 = last month, then the codes; "$3, $4, …" for the IN list.
+  const std::vector<std::string> pair_codes = CytologyPairCodes(agreement, year);
+  std::vector<std::string> texts = {from, to};
+  auto list = [&texts](const std::vector<std::string>& codes) {
+    std::string in_list;
+    for (const auto& code : codes) {
+      texts.push_back(code);
+      in_list += (in_list.empty() ? "$" : ", $") + std::to_string(texts.size());
+    }
+    return in_list.empty() ? std::string("''") : in_list;
+  };
+  const std::string pair_list = list(pair_codes);
+  std::string previous;
+  if (talk_reduction) {
+    texts.push_back(Ym(year - 1, 1));
+    const std::string prev_from = "$" + std::to_string(texts.size());
+    previous = " OR (s.month >= " + prev_from + " AND s.month < $1 AND s.item = 'service' AND s.code IN (" +
+               list(TalkTherapyCodes(agreement, year)) + "))";
+  }
+  auto params_of = [&texts](size_t n) {
+    SqlParams p;
+    for (size_t i = 0; i < n; ++i) p.emplace_back(texts[i]);
+    return p;
+  };
+  const SqlParams params = params_of(texts.size());
+  const SqlParams pair_params = params_of(2 + pair_codes.size());  // $1, $2 and the pair codes
   ALMEN_ASSIGN_OR_RETURN(
-      auto rows, c->Query("SELECT COALESCE(pr.region_code, ''), s.month, s.item, s.code, SUM(s.amount_ore) "
-                          "FROM ledger_balances s LEFT JOIN providers pr ON pr.provider = s.provider "
-                          "WHERE s.month >= $1 AND s.month <= $2 GROUP BY COALESCE(pr.region_code, ''), s.month, "
-                          "s.item, s.code",
-                          {from, to}));
-  std::map<Key, int64_t> sums;
-  int64_t unknown_region = 0, unsettled = 0;
-  for (const auto& r : rows) {
-    std::string month = r.Str(1);
-    auto cat = StatementExpenseCategory(agreement, Date::FromYmd(year, 1, 1), r.Str(2), r.Str(3));
-    if (!cat) continue;
+      auto rows, c->Query("SELECT COALESCE(pr.region_code, ''), s.month, s.item, s.code, SUM(s.count), "
+                          "SUM(s.amount_ore) FROM ledger_balances s LEFT JOIN providers pr ON pr.provider = s.provider "
+                          "WHERE ((s.month >= $1 AND s.month <= $2 AND NOT (s.item = 'service' AND s.code IN (" +
+                              pair_list + ")))" + previous +
+                              ") GROUP BY COALESCE(pr.region_code, ''), s.month, s.item, s.code",
+                          params));
+  ALMEN_ASSIGN_OR_RETURN(
+      auto pair_rows, c->Query("SELECT COALESCE(pr.region_code, ''), s.provider, s.month, s.item, s.code, "
+                               "SUM(s.count), SUM(s.amount_ore) FROM ledger_balances s LEFT JOIN providers pr ON "
+                               "pr.provider = s.provider WHERE s.month >= $1 AND s.month <= $2 AND s.item = "
+                               "'service' AND s.code IN (" + pair_list + ") GROUP BY COALESCE(pr.region_code, ''), "
+                               "s.provider, s.month, s.item, s.code",
+                               pair_params));
+  std::vector<StatementSpendRow> spend_rows;
+  int64_t unsettled = 0;
+  auto add = [&](const SqlRow& r, int provider, size_t at) {
+    const std::string month = r.Str(at);
+    auto m = Month::Parse(month);
+    if (!m) return;
     if (!settled.count(month)) {
-      unsettled += r.Int(4);
-      continue;
+      if (m->year() == year && StatementExpenseCategory(agreement, Date::FromYmd(year, 1, 1), r.Str(at + 1),
+                                                        r.Str(at + 2)))
+        unsettled += r.Int(at + 4);
+      return;
     }
     auto reg = ParseInt64(r.Str(0));
-    if (!reg || *reg < kFirstRegion || *reg > kLastRegion) {
-      unknown_region += r.Int(4);
-      continue;
-    }
-    int q = (std::stoi(month.substr(5, 2)) - 1) / 3 + 1;
-    sums[{static_cast<int>(*reg), q, *cat}] += r.Int(4);
+    spend_rows.push_back({reg && *reg >= kFirstRegion && *reg <= kLastRegion ? static_cast<int>(*reg) : 0, provider,
+                          *m, r.Str(at + 1), r.Str(at + 2), r.Int(at + 3), Money::FromOre(r.Int(at + 4))});
+  };
+  for (const auto& r : rows) add(r, 0, 1);
+  for (const auto& r : pair_rows) add(r, static_cast<int>(ParseInt64(r.Str(1)).value_or(0)), 2);
+  ALMEN_ASSIGN_OR_RETURN(StatementSpend statement_spend, SpendFromStatements(agreement, year, spend_rows));
+  const int64_t unknown_region = statement_spend.unknown_region.ore();
+  std::map<Key, int64_t> sums;
+  std::map<std::tuple<int, Quarter>, int64_t> prev_talk;  // the year before: talk therapy per region and quarter
+  for (const auto& e : statement_spend.rows) {
+    if (e.quarter.year == year) sums[{e.region, e.quarter.q, e.category}] += e.amount.ore();
+    else prev_talk[{e.region, e.quarter}] += e.amount.ore();
   }
 
   // Stored expense rows of the year (and the CLI's file rows over them).
@@ -89,18 +127,25 @@ StatusOr<json> RammeFromStorage(Storage& db, const Agreement& agreement, const S
   ALMEN_ASSIGN_OR_RETURN(auto exp_rows,
                          c->Query("SELECT region_code, quarter, category, amount_ore, file_id FROM expenses WHERE "
                                   "quarter >= $1 AND quarter <= $2",
-                                  {Quarter{year, 1}.ToString(), Quarter{year, 4}.ToString()}));
+                                  {Quarter{year - 1, 1}.ToString(), Quarter{year, 4}.ToString()}));
   std::set<int64_t> files;
   for (const auto& r : exp_rows) {
     auto reg = ParseInt64(r.Str(0));
     auto q = Quarter::Parse(r.Str(1));
     auto cat = ParseExpenseCategory(r.Str(2));
     if (!reg || !q || !cat) return Internal("stored expense row with a bad key: " + r.Str(0) + " " + r.Str(1) + " " + r.Str(2));
+    if (q->year != year) {
+      if (*cat == ExpenseCategory::kTalkTherapy) prev_talk[{static_cast<int>(*reg), *q}] = r.Int(3);
+      continue;
+    }
     expenses[{static_cast<int>(*reg), q->q, *cat}] = {r.Int(3), "file " + r.Str(4)};
     files.insert(r.Int(4));
   }
-  for (const auto& e : o.base.expenses)
+  for (const auto& e : o.base.expenses) {
     if (e.quarter.year == year) expenses[{e.region, e.quarter.q, e.category}] = {e.amount.ore(), "command line"};
+    else if (e.quarter.year == year - 1 && e.category == ExpenseCategory::kTalkTherapy)
+      prev_talk[{e.region, e.quarter}] = e.amount.ore();
+  }
   json replaced = json::array();
   int64_t expenses_total = 0;
   for (const auto& [k, v] : expenses) {
@@ -130,10 +175,12 @@ StatusOr<json> RammeFromStorage(Storage& db, const Agreement& agreement, const S
     return missing;
   };
   if (!o.region.empty()) {
-    const std::set<ExpenseCategory> not_counted = NotCountedCategories(agreement, year);
+    const std::set<ExpenseCategory> not_counted = RammeNotCountedCategories(agreement, year);
+    ALMEN_ASSIGN_OR_RETURN(const auto talk, TalkTherapyAgreements(agreement, year));
     std::map<int, int64_t> region_q;  // quarter → spend of the region (counted categories)
     for (const auto& [k, v] : sums) {
       auto [reg, q, cat] = k;
+      if (cat == ExpenseCategory::kTalkTherapy && TalkTherapyOutsideRamme(talk, reg, Quarter{year, q})) continue;
       if (std::to_string(reg) == o.region && !not_counted.count(cat)) region_q[q] += v;
     }
     json quarters = json::array();
@@ -176,12 +223,15 @@ StatusOr<json> RammeFromStorage(Storage& db, const Agreement& agreement, const S
     auto [reg, q, cat] = k;
     in.expenses.push_back({reg, Quarter{year, q}, cat, Money::FromOre(v)});
   }
+  for (const auto& [k, v] : prev_talk)
+    in.expenses.push_back({std::get<0>(k), std::get<1>(k), ExpenseCategory::kTalkTherapy, Money::FromOre(v)});
   if (o.whatif) ApplyRammeWhatIf(*o.whatif, &in);
   ALMEN_ASSIGN_OR_RETURN(json out, ComputeRamme(agreement, in));
   out["source"] = "stored_settlements";
-  out["months_settled"] = std::vector<std::string>(settled.begin(), settled.end());
+  out["months_settled"] = std::vector<std::string>(settled.lower_bound(from), settled.end());
   out["unsettled_months_spend_ore"] = unsettled;
   out["unknown_region_spend_ore"] = unknown_region;
+  out["statement_spend"] = statement_spend.ToJson();
   out["expenses"] = expenses_json;
   bool all = true;
   Int128 ytd_spend = 0, ytd_ramme = 0;
@@ -215,27 +265,82 @@ StatusOr<json> RammeFromStorage(Storage& db, const Agreement& agreement, const S
     out["offset_reason"] = "Opgørelsen er ufuldstændig: ikke alle måneder i året er afregnet.";
   }
   // Year-end forecast: the complete leading quarters' spend/ramme ratio carried
-  // over the whole year's ramme, normalised to 52 weeks like the statement.
-  //   forecast_actual = ytd_spend × ramme / ytd_ramme;  forecast = forecast_actual × 364 / days
-  if (ytd_q > 0 && ytd_ramme > 0) {
+  // over the whole year's ramme, normalised to 52 weeks and offset like the statement.
+  //   forecast_actual = ytd_spend × ramme / ytd_ramme;  forecast = normalise(forecast_actual)
+  if (ytd_q > 0 && ytd_ramme > 0 && !out["year_to_date"].is_null()) {
     const int64_t ramme = out["ramme_ore"].get<int64_t>();
-    const int days = Date::FromYmd(year + 1, 1, 1).days() - Date::FromYmd(year, 1, 1).days();
+    ALMEN_ASSIGN_OR_RETURN(const SpendNormalisation norm, SpendNormalisationOf(agreement, year, in.week_normalisation));
+    const Date on = Date::FromYmd(year, 1, 1);
+    ALMEN_ASSIGN_OR_RETURN(Ppm tolerance, agreement.PpmParameter("ramme_tolerance", on));
+    ALMEN_ASSIGN_OR_RETURN(bool at_exact, agreement.BoolParameter("offset_at_exactly_tolerance", on));
     const int64_t actual = RoundDiv(ytd_spend * ramme, ytd_ramme);
-    const int64_t normalised = RoundDiv(static_cast<Int128>(actual) * 364, days);
+    const int64_t normalised = norm.Apply(Money::FromOre(actual)).ore();
     const int64_t overrun = normalised - ramme;
-    const int64_t tolerance = out["tolerance_ore"].get<int64_t>();
+    std::optional<int64_t> prev;
+    if (in.previous_overrun_pct)
+      if (auto p = ParsePpm(*in.previous_overrun_pct)) prev = p->value;
+    const OffsetDecision d =
+        DecideOffset({Money::FromOre(ramme), Money::FromOre(overrun), tolerance, at_exact,
+                      ParseOffsetBasis(out["offset_basis"].get<std::string>()).value_or(OffsetBasis::kFullOverrun),
+                      prev});
     out["forecast"] = {{"based_on_quarters", ytd_q},
                        {"complete", ytd_q == 4},
                        {"spend_actual_ore", actual},
                        {"spend_ore", normalised},
                        {"overrun_ore", overrun},
                        {"overrun_ppm", RoundDiv(static_cast<Int128>(overrun) * Ppm::kOne, ramme)},
-                       {"offset_ore", overrun > tolerance ? overrun - tolerance : 0},
+                       {"offset_ore", d.offset.ore()},
+                       {"offset_rule", d.rule},
                        {"method", "Prognose: årets fulde kvartalers forhold mellem udgift og ramme fremskrevet til "
-                                  "hele årets ramme og normeret til 52 uger; modregning ud over 0,6 %."}};
+                                  "hele årets ramme og normeret til 52 uger (" + norm.method + "); modregning efter " +
+                                  out["offset_basis"].get<std::string>() + " som opgørelsen."}};
   } else {
     out["forecast"] = nullptr;
   }
+  return out;
+}
+
+StatusOr<json> OffsetViewFromStorage(Storage& db, const Agreement& agreement, int year) {
+  StoredRammeOptions o;
+  o.base.year = year;
+  ALMEN_ASSIGN_OR_RETURN(json ramme, RammeFromStorage(db, agreement, o));
+  json out = {{"year", year},
+              {"agreement", agreement.version()},
+              {"complete", ramme["complete"]},
+              {"offset_ore", ramme["offset_ore"]},
+              {"offset_rule", ramme["offset_rule"]},
+              {"offset_reason", ramme.value("offset_reason", "")}};
+  if (!ramme["complete"].get<bool>()) {
+    out["available"] = false;
+    out["message"] = "Året er ikke fuldt opgjort: der beregnes ingen modregning af et delvist år.";
+    return out;
+  }
+  ALMEN_ASSIGN_OR_RETURN(OffsetPlanInput pin, OffsetPlanInputFromRammeJson(ramme));
+  ALMEN_ASSIGN_OR_RETURN(OffsetPlan plan, PlanOffset(agreement, pin));
+  auto c = db.pool().Borrow();
+  ALMEN_ASSIGN_OR_RETURN(
+      auto rows, c->Query("SELECT s.provider, COALESCE(pr.region_code, ''), s.item, s.code, SUM(s.amount_ore) FROM "
+                          "statements s LEFT JOIN providers pr ON pr.provider = s.provider WHERE s.month >= $1 AND "
+                          "s.month <= $2 GROUP BY s.provider, COALESCE(pr.region_code, ''), s.item, s.code",
+                          {Ym(year, 1), Ym(year, 12)}));
+  std::vector<CeilingStatementRow> st;
+  std::map<int, std::string> region_of;
+  for (const auto& r : rows) {
+    auto provider = ParseInt64(r.Str(0));
+    if (!provider) continue;
+    auto code = ParseInt64(r.Str(3));
+    region_of[static_cast<int>(*provider)] = r.Str(1);
+    st.push_back({static_cast<int>(*provider), Month::FromYm(year, 1), r.Str(2), code ? static_cast<int>(*code) : -1, 0,
+                  Money::FromOre(r.Int(4))});
+  }
+  out["available"] = true;
+  out["statement_date"] = pin.statement_date.ToIso();
+  out["expected_spend_ore"] = pin.expected_spend.ore();
+  out["plan"] = OffsetPlanJson(plan);
+  out["unrecovered_ore"] = plan.unrecovered.ore();
+  out["warnings"] = plan.warnings;
+  out["overlay_csv"] = OffsetOverlayCsv(plan);
+  out["clinics"] = ClinicOffsetEffects(plan, ClinicSpendFromStatements(agreement, year, st, region_of));
   return out;
 }
 

@@ -54,6 +54,14 @@ struct StoredRammeOptions {
 // ({rows, files, amount_ore, replaced: [...]}) and `forecast`.
 StatusOr<nlohmann::json> RammeFromStorage(Storage& db, const Agreement& agreement, const StoredRammeOptions& options);
 
+// The offset of `year` as the agreement text applies it (offset.h): the ramme
+// statement from storage, the plan (reduced regulation and, if needed,
+// basishonorar, from the first regulation after the statement), the rows of
+// agreement data it gives (`overlay_csv`, offset_overlay.csv) and the effect
+// per clinic estimated from the stored statements of the year (`clinics`). A
+// view: nothing is paid or booked. Incomplete year: `available: false`.
+StatusOr<nlohmann::json> OffsetViewFromStorage(Storage& db, const Agreement& agreement, int year);
+
 // `almen ramme --db URL`: opens the database (migrations applied), reads the
 // optional files of `options` (RammeInputFromOptions: expenses, listed
 // patients, providers) and calls RammeFromStorage. Bad files are InvalidInput naming file:line:col.

@@ -123,6 +123,37 @@ void RegisterEconomyRoutes(const ServerRouteContext& ctx) {
     SendJsonE(res, *r);
   }));
 
+  // The offset of a year as Bilag 1 pkt. 2 applies it: the reduced regulation
+  // and basishonorar (dated agreement rows) and their estimated effect per
+  // clinic (a view, not a payment). rltn and plo see every clinic, a region
+  // its clinics, a clinic itself.
+  http.Get("/api/economy/offset", wrap([ctx](const httplib::Request& req, httplib::Response& res,
+                                             const UserRecord& u) {
+    if (u.role == "municipality") return SendErrorE(res, PermissionDenied("role 'municipality' may not see the offset"));
+    int year = YearParam(req);
+    if (!year) return SendErrorE(res, InvalidInput("year must be a year, e.g. 2025"));
+    auto r = OffsetViewFromStorage(*ctx.db, *ctx.agreement, year);
+    if (!r.ok()) return SendErrorE(res, r.status());
+    json out = std::move(*r);
+    if (out.value("available", false) && u.role != "rltn" && u.role != "plo") {
+      json kept = json::array();
+      for (const auto& c : out["clinics"]["clinics"])
+        if ((u.role == "region" && c["region"] == u.scope) || std::to_string(c["provider"].get<int>()) == u.scope)
+          kept.push_back(c);
+      out["clinics"]["clinics"] = kept;
+      out["clinics"].erase("total_ore");
+      out["scope"] = u.role + ":" + u.scope;
+    }
+    if (req.has_param("format") && out.value("available", false)) {
+      Table t;
+      t.columns = {"provider", "region", "spend_ore", "basishonorar_ore", "total_ore"};
+      for (const auto& c : out["clinics"]["clinics"])
+        t.rows.push_back({c["provider"], c["region"], c["spend_ore"], c["basishonorar_ore"], c["total_ore"]});
+      return ctx.send_table(req, res, u, t, "offset-clinics");
+    }
+    SendJsonE(res, out);
+  }));
+
   // The what-if (EconomyWhatIf: "set", "changes", and the named items
   // lto_capacities_recruited, bosted_botilbud_covered) with the ramme statement
   // from the stored settlements before and after (rltn, plo; others get the

@@ -246,6 +246,11 @@ try {
   await visit(page, '#/overenskomst?tab=parameters');
   await page.waitForSelector('table tbody tr');
   await checkPage(page, 'rltn', 'overenskomst');
+  // Provisions a claim cannot show are listed as such (issue 13), with their paragraph.
+  await visit(page, '#/overenskomst?tab=provisions');
+  await page.waitForSelector('table tbody tr:has-text("kan ikke kontrolleres ud fra regninger")');
+  if (!(await page.textContent('main')).includes('Bilag 3 pkt. 8')) fail('provisions tab lacks Bilag 3 pkt. 8');
+  await checkPage(page, 'rltn', 'betingelser');
 
   step('rltn: Økonomi: one ramme figure, explained; section 6; expense file; what-if');
   await visit(page, '#/oekonomi');

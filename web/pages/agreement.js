@@ -35,6 +35,13 @@ const TABS = {
     { key: 'kind', label: 'agreement.col_kind', html: (r) => esc(tEnum('rule_kind', r.kind)) },
     { key: 'reason_da', label: 'col.reason' },
     { key: 'params', label: 'agreement.col_params', html: (r) => Object.entries(r.params || {}).map(([k, v]) => `<span class="rule-id">${esc(tEnum('rule_param', k, k))}: ${esc(v)}</span>`).join(' ') }]],
+  provisions: ['agreement.tab_provisions', [{ key: 'id', label: 'agreement.col_provision' },
+    { key: 'status', label: 'agreement.col_check', html: (r) => (r.status === 'not_checkable'
+      ? `<span class="badge illustrative">${esc(t('enum.provision_status.not_checkable'))}</span>`
+      : esc(tEnum('provision_status', r.status))) },
+    { key: 'checked_by', label: 'agreement.col_checked_by' }, { key: 'text_da', label: 'agreement.col_text' }]],
+  offset_overlay: ['agreement.tab_offset_overlay', [{ key: 'table', label: 'agreement.col_table' }, { key: 'name', label: 'agreement.col_param_name' },
+    { key: 'value', label: 'agreement.col_value' }, { key: 'note', label: 'agreement.col_note' }]],
 };
 
 const provenance = () => [
@@ -43,7 +50,9 @@ const provenance = () => [
   { key: 'paragraph', label: t('col.paragraph') },
   { key: 'source', label: t('agreement.col_source'), html: (r) => (r.source === 'illustrative'
     ? `<span class="badge illustrative" title="${esc(t('agreement.illustrative_hint'))}">${esc(t('enum.source.illustrative'))}</span>`
-    : `<span class="badge seed">${esc(tEnum('source', r.source))}</span>`) },
+    : String(r.source || '').startsWith('ramme_statement:')
+      ? `<span class="badge seed">${esc(t('agreement.source_ramme_statement', { year: r.source.slice(16) }))}</span>`
+      : `<span class="badge seed">${esc(tEnum('source', r.source))}</span>`) },
 ];
 
 export async function pageAgreement({ main, params, qs }) {
