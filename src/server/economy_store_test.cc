@@ -220,7 +220,7 @@ Status FakeGenerateYear(const GenerateOptions& o, GenerateSummary* s) {
 
 class OffsetViewTest : public testing::InProcessServerTest {
  protected:
-  OffsetViewTest() : InProcessServerTest("offset-view", Pipeline{FakeGenerateYear, testing::FakeSettle}) {
+  OffsetViewTest() : InProcessServerTest("offset-view", Pipeline{FakeGenerateYear, nullptr}) {
     options_.demo_lines = 36;
   }
 };
@@ -265,32 +265,30 @@ TEST_P(OffsetViewTest, TheOffsetIsAPlanAndAViewScopedByRole) {
 INSTANTIATE_TEST_SUITE_P(Backends, OffsetViewTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& param_info) { return param_info.param; });
 
-// Settled statements with a smear (2102), a local-agreement code (4101) and talk therapy
-// (6101) for clinic 111111 (Hovedstaden) in January 2025, beside the fake 0101 lines.
-Status FakeSettleWithRammeCodes(const Agreement&, const Pseudonymizer&, const SettleOptions& o,
-                                const std::string& out, SettleSummary*) {
-  return testing::FakeSettleClaims(o, out,
-                                   "111111,2025-01,service,2102,2,24000\n"
-                                   "111111,2025-01,service,4101,1,10000\n"
-                                   "111111,2025-01,service,6101,1,60000\n");
-}
-
 class RammeCountingTest : public testing::InProcessServerTest {
  protected:
-  RammeCountingTest() : InProcessServerTest("ramme-counting", Pipeline{testing::FakeGenerate, FakeSettleWithRammeCodes}) {}
+  RammeCountingTest() : InProcessServerTest("ramme-counting") {}
 };
+
+// Two smears (2102), a local-agreement code (4101) and talk therapy (6101) for clinic
+// 111111 (Hovedstaden) in January 2025, beside the demo's eight paid 0101 there.
+const char* kRammeCodes =
+    "claim_id,provider,cpr,service_date,code\n"
+    "r1,111111,0707801233,2025-01-20,2102\nr2,111111,0808801234,2025-01-20,2102\n"
+    "r3,111111,0909801233,2025-01-21,4101\nr4,111111,1010801234,2025-01-22,6101\n";
 
 // Bilag 1 (issue 13 item 7): from stored statements, local agreements are outside the ramme
 // and one 0101 per 2102 goes with the smear; talk therapy counts (no region has its agreement).
 TEST_P(RammeCountingTest, StoredStatementsAreCountedAsBilag1Says) {
+  ASSERT_EQ(Upload(Login("rltn"), kRammeCodes)["state"], "done");
   json r = GetJson(Login("rltn"), "/api/economy/ramme?year=2025");
   EXPECT_EQ(r["spend_by_category_ore"]["local_agreements"], 10'000);
-  EXPECT_EQ(r["spend_by_category_ore"]["cervical_cytology"], 24'000 + 2 * 10'000);
+  EXPECT_EQ(r["spend_by_category_ore"]["cervical_cytology"], 24'000 + 2 * 17'753);
   EXPECT_EQ(r["spend_by_category_ore"]["talk_therapy"], 60'000);
   EXPECT_EQ(r["statement_spend"]["cytology_companions"], 2);
-  // Clinic 111111's eight paid 0101 in January (80.000 øre) less the two that go with the smears,
-  // plus the talk therapy, counted; 222222 and 333333 as before.
-  EXPECT_EQ(r["quarters"][0]["spend_ore"], 80'000 - 20'000 + 60'000 + 80'000 + 80'000);
+  // Clinic 111111's eight paid 0101 in January (8 × 177,53 kr.) less the two that go with the
+  // smears, plus the talk therapy, counted; 222222 and 333333 as before.
+  EXPECT_EQ(r["quarters"][0]["spend_ore"], 142'024 - 35'506 + 60'000 + 142'024 + 142'024);
 
   // Hovedstaden's praksisplan agreement from 1 January 2025 with an agreed 12-month amount of
   // 4 mio. kr.: its talk therapy leaves the spend and the ramme is reduced by 4 mio. kr.
@@ -304,7 +302,7 @@ TEST_P(RammeCountingTest, StoredStatementsAreCountedAsBilag1Says) {
   json t = GetJson(Login("rltn"), "/api/economy/ramme?year=2025");
   EXPECT_EQ(t["ramme_components"]["talk_therapy_reduction_ore"], 400'000'000);
   EXPECT_EQ(t["ramme_components"]["talk_therapy_outside_ore"], 60'000);
-  EXPECT_EQ(t["quarters"][0]["spend_ore"], 80'000 - 20'000 + 80'000 + 80'000);
+  EXPECT_EQ(t["quarters"][0]["spend_ore"], 142'024 - 35'506 + 142'024 + 142'024);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RammeCountingTest, ::testing::Values("sqlite", "postgres"),

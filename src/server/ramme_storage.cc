@@ -320,7 +320,7 @@ StatusOr<json> OffsetViewFromStorage(Storage& db, const Agreement& agreement, in
   auto c = db.pool().Borrow();
   ALMEN_ASSIGN_OR_RETURN(
       auto rows, c->Query("SELECT s.provider, COALESCE(pr.region_code, ''), s.item, s.code, SUM(s.amount_ore) FROM "
-                          "statements s LEFT JOIN providers pr ON pr.provider = s.provider WHERE s.month >= $1 AND "
+                          "ledger_balances s LEFT JOIN providers pr ON pr.provider = s.provider WHERE s.month >= $1 AND "
                           "s.month <= $2 GROUP BY s.provider, COALESCE(pr.region_code, ''), s.item, s.code",
                           {Ym(year, 1), Ym(year, 12)}));
   std::vector<CeilingStatementRow> st;
