@@ -68,6 +68,13 @@ int main(int argc, char** argv) {
   c_gen->add_option("--lines", gen.lines, "Claim lines")->required();
   c_gen->add_option("--seed", gen.seed, "Random seed (same seed, same files)");
   c_gen->add_option("--year", gen.year, "Service year");
+  std::string gen_order = "arrival", gen_split;
+  c_gen->add_option("--order", gen_order,
+                    "arrival (default): claims.csv in the order a region receives them, day by day, clinics "
+                    "interleaved, late bills mixed in; clinic: clinic by clinic in date order");
+  c_gen->add_option("--split-by", gen_split,
+                    "week|month|quarter|clinic: also write the claims as claims-001.csv, … in arrival order, by "
+                    "received week, month or quarter, or one file per clinic, with claims-manifest.csv");
 
   // ramme
   RammeOptions ramme;
@@ -143,7 +150,15 @@ int main(int argc, char** argv) {
   } else if (c_settle->parsed()) {
     st = RunSettle(*agreement, settle, out_dir, price_level, period);
   } else if (c_gen->parsed()) {
-    st = RunGenerate(gen);
+    auto order = ParseClaimOrder(gen_order);
+    auto split = ParseSplitBy(gen_split);
+    if (!order.ok()) st = order.status();
+    else if (!split.ok()) st = split.status();
+    else {
+      gen.order = *order;
+      gen.split_by = *split;
+      st = RunGenerate(gen);
+    }
   } else if (c_ramme->parsed() && !ramme_db.empty()) {
     if (!prev_overrun.empty()) ramme.previous_overrun_pct = prev_overrun;
     st = !ramme_whatif.empty() ? UsageError("almen ramme: --whatif with --db is not supported (POST /api/economy/whatif "
