@@ -113,11 +113,16 @@ int main(int argc, char** argv) {
 
   // bench
   BenchOptions bench;
-  auto* c_bench = app.add_subcommand("bench", "Generate N claim lines and settle them; report time, lines/s, peak RSS");
+  auto* c_bench = app.add_subcommand(
+      "bench", "Generate N claim lines (arrival and clinic order) and settle them; time, lines/s, peak RSS, peer ratio");
   c_bench->add_option("--lines", bench.lines, "Claim lines (default 10 000 000)");
   c_bench->add_option("--dir", bench.dir, "Work directory (default: a temporary directory)");
   c_bench->add_option("--report", bench.report_path, "Append the result as a Markdown row to this file");
-  c_bench->add_option("--threads", bench.threads, "Worker threads for settle");
+  c_bench->add_option("--threads", bench.threads, "Worker threads for settle (and the peer)");
+  c_bench->add_option("--runs", bench.runs, "Runs of each settle; the median is reported (default 3)");
+  c_bench->add_option("--orders", bench.orders, "Claim orders to measure, in order (default arrival,clinic)");
+  c_bench->add_option("--peer", bench.peer,
+                      "auto (default): the DuckDB peer bench/duckdb when installed; off; or its directory");
 
   // ceiling, quality, offset (src/cli/economy_commands.cc)
   EconomySubcommands economy_cmds(app);
@@ -184,6 +189,7 @@ int main(int argc, char** argv) {
   } else if (bosted_cmds.parsed()) {
     st = bosted_cmds.Run(*agreement);
   } else if (c_bench->parsed()) {
+    bench.agreement_dir = agreement_dir;
     st = RunBench(*agreement, bench);
   }
   if (!st.ok()) return Fail(st);
