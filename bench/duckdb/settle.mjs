@@ -143,8 +143,8 @@ async function main() {
 
   // ---------------------------------------------------------------- inputs
   await run(`CREATE TABLE claims AS SELECT * FROM read_csv(${q(args.claims)}, header = true, delim = ',', quote = '"',
-             types = {'claim_id': 'VARCHAR', 'provider': 'VARCHAR', 'cpr': 'VARCHAR', 'service_date': 'DATE',
-                      'code': 'VARCHAR', 'quantity': 'INTEGER', 'contact_id': 'VARCHAR', 'performer': 'VARCHAR',
+             types = {'claim_id': 'VARCHAR', 'provider': 'INTEGER', 'cpr': 'VARCHAR', 'service_date': 'DATE',
+                      'code': 'SMALLINT', 'quantity': 'INTEGER', 'contact_id': 'VARCHAR', 'performer': 'VARCHAR',
                       'setting': 'VARCHAR', 'indication': 'VARCHAR', 'course_id': 'VARCHAR', 'minutes': 'INTEGER',
                       'km': 'INTEGER'})`);
   await run(`CREATE TABLE providers AS SELECT provider::INTEGER AS provider, lto = '1' AS lto, valid_from::DATE AS vf,
@@ -165,8 +165,7 @@ async function main() {
   // One row per claim line; ln = the line's place in the file.
   await run(`CREATE TABLE base AS
     WITH c AS (
-      SELECT rowid AS ln, claim_id, provider AS provider_text, provider::INTEGER AS prov, service_date AS d,
-             code AS code_text, code::SMALLINT AS code, coalesce(quantity, 1) AS quantity, contact_id,
+      SELECT rowid AS ln, claim_id, provider AS prov, service_date AS d, code, coalesce(quantity, 1) AS quantity, contact_id,
              coalesce(performer, 'doctor') AS performer, coalesce(setting, 'clinic') AS setting,
              coalesce(indication, '') AS indication, coalesce(course_id, '') AS course_id, coalesce(minutes, 0) AS minutes,
              CASE WHEN length(cpr) = 11 AND cpr[7] = '-' THEN cpr[1:6] || cpr[8:11]
@@ -175,15 +174,17 @@ async function main() {
     -- CPR: ten digits, a real birth date by the century rule (day + 60 = substitute number).
     v AS (SELECT *, CASE WHEN regexp_full_match(coalesce(cprn, ''), '[0-9]{10}') THEN cprn END AS cd FROM c),
     w AS (SELECT *, cd[1:2]::INTEGER AS dd0, cd[3:4]::INTEGER AS mm, cd[5:6]::INTEGER AS yy, cd[7:7]::INTEGER AS s7 FROM v),
+    w2 AS (SELECT *, CASE WHEN dd0 > 60 THEN dd0 - 60 ELSE dd0 END AS dd,
+                  yy + CASE WHEN s7 <= 3 THEN 1900 WHEN s7 IN (4, 9) THEN (CASE WHEN yy <= 36 THEN 2000 ELSE 1900 END)
+                            ELSE (CASE WHEN yy <= 57 THEN 2000 ELSE 1800 END) END AS yyyy FROM w),
     x AS (
-      SELECT *, coalesce(mm BETWEEN 1 AND 12 AND (CASE WHEN dd0 > 60 THEN dd0 - 60 ELSE dd0 END) BETWEEN 1 AND
-             day(last_day(make_date(yy + CASE WHEN s7 <= 3 THEN 1900 WHEN s7 IN (4, 9) THEN (CASE WHEN yy <= 36 THEN 2000 ELSE 1900 END)
-                                              ELSE (CASE WHEN yy <= 57 THEN 2000 ELSE 1800 END) END,
-                                    CASE WHEN mm BETWEEN 1 AND 12 THEN mm ELSE 1 END, 1))), false) AS cpr_ok
-      FROM w),
+      SELECT *, coalesce(mm BETWEEN 1 AND 12 AND dd BETWEEN 1 AND
+             CASE WHEN mm = 2 THEN 28 + (yyyy % 4 = 0 AND (yyyy % 100 <> 0 OR yyyy % 400 = 0))::INTEGER
+                  ELSE 30 + (mm + mm // 8) % 2 END, false) AS cpr_ok
+      FROM w2),
     dupkeys AS (SELECT prov, claim_id, min(ln) AS first_ln FROM c GROUP BY prov, claim_id HAVING count(*) > 1),
     j AS (
-      SELECT x.ln, x.claim_id, x.provider_text, x.prov, x.d, x.code_text, x.code, x.quantity, x.contact_id, x.performer,
+      SELECT x.ln, x.claim_id, x.prov, x.d, x.code, x.quantity, x.contact_id, x.performer,
              x.setting, x.indication, x.course_id, x.minutes, x.cprn, x.cpr_ok,
              coalesce(k.first_ln <> x.ln, false) AS dup,
              p.provider IS NOT NULL AS known, coalesce(p.lto, false) AS lto,
@@ -203,6 +204,7 @@ async function main() {
            AND indication NOT IN ('chronic_programme', 'hypertension', 'thyroid', 'osteoporosis') THEN '0120.not_by_staff'
     END AS line_rule
     FROM j`);
+  await run('DROP TABLE claims');
   mark('line rules');
 
   // ---------------------------------------------------------------- 0120 and chronic events
@@ -337,7 +339,7 @@ async function main() {
         WHEN paid AND category IN ('addon', 'lab') AND code <> 2149 AND ${valid('0120.addon_only_exceptionally')}
           THEN '0120.addon_only_exceptionally'
       END AS rule FROM x)
-    SELECT ln, claim_id, provider_text, prov, d, code_text, code, quantity, rule,
+    SELECT ln, claim_id, prov, d, code, quantity, rule,
       CASE WHEN rule = '0120.addon_only_exceptionally' THEN 'review'
            WHEN rule IS NULL OR rule = 'chronic.enrol' THEN 'accepted' ELSE 'rejected' END AS status,
       CASE WHEN rule = 'chronic.enrol' THEN coalesce(first_fee, 0)
@@ -348,18 +350,20 @@ async function main() {
            ELSE 0 END AS amount,
       fee_paragraph
     FROM y`);
+  await run('DROP TABLE base');
   mark('outcomes');
 
   // ---------------------------------------------------------------- outputs
   fs.mkdirSync(args.out, { recursive: true });
   const out = (f) => q(path.join(args.out, f));
-  await run(`COPY (SELECT s.claim_id, s.provider_text AS provider, s.d AS service_date, s.code_text AS code, s.status,
+  await run(`COPY (SELECT s.claim_id, lpad(s.prov::VARCHAR, 6, '0') AS provider, s.d AS service_date,
+                          lpad(s.code::VARCHAR, 4, '0') AS code, s.status,
                           s.amount AS amount_ore, s.rule, coalesce(r.paragraph, s.fee_paragraph) AS paragraph
                    FROM settled s LEFT JOIN rules r ON r.rule_id = s.rule ORDER BY s.ln)
              TO ${out('lines.csv')} (HEADER, DELIMITER ',')`);
   mark('lines.csv');
   // Statements: services, chronic fees, basishonorar (listings counted on the first of each month).
-  const periodRows = await rows(`SELECT year(min(d)) * 12 + month(min(d)) - 1 AS lo, year(max(d)) * 12 + month(max(d)) - 1 AS hi FROM base`);
+  const periodRows = await rows(`SELECT year(min(d)) * 12 + month(min(d)) - 1 AS lo, year(max(d)) * 12 + month(max(d)) - 1 AS hi FROM settled`);
   const { lo, hi } = periodRows[0];
   let basis = 'SELECT NULL::INTEGER AS prov, NULL::BIGINT AS m, NULL::INTEGER AS item, NULL::SMALLINT AS code, NULL::BIGINT AS cnt, NULL::BIGINT AS amount WHERE false';
   if (args.listings && lo !== null) {
@@ -390,7 +394,7 @@ async function main() {
                           lpad(code::VARCHAR, 4, '0') AS code, cnt AS count, amount AS amount_ore
                    FROM statements ORDER BY statements.prov, statements.m, statements.item, statements.code NULLS FIRST)
              TO ${out('statements.csv')} (HEADER, DELIMITER ',')`);
-  await run(`COPY (SELECT code_text AS code, status, count(*) AS lines, sum(amount)::BIGINT AS amount_ore FROM settled
+  await run(`COPY (SELECT lpad(code::VARCHAR, 4, '0') AS code, status, count(*) AS lines, sum(amount)::BIGINT AS amount_ore FROM settled
                    GROUP BY ALL ORDER BY ALL) TO ${out('totals.csv')} (HEADER, DELIMITER ',')`);
   await run(`COPY (SELECT rule, count(*) AS lines FROM settled WHERE rule IS NOT NULL GROUP BY ALL ORDER BY ALL)
              TO ${out('rules.csv')} (HEADER, DELIMITER ',')`);
