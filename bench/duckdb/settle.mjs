@@ -162,8 +162,12 @@ async function main() {
              ${param('chronic_raise_applies_in_lto', 'rl')}`);
 
   // ---------------------------------------------------------------- line rules
-  // One row per claim line; ln = the line's place in the file.
-  await run(`CREATE TABLE base AS
+  // Claim ids repeated for a provider: all but the first in file order are duplicates.
+  await run(`CREATE TABLE dupkeys AS SELECT provider AS prov, claim_id, min(rowid) AS first_ln FROM claims
+             GROUP BY provider, claim_id HAVING count(*) > 1`);
+  // Every line with its line-level facts and rule (a view: each use below
+  // reads only the lines and columns it needs; ln = the line's place in the file).
+  await run(`CREATE VIEW checked AS
     WITH c AS (
       SELECT rowid AS ln, claim_id, provider AS prov, service_date AS d, code, coalesce(quantity, 1) AS quantity, contact_id,
              coalesce(performer, 'doctor') AS performer, coalesce(setting, 'clinic') AS setting,
@@ -182,13 +186,12 @@ async function main() {
              CASE WHEN mm = 2 THEN 28 + (yyyy % 4 = 0 AND (yyyy % 100 <> 0 OR yyyy % 400 = 0))::INTEGER
                   ELSE 30 + (mm + mm // 8) % 2 END, false) AS cpr_ok
       FROM w2),
-    dupkeys AS (SELECT prov, claim_id, min(ln) AS first_ln FROM c GROUP BY prov, claim_id HAVING count(*) > 1),
     j AS (
-      SELECT x.ln, x.claim_id, x.prov, x.d, x.code, x.quantity, x.contact_id, x.performer,
-             x.setting, x.indication, x.course_id, x.minutes, x.cprn, x.cpr_ok,
+      SELECT x.ln, x.claim_id, x.prov, x.d, x.code, x.quantity, x.contact_id, x.performer, x.setting, x.indication,
+             x.course_id, x.minutes, x.cprn, x.cpr_ok,
              coalesce(k.first_ln <> x.ln, false) AS dup,
              p.provider IS NOT NULL AS known, coalesce(p.lto, false) AS lto,
-             f.category, f.amount AS fee, f.indexed, f.paragraph AS fee_paragraph, dy.ppm
+             f.category, f.amount AS fee, f.indexed, f.paragraph AS fee_paragraph, dy.ppm, dy.supplement
       FROM x
       LEFT JOIN dupkeys k ON k.prov = x.prov AND k.claim_id = x.claim_id
       LEFT JOIN providers p ON p.provider = x.prov AND x.d >= p.vf AND x.d < p.vt
@@ -204,21 +207,22 @@ async function main() {
            AND indication NOT IN ('chronic_programme', 'hypertension', 'thyroid', 'osteoporosis') THEN '0120.not_by_staff'
     END AS line_rule
     FROM j`);
-  await run('DROP TABLE claims');
-  mark('line rules');
-
+  // The codes whose lines can trigger a contact rule on 0120 (child and pregnancy exams, 0121).
+  const triggerCodes = (await rows(`SELECT DISTINCT code FROM fees WHERE category IN ('child_exam', 'pregnancy_exam') OR code = 121`))
+    .map((r) => r.code).join(', ') || '-1';
   // ---------------------------------------------------------------- 0120 and chronic events
   // Contacts with a child or pregnancy exam or a 0121 (lines without a line-level rule).
   await run(`CREATE TABLE triggers AS
     SELECT prov, contact_id, bool_or(category IN ('child_exam', 'pregnancy_exam')) AS exam, bool_or(code = 121) AS has_0121
-    FROM base WHERE line_rule IS NULL AND contact_id IS NOT NULL AND (category IN ('child_exam', 'pregnancy_exam') OR code = 121)
+    FROM checked WHERE code IN (${triggerCodes}) AND line_rule IS NULL AND contact_id IS NOT NULL
+      AND (category IN ('child_exam', 'pregnancy_exam') OR code = 121)
     GROUP BY prov, contact_id`);
   await run(`CREATE TABLE events AS
     SELECT b.ln, b.claim_id, b.prov, b.d, b.code, b.setting, b.indication, b.course_id, b.cprn AS patient, b.contact_id, b.lto,
       CASE WHEN b.code = 120 AND t.exam AND ${valid('0120.not_with_child_pregnancy_exam', 'b.d')} THEN '0120.not_with_child_pregnancy_exam'
            WHEN b.code = 120 AND t.has_0121 AND ${valid('0120.not_with_0121', 'b.d')} THEN '0120.not_with_0121' END AS decided
-    FROM base b LEFT JOIN triggers t ON t.prov = b.prov AND t.contact_id = b.contact_id
-    WHERE b.code IN (120, 130, 131, 132) AND b.line_rule IS NULL AND NOT b.dup`);
+    FROM (SELECT * FROM checked WHERE code IN (120, 130, 131, 132)) b LEFT JOIN triggers t ON t.prov = b.prov AND t.contact_id = b.contact_id
+    WHERE b.line_rule IS NULL AND NOT b.dup`);
   // Ties the engine breaks by the claim's 128-bit key (XXH3-128 of claim_id,
   // seeded with provider + 1, compared high word first: settle.cc HashKey):
   // which visit of a botilbud trip (provider, day) is the first patient, and
@@ -226,8 +230,8 @@ async function main() {
   // lines are hashed (here, in JavaScript: DuckDB has no XXH3).
   await run(`CREATE TABLE tied AS
     SELECT DISTINCT prov, claim_id FROM (
-      SELECT prov, claim_id, count(*) OVER (PARTITION BY prov, d) AS n FROM base
-        WHERE line_rule IS NULL AND NOT dup AND setting = 'botilbud' AND category = 'sick_visit'
+      SELECT prov, claim_id, count(*) OVER (PARTITION BY prov, d) AS n FROM checked
+        WHERE setting = 'botilbud' AND line_rule IS NULL AND NOT dup AND category = 'sick_visit'
       UNION ALL
       SELECT prov, claim_id, count(*) OVER (PARTITION BY patient, d, prov) AS n FROM events) WHERE n > 1`);
   await run(`CREATE TABLE claim_keys (prov INTEGER, claim_id VARCHAR, k VARCHAR)`);
@@ -310,19 +314,19 @@ async function main() {
   await run(`CREATE TABLE paid_contacts AS SELECT prov, contact_id, bool_or(setting = 'home') AS home FROM events
              WHERE code = 120 AND decided IS NULL AND contact_id IS NOT NULL GROUP BY prov, contact_id`);
   // Visits on a botilbud: the first patient of a trip (provider, day) is paid the visit fee.
-  await run(`CREATE TABLE trips AS SELECT b.prov, b.d, arg_min(b.claim_id, coalesce(c.k, '')) AS first_claim FROM base b
+  await run(`CREATE TABLE trips AS SELECT b.prov, b.d, arg_min(b.claim_id, coalesce(c.k, '')) AS first_claim
+             FROM (SELECT * FROM checked WHERE setting = 'botilbud') b
              LEFT JOIN claim_keys c ON c.prov = b.prov AND c.claim_id = b.claim_id
              WHERE b.line_rule IS NULL AND NOT b.dup AND b.setting = 'botilbud' AND b.category = 'sick_visit'
                AND ${valid('bosted.following_patient_0102', 'b.d')} GROUP BY b.prov, b.d`);
   mark('events, enrolments, contacts');
 
   // ---------------------------------------------------------------- every line's outcome
-  await run(`CREATE TABLE settled AS
+  // One narrow row per line, sorted into file order (the joins do not keep it).
+  await run(`CREATE TABLE outcome AS
     WITH x AS (
-      SELECT b.*, e.decided, pc.home AS paid_home, pc.prov IS NOT NULL AS paid, t.first_claim, cf.fee AS first_fee,
-             dy.supplement
-      FROM base b
-      LEFT JOIN days dy ON dy.d = b.d
+      SELECT b.*, e.decided, pc.home AS paid_home, pc.prov IS NOT NULL AS paid, t.first_claim, cf.fee AS first_fee
+      FROM checked b
       LEFT JOIN events e ON e.ln = b.ln
       LEFT JOIN (SELECT ln, fee FROM chronic_months WHERE m = start_m) cf ON cf.ln = b.ln
       LEFT JOIN paid_contacts pc ON pc.prov = b.prov AND pc.contact_id = b.contact_id
@@ -339,7 +343,8 @@ async function main() {
         WHEN paid AND category IN ('addon', 'lab') AND code <> 2149 AND ${valid('0120.addon_only_exceptionally')}
           THEN '0120.addon_only_exceptionally'
       END AS rule FROM x)
-    SELECT ln, claim_id, prov, d, code, quantity, rule,
+    SELECT ln, prov, d, code, quantity, rule,
+      coalesce((SELECT paragraph FROM rules r WHERE r.rule_id = y.rule), fee_paragraph) AS paragraph,
       CASE WHEN rule = '0120.addon_only_exceptionally' THEN 'review'
            WHEN rule IS NULL OR rule = 'chronic.enrol' THEN 'accepted' ELSE 'rejected' END AS status,
       CASE WHEN rule = 'chronic.enrol' THEN coalesce(first_fee, 0)
@@ -347,23 +352,21 @@ async function main() {
              (CASE WHEN indexed THEN scale(fee, ppm) ELSE fee END) * quantity +
              CASE WHEN code = 120 AND setting = 'home' AND minutes > 0 AND ${valid('0120.home_no_visit_fee')}
                   THEN scale(supplement, ppm) * ((minutes + 14) // 15) ELSE 0 END
-           ELSE 0 END AS amount,
-      fee_paragraph
-    FROM y`);
-  await run('DROP TABLE base');
+           ELSE 0 END AS amount
+    FROM y ORDER BY ln`);
   mark('outcomes');
 
   // ---------------------------------------------------------------- outputs
   fs.mkdirSync(args.out, { recursive: true });
   const out = (f) => q(path.join(args.out, f));
-  await run(`COPY (SELECT s.claim_id, lpad(s.prov::VARCHAR, 6, '0') AS provider, s.d AS service_date,
-                          lpad(s.code::VARCHAR, 4, '0') AS code, s.status,
-                          s.amount AS amount_ore, s.rule, coalesce(r.paragraph, s.fee_paragraph) AS paragraph
-                   FROM settled s LEFT JOIN rules r ON r.rule_id = s.rule ORDER BY s.ln)
+  // The claims and their outcomes side by side, both in file order.
+  await run(`COPY (SELECT c.claim_id, lpad(c.provider::VARCHAR, 6, '0') AS provider, c.service_date,
+                          lpad(c.code::VARCHAR, 4, '0') AS code, o.status, o.amount AS amount_ore, o.rule, o.paragraph
+                   FROM claims c POSITIONAL JOIN outcome o)
              TO ${out('lines.csv')} (HEADER, DELIMITER ',')`);
   mark('lines.csv');
   // Statements: services, chronic fees, basishonorar (listings counted on the first of each month).
-  const periodRows = await rows(`SELECT year(min(d)) * 12 + month(min(d)) - 1 AS lo, year(max(d)) * 12 + month(max(d)) - 1 AS hi FROM settled`);
+  const periodRows = await rows(`SELECT year(min(d)) * 12 + month(min(d)) - 1 AS lo, year(max(d)) * 12 + month(max(d)) - 1 AS hi FROM outcome`);
   const { lo, hi } = periodRows[0];
   let basis = 'SELECT NULL::INTEGER AS prov, NULL::BIGINT AS m, NULL::INTEGER AS item, NULL::SMALLINT AS code, NULL::BIGINT AS cnt, NULL::BIGINT AS amount WHERE false';
   if (args.listings && lo !== null) {
@@ -383,7 +386,7 @@ async function main() {
   }
   await run(`CREATE TABLE statements AS
     SELECT prov, m, item, code, sum(cnt)::BIGINT AS cnt, sum(amount)::BIGINT AS amount FROM (
-      SELECT prov, year(d) * 12 + month(d) - 1 AS m, 0 AS item, code, quantity AS cnt, amount FROM settled
+      SELECT prov, year(d) * 12 + month(d) - 1 AS m, 0 AS item, code, quantity AS cnt, amount FROM outcome
         WHERE status <> 'rejected' AND code NOT IN (130, 131, 132)
       UNION ALL SELECT prov, m, 1, code, 1, coalesce(fee, 0) FROM chronic_months
       UNION ALL ${basis})
@@ -394,12 +397,12 @@ async function main() {
                           lpad(code::VARCHAR, 4, '0') AS code, cnt AS count, amount AS amount_ore
                    FROM statements ORDER BY statements.prov, statements.m, statements.item, statements.code NULLS FIRST)
              TO ${out('statements.csv')} (HEADER, DELIMITER ',')`);
-  await run(`COPY (SELECT lpad(code::VARCHAR, 4, '0') AS code, status, count(*) AS lines, sum(amount)::BIGINT AS amount_ore FROM settled
+  await run(`COPY (SELECT lpad(code::VARCHAR, 4, '0') AS code, status, count(*) AS lines, sum(amount)::BIGINT AS amount_ore FROM outcome
                    GROUP BY ALL ORDER BY ALL) TO ${out('totals.csv')} (HEADER, DELIMITER ',')`);
-  await run(`COPY (SELECT rule, count(*) AS lines FROM settled WHERE rule IS NOT NULL GROUP BY ALL ORDER BY ALL)
+  await run(`COPY (SELECT rule, count(*) AS lines FROM outcome WHERE rule IS NOT NULL GROUP BY ALL ORDER BY ALL)
              TO ${out('rules.csv')} (HEADER, DELIMITER ',')`);
   mark('statements and totals');
-  const total = (await rows(`SELECT count(*)::BIGINT AS n, sum(amount)::BIGINT AS a FROM settled`))[0];
+  const total = (await rows(`SELECT count(*)::BIGINT AS n, sum(amount)::BIGINT AS a FROM outcome`))[0];
   process.stderr.write(`peer: ${total.n} lines, amount ${total.a} øre, ${((performance.now() - t0) / 1000).toFixed(2)} s\n`);
 }
 
