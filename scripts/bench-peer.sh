@@ -53,8 +53,8 @@ stats() { sort -g | awk '{v[NR]=$1} END {m = (NR % 2) ? v[(NR+1)/2] : (v[NR/2] +
 median() { sort -g | awk '{v[NR]=$1} END {m = (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2; printf "%.3f", m}'; }
 
 status=0
-echo "| claims | lines | MB | almen wall s | almen peak RSS MiB | peer wall s | peer peak RSS MiB | peer / almen (median of pairs) | agree |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
+echo "| claims | lines | MB | almen wall s | almen CPU s | almen peak RSS MiB | peer wall s | peer CPU s | peer peak RSS MiB | peer / almen wall (median of pairs) | agree |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 for claims in "$@"; do
   dir="$(cd "$(dirname "$claims")" && pwd)"
   claims="$dir/$(basename "$claims")"
@@ -67,11 +67,11 @@ for claims in "$@"; do
   : >"$work/almen.times"; : >"$work/peer.times"; : >"$work/ratios"
   for ((r = 1; r <= runs; r++)); do
     rm -rf "$work/almen-out" "$work/peer-out"
-    /usr/bin/time -f "%e %M" -o "$work/t" "$almen" settle --claims "$claims" "${inputs[@]}" "${thread_args[@]}" \
+    /usr/bin/time -f "%e %M %U %S" -o "$work/t" "$almen" settle --claims "$claims" "${inputs[@]}" "${thread_args[@]}" \
       --out "$work/almen-out" >/dev/null 2>"$work/almen.log" || { cat "$work/almen.log" >&2; exit 1; }
     cat "$work/t" >>"$work/almen.times"
     a=$(cut -d' ' -f1 "$work/t")
-    /usr/bin/time -f "%e %M" -o "$work/t" node "$peer/settle.mjs" --claims "$claims" "${inputs[@]}" "${peer_threads[@]}" \
+    /usr/bin/time -f "%e %M %U %S" -o "$work/t" node "$peer/settle.mjs" --claims "$claims" "${inputs[@]}" "${peer_threads[@]}" \
       --agreement "$root/agreement/ok25" --out "$work/peer-out" >/dev/null 2>"$work/peer.log" || { cat "$work/peer.log" >&2; exit 1; }
     cat "$work/t" >>"$work/peer.times"
     p=$(cut -d' ' -f1 "$work/t")
@@ -82,10 +82,12 @@ for claims in "$@"; do
   sed 's/^/  /' "$work/compare.log" >&2
   a_wall=$(cut -d' ' -f1 "$work/almen.times" | stats)
   p_wall=$(cut -d' ' -f1 "$work/peer.times" | stats)
+  a_cpu=$(awk '{print $3 + $4}' "$work/almen.times" | median)
+  p_cpu=$(awk '{print $3 + $4}' "$work/peer.times" | median)
   a_rss=$(awk '{print $2 / 1024}' "$work/almen.times" | median)
   p_rss=$(awk '{print $2 / 1024}' "$work/peer.times" | median)
   ratio=$(median <"$work/ratios")
-  printf '| %s | %s | %s | %s | %.0f | %s | %.0f | %.2f× | %s |\n' "$claims" "$lines" "$mb" "$a_wall" "$a_rss" "$p_wall" "$p_rss" \
-    "$ratio" "$agree"
+  printf '| %s | %s | %s | %s | %.1f | %.0f | %s | %.1f | %.0f | %.2f× | %s |\n' "$claims" "$lines" "$mb" "$a_wall" "$a_cpu" "$a_rss" \
+    "$p_wall" "$p_cpu" "$p_rss" "$ratio" "$agree"
 done
 exit "$status"

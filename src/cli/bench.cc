@@ -108,7 +108,7 @@ struct OrderResult {
   std::uintmax_t bytes = 0;
   double wall_s = 0, user_s = 0, sys_s = 0, rss_mib = 0;
   bool peer = false;
-  double peer_wall_s = 0, peer_rss_mib = 0, ratio = 0;
+  double peer_wall_s = 0, peer_cpu_s = 0, peer_rss_mib = 0, ratio = 0;
   bool peer_agrees = false;
 };
 
@@ -179,7 +179,7 @@ Status RunBench(const Agreement& agreement, const BenchOptions& options) {
         peer_args.push_back(std::to_string(options.threads));
       }
     }
-    std::vector<double> wall, user, sys, rss, peer_wall, peer_rss, ratios;
+    std::vector<double> wall, user, sys, rss, peer_wall, peer_cpu, peer_rss, ratios;
     for (int run = 0; run < options.runs; ++run) {
       // A previous run's outputs are removed first: replacing a 1 GB lines.csv
       // would otherwise charge its deletion to the run being measured.
@@ -201,6 +201,7 @@ Status RunBench(const Agreement& agreement, const BenchOptions& options) {
           return Internal("the DuckDB peer failed in the benchmark (exit " + std::to_string(p.exit_code) + ", see " +
                           base + "/peer.log)");
         peer_wall.push_back(p.wall_s);
+        peer_cpu.push_back(p.user_s + p.sys_s);
         peer_rss.push_back(static_cast<double>(p.max_rss_kb) / 1024.0);
         ratios.push_back(p.wall_s / r.wall_s);
         std::fprintf(stderr, "; peer %.2f s, %.0f MiB", p.wall_s, peer_rss.back());
@@ -214,6 +215,7 @@ Status RunBench(const Agreement& agreement, const BenchOptions& options) {
     if (peer) {
       res.peer = true;
       res.peer_wall_s = Median(peer_wall);
+      res.peer_cpu_s = Median(peer_cpu);
       res.peer_rss_mib = Median(peer_rss);
       res.ratio = Median(ratios);
       res.peer_agrees = SameFile(base + "/out/statements.csv", base + "/peer-out/statements.csv");
@@ -229,14 +231,14 @@ Status RunBench(const Agreement& agreement, const BenchOptions& options) {
                 r.order.c_str(), static_cast<long long>(options.lines), r.bytes, options.runs, r.wall_s, lps, r.user_s,
                 r.sys_s, r.rss_mib);
     if (r.peer)
-      std::printf(" peer_wall_s=%.3f peer_peak_rss_mib=%.0f peer_ratio=%.2f peer_statements=%s", r.peer_wall_s,
-                  r.peer_rss_mib, r.ratio, r.peer_agrees ? "identical" : "DIFFERENT");
+      std::printf(" peer_wall_s=%.3f peer_cpu_s=%.2f peer_peak_rss_mib=%.0f peer_ratio=%.2f peer_statements=%s",
+                  r.peer_wall_s, r.peer_cpu_s, r.peer_rss_mib, r.ratio, r.peer_agrees ? "identical" : "DIFFERENT");
     std::printf("\n");
     char row[640];
-    char peer_cols[160] = "| – | – | – | – ";
+    char peer_cols[160] = "| – | – | – | – | – ";
     if (r.peer)
-      std::snprintf(peer_cols, sizeof peer_cols, "| %.2f s | %.0f MiB | **%.1f×** | %s ", r.peer_wall_s, r.peer_rss_mib,
-                    r.ratio, r.peer_agrees ? "yes" : "NO");
+      std::snprintf(peer_cols, sizeof peer_cols, "| %.2f s | %.1f s | %.0f MiB | **%.1f×** | %s ", r.peer_wall_s,
+                    r.peer_cpu_s, r.peer_rss_mib, r.ratio, r.peer_agrees ? "yes" : "NO");
     std::snprintf(row, sizeof row, "| %s | %lld | %.0f MB | %.2f s | %.0f | %.2f s | %.2f s | %.0f MiB %s| %d | %u | %s |",
                   r.order.c_str(), static_cast<long long>(options.lines), static_cast<double>(r.bytes) / 1e6, r.wall_s,
                   lps, r.user_s, r.sys_s, r.rss_mib, peer_cols, options.runs, std::thread::hardware_concurrency(),
