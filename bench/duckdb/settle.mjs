@@ -37,7 +37,7 @@
 // (the engine's format and order), OUT/totals.csv (per code and status) and
 // OUT/rules.csv (lines per rule id). Prints phase timings on stderr with --timing.
 //
-// Usage: node settle.mjs --claims F --providers F [--listings F] --agreement DIR --out DIR
+// Usage: node settle.mjs --claims F [--providers F] [--listings F] --agreement DIR --out DIR
 //                        [--threads N] [--memory-limit 8GB] [--timing]
 import { DuckDBInstance } from '@duckdb/node-api';
 import { createXXHash128 } from 'hash-wasm';
@@ -62,12 +62,12 @@ function parseArgs(argv) {
     else if (k === '--timing') a.timing = true;
     else usage(`unknown argument ${k}`);
   }
-  if (!a.claims || !a.providers || !a.agreement || !a.out) usage('--claims, --providers, --agreement and --out are required');
+  if (!a.claims || !a.agreement || !a.out) usage('--claims, --agreement and --out are required');
   return a;
 }
 
 function usage(msg) {
-  process.stderr.write(`settle.mjs: ${msg}\nusage: node settle.mjs --claims F --providers F [--listings F] --agreement DIR --out DIR [--threads N] [--memory-limit 8GB] [--timing]\n`);
+  process.stderr.write(`settle.mjs: ${msg}\nusage: node settle.mjs --claims F [--providers F] [--listings F] --agreement DIR --out DIR [--threads N] [--memory-limit 8GB] [--timing]\n`);
   process.exit(2);
 }
 
@@ -147,8 +147,11 @@ async function main() {
                       'code': 'SMALLINT', 'quantity': 'INTEGER', 'contact_id': 'VARCHAR', 'performer': 'VARCHAR',
                       'setting': 'VARCHAR', 'indication': 'VARCHAR', 'course_id': 'VARCHAR', 'minutes': 'INTEGER',
                       'km': 'INTEGER'})`);
-  await run(`CREATE TABLE providers AS SELECT provider::INTEGER AS provider, lto = '1' AS lto, valid_from::DATE AS vf,
-             coalesce(valid_to::DATE, ${FOREVER}) AS vt FROM read_csv(${q(args.providers)}, header = true, all_varchar = true)`);
+  // Without providers.csv, as in the engine: no provider check, no LTO clinic.
+  if (args.providers)
+    await run(`CREATE TABLE providers AS SELECT provider::INTEGER AS provider, lto = '1' AS lto, valid_from::DATE AS vf,
+               coalesce(valid_to::DATE, ${FOREVER}) AS vt FROM read_csv(${q(args.providers)}, header = true, all_varchar = true)`);
+  else await run(`CREATE TABLE providers (provider INTEGER, lto BOOLEAN, vf DATE, vt DATE)`);
   mark('read claims and providers');
   const span = (await rows('SELECT min(service_date)::VARCHAR AS lo, max(service_date)::VARCHAR AS hi FROM claims'))[0];
   // The index and the parameters per day of the claims' span (and of the enrolment months after it).
@@ -190,7 +193,7 @@ async function main() {
       SELECT x.ln, x.claim_id, x.prov, x.d, x.code, x.quantity, x.contact_id, x.performer, x.setting, x.indication,
              x.course_id, x.minutes, x.cprn, x.cpr_ok,
              coalesce(k.first_ln <> x.ln, false) AS dup,
-             p.provider IS NOT NULL AS known, coalesce(p.lto, false) AS lto,
+             ${args.providers ? 'p.provider IS NOT NULL' : 'true'} AS known, coalesce(p.lto, false) AS lto,
              f.category, f.amount AS fee, f.indexed, f.paragraph AS fee_paragraph, dy.ppm, dy.supplement
       FROM x
       LEFT JOIN dupkeys k ON k.prov = x.prov AND k.claim_id = x.claim_id

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Smoke test of the DuckDB peer (bench/duckdb): on a small generated year, in
 # arrival and in clinic order, the peer and `almen settle` agree line for line
-# (compare.mjs). Skipped (exit 77) when the peer's npm packages are not
+# (compare.mjs), and on the golden settlement scenarios it covers the peer gives
+# the expected lines and statements (golden_check.py). Skipped (exit 77) when the peer's npm packages are not
 # installed (scripts/deps.sh installs them). Seconds; no timing is asserted.
 set -euo pipefail
 almen="$1"
@@ -25,4 +26,6 @@ for order in arrival clinic; do
     exit 1
   fi
 done
+# The golden settlement scenarios the peer covers: the same lines and statements as expected.
+python3 "$peer/golden_check.py" "$root" "$work/golden"
 echo "peer smoke: ok"
