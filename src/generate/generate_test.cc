@@ -488,6 +488,12 @@ TEST(GenerateSplit, FilesInArrivalOrderWithAManifest) {
     if (by == SplitBy::kWeek) {
       EXPECT_GE(manifest.size(), 52u);
       EXPECT_EQ(manifest.front().at("part"), "2025-W01");
+      // Same seed, same files.
+      const std::string again = TempDir("split_again");
+      RunGenerate(again, 5000, 11, 2025, ClaimOrder::kArrival, by);
+      for (const auto& m : manifest) EXPECT_EQ(Read(dir + "/" + m.at("file")), Read(again + "/" + m.at("file")));
+      EXPECT_EQ(Read(dir + "/claims-manifest.csv"), Read(again + "/claims-manifest.csv"));
+      fs::remove_all(again);
     }
     if (by == SplitBy::kQuarter) {
       EXPECT_EQ(manifest.front().at("part"), "2025-Q1");
