@@ -18,8 +18,9 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   chromium fonts-dejavu-core >/dev/null
 # Node.js and npm for the web UI build and the browser tests, if the machine lacks them.
 if ! command -v npm >/dev/null 2>&1; then $SUDO apt-get install -y -qq nodejs npm >/dev/null; fi
-# Front-end and browser-test packages (only where a package.json exists).
-for d in web tests/e2e; do
+# Front-end and browser-test packages, and the DuckDB peer of the benchmarks
+# (bench/duckdb, ~70 MB; its smoke test is skipped without it), where a package.json exists.
+for d in web tests/e2e bench/duckdb; do
   if [ -f "$d/package.json" ]; then
     (cd "$d" && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi)
   fi

@@ -74,6 +74,13 @@ int main(int argc, char** argv) {
   c_gen->add_option("--lines", gen.lines, "Claim lines")->required();
   c_gen->add_option("--seed", gen.seed, "Random seed (same seed, same files)");
   c_gen->add_option("--year", gen.year, "Service year");
+  std::string gen_order = "arrival", gen_split;
+  c_gen->add_option("--order", gen_order,
+                    "arrival (default): claims.csv in the order a region receives them, day by day, clinics "
+                    "interleaved, late bills mixed in; clinic: clinic by clinic in date order");
+  c_gen->add_option("--split-by", gen_split,
+                    "week|month|quarter|clinic: also write the claims as claims-001.csv, … in arrival order, by "
+                    "received week, month or quarter, or one file per clinic, with claims-manifest.csv");
 
   // ramme
   RammeOptions ramme;
@@ -116,11 +123,16 @@ int main(int argc, char** argv) {
 
   // bench
   BenchOptions bench;
-  auto* c_bench = app.add_subcommand("bench", "Generate N claim lines and settle them; report time, lines/s, peak RSS");
+  auto* c_bench = app.add_subcommand(
+      "bench", "Generate N claim lines (arrival and clinic order) and settle them; time, lines/s, peak RSS, peer ratio");
   c_bench->add_option("--lines", bench.lines, "Claim lines (default 10 000 000)");
   c_bench->add_option("--dir", bench.dir, "Work directory (default: a temporary directory)");
   c_bench->add_option("--report", bench.report_path, "Append the result as a Markdown row to this file");
-  c_bench->add_option("--threads", bench.threads, "Worker threads for settle");
+  c_bench->add_option("--threads", bench.threads, "Worker threads for settle (and the peer)");
+  c_bench->add_option("--runs", bench.runs, "Runs of each settle; the median is reported (default 3)");
+  c_bench->add_option("--orders", bench.orders, "Claim orders to measure, in order (default arrival,clinic)");
+  c_bench->add_option("--peer", bench.peer,
+                      "auto (default): the DuckDB peer bench/duckdb when installed; off; or its directory");
 
   // ceiling, quality, offset (src/cli/economy_commands.cc)
   EconomySubcommands economy_cmds(app);
@@ -156,7 +168,15 @@ int main(int argc, char** argv) {
   } else if (c_settle->parsed()) {
     st = RunSettle(*agreement, settle, out_dir, price_level, period, settle_state, settle_db);
   } else if (c_gen->parsed()) {
-    st = RunGenerate(gen);
+    auto order = ParseClaimOrder(gen_order);
+    auto split = ParseSplitBy(gen_split);
+    if (!order.ok()) st = order.status();
+    else if (!split.ok()) st = split.status();
+    else {
+      gen.order = *order;
+      gen.split_by = *split;
+      st = RunGenerate(gen);
+    }
   } else if (c_ramme->parsed() && !ramme_db.empty()) {
     if (!prev_overrun.empty()) ramme.previous_overrun_pct = prev_overrun;
     st = !ramme_whatif.empty() ? UsageError("almen ramme: --whatif with --db is not supported (POST /api/economy/whatif "
@@ -184,6 +204,7 @@ int main(int argc, char** argv) {
   } else if (bosted_cmds.parsed()) {
     st = bosted_cmds.Run(*agreement);
   } else if (c_bench->parsed()) {
+    bench.agreement_dir = agreement_dir;
     st = RunBench(*agreement, bench);
   }
   if (!st.ok()) return Fail(st);

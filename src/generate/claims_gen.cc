@@ -612,7 +612,7 @@ ClaimGenerator::ClaimGenerator(const World& world, const YearCalendar& calendar)
   }
 }
 
-int64_t ClaimGenerator::GenerateBlock(uint32_t ci, std::string& out) const {
+int64_t ClaimGenerator::GenerateBlock(uint32_t ci, std::string& out, std::vector<LineSpan>* spans) const {
   const Clinic& clinic = world_.clinics[ci];
   if (clinic.line_budget <= 0) return 0;
   Block block(world_, cal_, ci);
@@ -630,6 +630,7 @@ int64_t ClaimGenerator::GenerateBlock(uint32_t ci, std::string& out) const {
   std::sort(bad_cpr.begin(), bad_cpr.end());
 
   std::string resent;
+  std::vector<LineSpan> resent_spans;
   char provider[6];
   {
     int v = clinic.provider;
@@ -680,12 +681,22 @@ int64_t ClaimGenerator::GenerateBlock(uint32_t ci, std::string& out) const {
     out.push_back(',');
     if (l.km) AppendUint(out, l.km);
     out.push_back('\n');
+    const auto length = static_cast<uint32_t>(out.size() - start);
+    if (spans) spans->push_back(LineSpan{static_cast<uint32_t>(start), length, contact_no, l.date, -1});
     while (dup_i < dup_at.size() && dup_at[dup_i] == i) {
+      if (spans)
+        resent_spans.push_back(
+            LineSpan{static_cast<uint32_t>(resent.size()), length, contact_no, l.date, static_cast<int32_t>(i)});
       resent.append(out, start, out.size() - start);
       ++dup_i;
     }
   }
   // Re-sent lines come at the end of the clinic's batch, with their old claim_id.
+  if (spans)
+    for (LineSpan s : resent_spans) {
+      s.offset += static_cast<uint32_t>(out.size());
+      spans->push_back(s);
+    }
   out += resent;
   return static_cast<int64_t>(lines.size() + dup_i);
 }

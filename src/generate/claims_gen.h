@@ -26,12 +26,23 @@ namespace almen::gen {
 inline constexpr const char* kClaimsHeader =
     "claim_id,provider,cpr,service_date,code,quantity,contact_id,performer,setting,indication,course_id,minutes,km\n";
 
+// One written line of a block: where its text is, its bill (contact) and
+// service date, so that arrival.h can put the block in the order the region
+// receives it. Offsets are relative to the start of the block.
+struct LineSpan {
+  uint32_t offset = 0, length = 0;
+  uint32_t contact = 0;    // running contact number in the clinic (1, 2, …)
+  int32_t date = 0;        // service date (Date days)
+  int32_t resent_of = -1;  // a re-sent duplicate: the index of the line it repeats
+};
+
 class ClaimGenerator {
  public:
   ClaimGenerator(const World& world, const YearCalendar& calendar);
   // Appends the CSV lines of clinic `clinic` (no header) to `out`; returns
-  // how many. Thread safe: const, uses only the clinic's own stream.
-  int64_t GenerateBlock(uint32_t clinic, std::string& out) const;
+  // how many. Thread safe: const, uses only the clinic's own stream. With
+  // `spans`, also appends one LineSpan per line (REQUIRES: `out` is empty).
+  int64_t GenerateBlock(uint32_t clinic, std::string& out, std::vector<LineSpan>* spans = nullptr) const;
 
  private:
   const World& world_;

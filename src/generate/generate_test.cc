@@ -32,12 +32,15 @@ std::string TempDir(const std::string& name) {
   return p.string();
 }
 
-GenerateSummary RunGenerate(const std::string& dir, int64_t lines, uint64_t seed, int year = 2025) {
+GenerateSummary RunGenerate(const std::string& dir, int64_t lines, uint64_t seed, int year = 2025,
+                            ClaimOrder order = ClaimOrder::kArrival, SplitBy split_by = SplitBy::kNone) {
   GenerateOptions o;
   o.out_dir = dir;
   o.lines = lines;
   o.seed = seed;
   o.year = year;
+  o.order = order;
+  o.split_by = split_by;
   GenerateSummary s;
   Status st = Generate(o, &s);
   EXPECT_TRUE(st.ok()) << st.message();
@@ -380,6 +383,140 @@ TEST_F(GenerateTest, AttachmentsReferenceSectionsAndProvidersWithoutOverlap) {
   // Most municipalities with target-group botilbud are covered, a few not.
   EXPECT_LT(covered.size(), target_municipalities.size());
   EXPECT_GE(covered.size() + 8, target_municipalities.size());
+}
+
+// The lines of a claims file without its header, in file order.
+std::vector<std::string> BodyLines(const std::string& path) {
+  std::vector<std::string> out;
+  const std::string text = Read(path);
+  size_t at = text.find('\n') + 1;
+  while (at < text.size()) {
+    const size_t nl = text.find('\n', at);
+    out.push_back(text.substr(at, nl - at));
+    at = nl + 1;
+  }
+  return out;
+}
+
+std::string Field(const std::string& line, int index) {
+  size_t at = 0;
+  for (int i = 0; i < index; ++i) at = line.find(',', at) + 1;
+  return line.substr(at, line.find(',', at) - at);
+}
+
+// The default order is the region's: the same lines as clinic order, day by
+// day with the clinics interleaved, a few percent sent late.
+TEST_F(GenerateTest, ArrivalOrderIsAPermutationOfClinicOrderInterleavedWithLateBills) {
+  const std::string clinic = TempDir("clinic");
+  RunGenerate(clinic, kLines, 7, 2025, ClaimOrder::kClinic);
+  std::vector<std::string> a = BodyLines(Path("claims.csv")), c = BodyLines(clinic + "/claims.csv");
+  ASSERT_EQ(a.size(), static_cast<size_t>(kLines));
+  EXPECT_NE(a, c);
+  // Clinic order: one block per provider, ascending.
+  int clinic_switches = 0, arrival_switches = 0;
+  for (size_t i = 1; i < c.size(); ++i) {
+    if (Field(c[i], 1) != Field(c[i - 1], 1)) {
+      ++clinic_switches;
+      EXPECT_LT(Field(c[i - 1], 1), Field(c[i], 1));
+    }
+    if (Field(a[i], 1) != Field(a[i - 1], 1)) ++arrival_switches;
+  }
+  EXPECT_EQ(clinic_switches + 1, summary_->providers);
+  EXPECT_GT(arrival_switches, 50 * clinic_switches);
+  // Arrival: service dates advance through the file; some bills are late.
+  int late = 0;
+  std::string newest;
+  for (const std::string& line : a) {
+    const std::string date = Field(line, 3);
+    newest = std::max(newest, date);
+    if (Date::Parse(date)->AddDays(14) < *Date::Parse(newest)) ++late;
+  }
+  EXPECT_GT(late, kLines / 200);
+  EXPECT_LT(late, kLines / 12);
+  // The first twentieth of the file was served in January and February; the
+  // last mostly in the autumn (late bills from earlier months among them).
+  for (size_t i = 0; i < a.size() / 20; ++i) EXPECT_LE(Field(a[i], 3), "2025-02-15") << i;
+  size_t autumn = 0;
+  for (size_t i = a.size() - a.size() / 20; i < a.size(); ++i) autumn += Field(a[i], 3) >= "2025-10-01";
+  EXPECT_GT(autumn, a.size() / 20 * 8 / 10);
+  std::sort(a.begin(), a.end());
+  std::sort(c.begin(), c.end());
+  EXPECT_EQ(a, c);
+  fs::remove_all(clinic);
+}
+
+// --split-by: the same lines again as files by received period (or clinic),
+// in arrival order, with a manifest; no spill file is left behind.
+TEST(GenerateSplit, FilesInArrivalOrderWithAManifest) {
+  for (SplitBy by : {SplitBy::kWeek, SplitBy::kMonth, SplitBy::kQuarter, SplitBy::kClinic}) {
+    const std::string dir = TempDir("split");
+    const GenerateSummary s = RunGenerate(dir, 5000, 11, 2025, ClaimOrder::kArrival, by);
+    const auto manifest = Rows(dir + "/claims-manifest.csv");
+    ASSERT_EQ(static_cast<int64_t>(manifest.size()), s.split_files);
+    std::vector<std::string> joined;
+    std::set<std::string> parts;
+    int64_t listed = 0;
+    for (size_t k = 0; k < manifest.size(); ++k) {
+      const auto& m = manifest[k];
+      char name[32];
+      std::snprintf(name, sizeof name, "claims-%03zu.csv", k + 1);
+      EXPECT_EQ(m.at("file"), name);
+      EXPECT_TRUE(parts.insert(m.at("part")).second) << m.at("part");
+      EXPECT_LE(m.at("received_from"), m.at("received_to"));
+      const auto lines = BodyLines(dir + "/" + m.at("file"));
+      EXPECT_EQ(static_cast<int64_t>(lines.size()), std::stoll(m.at("lines")));
+      EXPECT_GT(lines.size(), 0u);
+      listed += static_cast<int64_t>(lines.size());
+      for (const auto& l : lines) {
+        if (by == SplitBy::kClinic) {
+          EXPECT_EQ(Field(l, 1), m.at("part"));
+        }
+        EXPECT_LT(Field(l, 3), m.at("received_to")) << "received after the day of service";
+        joined.push_back(l);
+      }
+    }
+    EXPECT_EQ(listed, 5000);
+    auto whole = BodyLines(dir + "/claims.csv");
+    if (by == SplitBy::kClinic) {
+      EXPECT_EQ(static_cast<int64_t>(manifest.size()), s.providers);
+      std::sort(joined.begin(), joined.end());
+      std::sort(whole.begin(), whole.end());
+    } else {
+      EXPECT_LT(manifest.front().at("part"), manifest.back().at("part"));
+    }
+    EXPECT_EQ(joined, whole);
+    if (by == SplitBy::kWeek) {
+      EXPECT_GE(manifest.size(), 52u);
+      EXPECT_EQ(manifest.front().at("part"), "2025-W01");
+      // Same seed, same files.
+      const std::string again = TempDir("split_again");
+      RunGenerate(again, 5000, 11, 2025, ClaimOrder::kArrival, by);
+      for (const auto& m : manifest) EXPECT_EQ(Read(dir + "/" + m.at("file")), Read(again + "/" + m.at("file")));
+      EXPECT_EQ(Read(dir + "/claims-manifest.csv"), Read(again + "/claims-manifest.csv"));
+      fs::remove_all(again);
+    }
+    if (by == SplitBy::kQuarter) {
+      EXPECT_EQ(manifest.front().at("part"), "2025-Q1");
+    }
+    for (const auto& e : fs::directory_iterator(dir)) EXPECT_NE(e.path().filename().string()[0], '.') << e.path();
+    fs::remove_all(dir);
+  }
+}
+
+TEST(GenerateOptions, OrderAndSplitOptions) {
+  EXPECT_EQ(*ParseClaimOrder("arrival"), ClaimOrder::kArrival);
+  EXPECT_EQ(*ParseClaimOrder("clinic"), ClaimOrder::kClinic);
+  EXPECT_EQ(ParseClaimOrder("date").status().code(), StatusCode::kUsage);
+  EXPECT_EQ(*ParseSplitBy("week"), SplitBy::kWeek);
+  EXPECT_EQ(*ParseSplitBy("clinic"), SplitBy::kClinic);
+  EXPECT_EQ(ParseSplitBy("day").status().code(), StatusCode::kUsage);
+  GenerateOptions o;
+  o.out_dir = TempDir("clinic_split");
+  o.lines = 100;
+  o.order = ClaimOrder::kClinic;
+  o.split_by = SplitBy::kWeek;
+  EXPECT_EQ(Generate(o, nullptr).code(), StatusCode::kUsage);
+  EXPECT_FALSE(fs::exists(o.out_dir));
 }
 
 TEST(GenerateOptions, RejectsBadInput) {
