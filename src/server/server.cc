@@ -32,6 +32,7 @@
 #include "server/rerun.h"
 #include "server/routes_bosted.h"
 #include "server/routes_cases.h"
+#include "server/routes_control.h"
 #include "server/routes_economy.h"
 #include "server/routes_ledger.h"
 #include "storage/reruns.h"
@@ -981,6 +982,7 @@ void App::Impl::Routes() {
   RegisterBostedRoutes(routes);   // issue 6: bostedslæger (routes_bosted.cc)
   RegisterEconomyRoutes(routes);  // issue 5: ramme from stored settlements, ceilings, quality (routes_economy.cc)
   RegisterLedgerRoutes(routes);   // issue 11: postings, corrections, closings, payment lists (routes_ledger.cc)
+  RegisterControlRoutes(routes);  // issue 16: risk-based post-payment control, control cases (routes_control.cc)
   // -- static UI and the OpenAPI document
   http.Get("/api/openapi.json", [](const httplib::Request&, httplib::Response& res) {
     for (const auto& [name, content] : WebFiles())
