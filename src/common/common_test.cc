@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "common/base64.h"
+
 #include "common/crypto.h"
 #include "common/csv.h"
 #include "common/date.h"
@@ -148,6 +150,19 @@ TEST(Crypto, PseudonymIsKeyedAndStable) {
   EXPECT_NE(a.Of("0101801234"), a.Of("0101801235"));
   EXPECT_EQ(a.Of("0101801234").ToHex().size(), 32u);
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Base64, RoundTripsAndRefusesWhatIsNotBase64) {
+  for (std::string bytes : {std::string(), std::string("a"), std::string("ab"), std::string("abc"),
+                            std::string("\0\xff\x10 binary\n", 12)}) {
+    std::string back;
+    ASSERT_TRUE(Base64Decode(Base64Encode(bytes), &back));
+    EXPECT_EQ(back, bytes);
+  }
+  EXPECT_EQ(Base64Encode("abcd"), "YWJjZA==");
+  std::string out;
+  EXPECT_FALSE(Base64Decode("YWJjZA=", &out));   // length not a multiple of 4
+  EXPECT_FALSE(Base64Decode("YW*jZA==", &out));  // not the alphabet
 }
 
 }  // namespace

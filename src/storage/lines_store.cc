@@ -138,6 +138,7 @@ class LineWriter {
       last_ = g;
     }
     g->block.Add(l.seq, l.claim_id, day, l.code, l.amount_ore, l.rule, l.reason, l.paragraph, l.contact, l.quantity);
+    if (!legacy_) g->contacts.push_back(static_cast<uint32_t>(l.contact));
     return Status::Ok();
   }
 
@@ -159,20 +160,24 @@ class LineWriter {
     }
     if (cancel && cancel->load()) return Conflict("import cancelled (server shutting down); rolled back");
     size_t i = 0;
-    ALMEN_RETURN_IF_ERROR(c_.BulkInsert(
-        "line_blocks", {"run_id", "provider", "month", "lines", "amount_ore", "data"},
-        [&](SqlParams& row) -> StatusOr<bool> {
-          if (i == groups_.size()) return false;
-          const Group& g = *groups_[i];
-          row = {run_id_, g.provider, g.month, g.block.lines(), g.block.amount_ore(), std::move(data[i])};
-          ++i;
-          return true;
-        }));
+    std::vector<std::string> columns = {"run_id", "provider", "month", "lines", "amount_ore", "data"};
+    if (!legacy_) columns.push_back("contacts");
+    ALMEN_RETURN_IF_ERROR(c_.BulkInsert("line_blocks", columns, [&](SqlParams& row) -> StatusOr<bool> {
+      if (i == groups_.size()) return false;
+      Group& g = *groups_[i];
+      std::sort(g.contacts.begin(), g.contacts.end());
+      g.contacts.erase(std::unique(g.contacts.begin(), g.contacts.end()), g.contacts.end());
+      row = {run_id_, g.provider, g.month, g.block.lines(), g.block.amount_ore(), std::move(data[i]),
+             legacy_ ? std::string() : EncodeClaimKeySegment(g.contacts)};
+      if (legacy_) row.resize(6);
+      ++i;
+      return true;
+    }));
     size_t j = 0;
-    std::vector<std::string> columns = {"run_id", "seq", "claim_id", "provider", "service_date", "month", "code",
+    std::vector<std::string> fcolumns = {"run_id", "seq", "claim_id", "provider", "service_date", "month", "code",
                                         "status", "amount_ore", "rule", "reason", "paragraph"};
-    if (!legacy_) columns.insert(columns.end(), {"contact", "price_ore", "quantity"});
-    ALMEN_RETURN_IF_ERROR(c_.BulkInsert("flagged_lines", columns, [&](SqlParams& row) -> StatusOr<bool> {
+    if (!legacy_) fcolumns.insert(fcolumns.end(), {"contact", "price_ore", "quantity"});
+    ALMEN_RETURN_IF_ERROR(c_.BulkInsert("flagged_lines", fcolumns, [&](SqlParams& row) -> StatusOr<bool> {
       if (j == flagged_.size()) return false;
       FlaggedRow& f = flagged_[j++];
       std::string month = f.service_date.substr(0, 7);
@@ -210,6 +215,7 @@ class LineWriter {
   struct Group {
     std::string provider, month;
     LineBlockBuilder block;
+    std::vector<uint32_t> contacts;  // low 32 bits of the lines' contact keys
   };
   SqlConnection& c_;
   int64_t run_id_;
