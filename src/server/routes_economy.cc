@@ -274,7 +274,8 @@ void RegisterEconomyRoutes(const ServerRouteContext& ctx) {
     if (u.role != "rltn") return SendErrorE(res, PermissionDenied("only rltn computes højestegrænser"));
     int year = YearParam(req);
     if (!year) return SendErrorE(res, InvalidInput("year must be a year, e.g. 2025"));
-    auto listings = FileField(req, "listings", true);
+    // Without a listings.csv: the ledger's listings register.
+    auto listings = FileField(req, "listings", false);
     if (!listings.ok()) return SendErrorE(res, listings.status());
     auto decisions = FileField(req, "decisions", false);
     if (!decisions.ok()) return SendErrorE(res, decisions.status());
@@ -285,7 +286,8 @@ void RegisterEconomyRoutes(const ServerRouteContext& ctx) {
       auto d = ParseCeilingDecisions("decisions.csv", *decisions);
       if (!d.ok()) return SendErrorE(res, d.status());
     }
-    ListingProfileUpload up{year, "ceilings", "listings.csv", *listings, reference, *decisions, u.username, NowUtcE()};
+    ListingProfileUpload up{year, "ceilings", listings->empty() ? "tilmeldingsregistret" : "listings.csv", *listings,
+                            reference, *decisions, u.username, NowUtcE()};
     auto stored = StoreListingProfile(*ctx.db, *ctx.agreement, up);
     if (!stored.ok()) return SendErrorE(res, stored.status());
     AuditE(*ctx.db, u, "economy.ceilings",
@@ -329,7 +331,8 @@ void RegisterEconomyRoutes(const ServerRouteContext& ctx) {
     if (u.role != "rltn") return SendErrorE(res, PermissionDenied("only rltn computes quality payments"));
     int year = YearParam(req);
     if (!year) return SendErrorE(res, InvalidInput("year must be a year, e.g. 2025"));
-    auto listings = FileField(req, "listings", true);
+    // Without a listings.csv: the ledger's listings register.
+    auto listings = FileField(req, "listings", false);
     if (!listings.ok()) return SendErrorE(res, listings.status());
     auto clusters = FileField(req, "clusters", false);
     if (!clusters.ok()) return SendErrorE(res, clusters.status());
@@ -337,7 +340,8 @@ void RegisterEconomyRoutes(const ServerRouteContext& ctx) {
       auto cl = ParseQualityClusters("clusters.csv", *clusters);
       if (!cl.ok()) return SendErrorE(res, cl.status());
     }
-    ListingProfileUpload up{year, "quality", "listings.csv", *listings, "", *clusters, u.username, NowUtcE()};
+    ListingProfileUpload up{year, "quality", listings->empty() ? "tilmeldingsregistret" : "listings.csv", *listings, "",
+                            *clusters, u.username, NowUtcE()};
     auto stored = StoreListingProfile(*ctx.db, *ctx.agreement, up);
     if (!stored.ok()) return SendErrorE(res, stored.status());
     AuditE(*ctx.db, u, "economy.quality",
