@@ -6,6 +6,7 @@
 #include "agreement/agreement_json.h"
 #include "common/crypto.h"
 #include "common/format_da.h"
+#include "common/json_text.h"
 #include "settlement/rules.h"
 
 namespace almen {
@@ -57,7 +58,7 @@ Status RunJson(const StatusOr<nlohmann::json>& result) {
 
 Status RunAgreementShow(const Agreement& agreement, bool json) {
   if (json) {
-    std::cout << AgreementToJson(agreement).dump(2) << "\n";
+    std::cout << JsonText(AgreementToJson(agreement), 2) << "\n";
     return Status::Ok();
   }
   std::cout << agreement.name() << "\n";

@@ -293,7 +293,7 @@ StatusOr<ImportResult> Storage::ImportRun(const RunImport& im, const std::atomic
       c.Query("INSERT INTO runs (created_at, created_by, source, claims_name, claims_sha256, agreement_version, "
               "agreement_hash, options_json, summary_json) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id",
               {im.now, im.user, im.source, claims->name, claims_sha, agreement_version, agreement_hash,
-               im.options.dump(), summary.dump()}));
+               JsonText(im.options), JsonText(summary)}));
   const int64_t run_id = run_rows.at(0).Int(0);
   result.run_id = run_id;
   FileImporter fi{c, cancel};
