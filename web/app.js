@@ -1,6 +1,6 @@
 // almen web UI: a small hash-routed app over the JSON API (/api, see openapi.json).
 // Every permission is enforced by the API; the menu only mirrors /api/me.
-import { kr, mioKr, int, monthDa, dateDa, ROLE_DA, ITEM_DA } from './format.js';
+import { kr, mioKr, int, monthDa, dateDa, megabytes, ROLE_DA, ITEM_DA } from './format.js';
 import { renderTable, esc, exportButtons } from './table.js';
 import { pageBostedCoverage, pageBostedReport, renderBostedEdit } from './bosted.js';
 import { pagePool, pageApplication, pageSanctions, pageSharing, caseNavItems, CASE_ROLE_DA } from './cases.js';
@@ -207,9 +207,9 @@ async function pageRuns() {
   const t = await api('/api/settlements');
   main.innerHTML = `<h1>Afregninger</h1>
     ${me.permissions.upload ? `<form class="panel" id="upload-form"><h2>Indlæs og afregn en regningsfil</h2>
-      <div class="toolbar"><label>Regninger (claims.csv) <input type="file" name="claims" id="claims-file" accept=".csv,text/csv" required></label>
-      <label>Klinikker (valgfri) <input type="file" name="providers" accept=".csv"></label>
-      <label>Tilmeldinger (valgfri) <input type="file" name="listings" accept=".csv"></label>
+      <div class="toolbar"><label>Regninger (claims.csv) <input type="file" name="claims" id="claims-file" accept=".csv,.gz,.zst,text/csv" required></label>
+      <label>Klinikker (valgfri) <input type="file" name="providers" accept=".csv,.gz,.zst"></label>
+      <label>Tilmeldinger (valgfri) <input type="file" name="listings" accept=".csv,.gz,.zst"></label>
       <button class="primary" type="submit" id="upload-button">Afregn</button></div>
       <div id="job"></div></form>` : ''}
     <div id="t"></div><div id="reruns"></div>`;
@@ -234,11 +234,22 @@ async function pageRuns() {
     const fd = new FormData();
     for (const input of form.querySelectorAll('input[type=file]')) if (input.files[0]) fd.append(input.name, input.files[0], input.files[0].name);
     job.innerHTML = 'Sender …';
+    // While the files are sent, the server's job shows the bytes it has received.
+    let sending = true;
+    (async () => {
+      while (sending) {
+        await new Promise((r) => setTimeout(r, 500));
+        if (!sending) break;
+        const jobs = await api('/api/jobs').catch(() => ({ rows: [] }));
+        const up = jobs.rows.find((x) => x.state === 'receiving' && x.user === me.username);
+        if (up && sending) job.innerHTML = `<progress max="1" value="${up.progress}"></progress> Sender: ${megabytes(up.bytes_received)}${up.bytes_expected ? ` af ${megabytes(up.bytes_expected)}` : ''}`;
+      }
+    })();
     try {
-      const j = await api('/api/settlements', { method: 'POST', body: fd });
+      const j = await api('/api/settlements', { method: 'POST', body: fd }).finally(() => { sending = false; });
       for (;;) {
         const s = await api(`/api/jobs/${j.job_id}`);
-        job.innerHTML = `<progress max="1" value="${s.progress}"></progress> ${esc(s.stage || s.state)}`;
+        job.innerHTML = `<progress max="1" value="${s.progress}"></progress> ${esc(s.stage || s.state)} · ${megabytes(s.bytes_written)} modtaget`;
         if (s.state === 'done') {
           job.innerHTML = s.already_imported
             ? `<p id="job-result">Filen er allerede indlæst (kørsel ${s.run_id}); intet ændret.</p>`

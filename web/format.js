@@ -25,6 +25,11 @@ export function mioKr(ore, decimals = 1) {
   return `${v < 0 ? '-' : ''}${group(i)}${d ? ',' + d : ''} mio. kr.`;
 }
 
+// Bytes as "12,3 MB" (upload progress).
+export function megabytes(bytes) {
+  return `${(Number(bytes || 0) / 1048576).toLocaleString('da-DK', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} MB`;
+}
+
 export function int(n) {
   if (n === null || n === undefined || n === '') return '';
   const v = Number(n);

@@ -29,6 +29,15 @@ try {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  // The UI must work under the server's Content-Security-Policy (no inline
+  // scripts or styles, nothing from elsewhere): any violation fails the test.
+  const csp = [];
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) csp.push(m.text()); });
+  const first = await page.goto(`${base}/`);
+  const headers = first.headers();
+  for (const [h, want] of [['content-security-policy', "frame-ancestors 'none'"], ['x-frame-options', 'DENY'],
+    ['x-content-type-options', 'nosniff'], ['referrer-policy', 'no-referrer']])
+    if (!(headers[h] || '').includes(want)) throw new Error(`response header ${h}: ${headers[h]}`);
 
   step('log in as rltn');
   await page.goto(`${base}/#/login`);
@@ -152,6 +161,7 @@ try {
   await page.screenshot({ path: path.join(shots, '12-oekonomi-hvad-nu-hvis.png'), fullPage: true });
 
   if (errors.length) throw new Error('page errors: ' + errors.join('; '));
+  if (csp.length) throw new Error('Content-Security-Policy violations: ' + csp.join('; '));
   step(`ok; screenshots in ${shots}`);
 } finally {
   await browser.close();
