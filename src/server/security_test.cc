@@ -418,6 +418,30 @@ TEST_P(SecurityTest, YdernumreKeepTheirLeadingZero) {
   EXPECT_EQ(emp["rows"][0]["provider"], "033345");
 }
 
+// Issue 12.10: after PostgreSQL restarted, every pooled connection stayed
+// broken and the server answered 500/503 until it was restarted itself.
+TEST_P(SecurityTest, DroppedDatabaseConnectionsAreReplaced) {
+  if (GetParam() != "postgres") GTEST_SKIP() << "PostgreSQL only";
+  std::string rltn = Login("rltn");
+  {
+    // What a restart does to the server's connections: they are cut.
+    auto db = Db();
+    auto c = db->pool().Borrow();
+    ASSERT_TRUE(c->Query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                         "AND pid <> pg_backend_pid()")
+                    .ok());
+  }
+  // An idle connection is probed before it is lent (after 2 s), a failed one
+  // is replaced: the next requests are answered.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  for (int i = 0; i < 6; ++i) {
+    auto h = Client().Get("/healthz");
+    ASSERT_TRUE(h);
+    EXPECT_EQ(h->status, 200) << i << ": " << h->body;
+    EXPECT_EQ(GetJson(rltn, "/api/me")["username"], "rltn");
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, SecurityTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& p) { return p.param; });
 
