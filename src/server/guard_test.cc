@@ -253,6 +253,14 @@ TEST(WorkDir, RefusesADirectoryThatIsNotAlmens) {
   fs::remove_all(d);
 }
 
+TEST(Respond, ClientAddressBehindAProxy) {
+  httplib::Request req;
+  req.remote_addr = "10.0.0.1";
+  req.set_header("X-Forwarded-For", "1.2.3.4, 5.6.7.8");
+  EXPECT_EQ(ClientAddress(req, false), "10.0.0.1");  // a client could send any X-Forwarded-For
+  EXPECT_EQ(ClientAddress(req, true), "5.6.7.8");     // the proxy's own entry is the last
+}
+
 // ---- login throttle and failed-login log ------------------------------------------------
 
 // Issue 12: 100 wrong passwords in 13,6 s, and the right one worked straight after.

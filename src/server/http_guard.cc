@@ -532,6 +532,16 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
   return served;
 }
 
+std::string ClientAddress(const httplib::Request& req, bool behind_proxy) {
+  if (behind_proxy && req.has_header("X-Forwarded-For")) {
+    std::string v = req.get_header_value("X-Forwarded-For");
+    std::string last = v.substr(v.find_last_of(',') == std::string::npos ? 0 : v.find_last_of(',') + 1);
+    size_t b = last.find_first_not_of(" \t"), e = last.find_last_not_of(" \t");
+    if (b != std::string::npos) return CleanText(last.substr(b, e - b + 1), 64);
+  }
+  return req.remote_addr;
+}
+
 std::string RequestLogLine(const httplib::Request& req, const httplib::Response& res, double ms,
                            const std::string& user) {
   std::time_t t = std::time(nullptr);

@@ -135,6 +135,10 @@ class GuardedServer : public httplib::Server {
   int64_t refused_ = 0;
 };
 
+// The client's address: the peer's, or behind a reverse proxy (`behind_proxy`)
+// the last address the proxy added to X-Forwarded-For.
+std::string ClientAddress(const httplib::Request& req, bool behind_proxy);
+
 // One JSON log line for a request (ts, method, path, status, ms, user).
 std::string RequestLogLine(const httplib::Request& req, const httplib::Response& res, double ms,
                            const std::string& user);

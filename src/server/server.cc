@@ -354,7 +354,8 @@ StatusOr<std::unique_ptr<App>> App::Create(const Agreement& agreement, const Ser
   go.behind_tls = options.behind_tls;
   go.public_origin = options.public_origin;
   go.max_connections = std::max(4, options.max_connections);
-  go.max_connections_per_ip = std::max(2, go.max_connections / 2);
+  // Behind a reverse proxy every connection comes from the proxy's address.
+  go.max_connections_per_ip = options.behind_tls ? go.max_connections : std::max(2, go.max_connections / 2);
   m.http = std::make_unique<GuardedServer>(go);
   m.Routes();
   m.maintenance = std::thread([&m] {
@@ -689,7 +690,8 @@ void App::Impl::Login(const httplib::Request& req, httplib::Response& res) {
     return SendError(res, InvalidInput("brugernavn eller adgangskode er for lang"));
   const std::string logged_name = username.empty() ? "-" : CleanText(username, 64);
   const auto now = std::chrono::steady_clock::now();
-  if (auto wait = login_throttle.Wait(req.remote_addr, username, now); wait.count() > 0) {
+  const std::string address = ClientAddress(req, options.behind_tls);
+  if (auto wait = login_throttle.Wait(address, username, now); wait.count() > 0) {
     const int64_t seconds = (wait.count() + 999) / 1000;
     res.set_header("Retry-After", std::to_string(seconds));
     return SendHttpError(res, 429, "for mange mislykkede login-forsøg: prøv igen om " + std::to_string(seconds) +
@@ -700,7 +702,7 @@ void App::Impl::Login(const httplib::Request& req, httplib::Response& res) {
   // The same argon2id check whether or not the user exists (no timing oracle).
   const bool verified = VerifyPassword(*u ? (*u)->password_hash : dummy_hash, password);
   if (!*u || !verified) {
-    const bool locked = login_throttle.Failed(req.remote_addr, username, now);
+    const bool locked = login_throttle.Failed(address, username, now);
     failed_logins->Record(logged_name, locked ? "login.locked" : "login.failed", now);
     return SendError(res, Unauthenticated("wrong user name or password"));
   }
