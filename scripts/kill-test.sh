@@ -17,6 +17,7 @@
 #     job fails cleanly, the server keeps answering, the same upload then
 #     imports the file once.
 #   scripts/kill-test.sh [KILLS] [LINES] [BACKENDS]   (default 20, 300000, "sqlite postgresql")
+#   ALMEN_KILL_FILES  distinct claim files (default KILLS: each kill meets a file not stored yet)
 #   ALMEN_BIN   the almen binary (default build/src/cli/almen)
 # Prints one summary line per backend (and the restart test) and exits 1 on
 # any violation other than runs that cannot be re-run (reported: the lead's
@@ -29,7 +30,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 bin=${ALMEN_BIN:-$here/build/src/cli/almen}
 [ -x "$bin" ] || { echo "kill-test: no almen binary at $bin (set ALMEN_BIN)" >&2; exit 2; }
 work=$(mktemp -d /tmp/almen-killtest-XXXXXX)
-files=${ALMEN_KILL_FILES:-4}
+files=${ALMEN_KILL_FILES:-$kills}  # a file of its own for every kill (a stored file uploads as a no-op)
 pid=
 pg_started=
 export ALMEN_ADMIN_PASSWORD=kill-test-password TZ=${TZ:-Europe/Copenhagen}
