@@ -517,10 +517,11 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
   // A lingering close: the answer is sent, then what the client still sends
   // (an unread body) is read and dropped for a moment, so that closing does
   // not reset the connection before the client has read the answer.
+  // (Not for a connection refused at once: that may run on the accepting thread.)
   shutdown(sock, SHUT_WR);
   char drain[16384];
   size_t drained = 0;
-  const Clock::time_point until = Clock::now() + std::chrono::milliseconds(1000);
+  const Clock::time_point until = Clock::now() + std::chrono::milliseconds(served ? 1000 : 0);
   while (drained < (size_t{256} << 10) && Clock::now() < until) {
     pollfd p{sock, POLLIN, 0};
     if (poll(&p, 1, 100) <= 0) break;
