@@ -255,7 +255,8 @@ if [[ " $backends " == *" postgresql "* ]] && [ -n "$pg_started" ]; then
     [ "$s" = done ] || [ "$s" = failed ] && break
     sleep 0.1
   done
-  s=$(jq -c '{state, stage, run_id, lines, already_imported, error}' <<<"${job:-{\}}" 2>/dev/null || echo "$s")
+  restart_job=$s
+  [ -n "${job:-}" ] && restart_job=$(jq -c '{state, stage, run_id, lines, error}' <<<"$job" 2>/dev/null || echo "$s")
   health=$(curl -s -o /dev/null -w '%{http_code}' "$base/healthz")
   # The server's pooled connections were cut: the next requests must work again.
   for _ in 1 2 3 4 5; do h=$(curl -s -o /dev/null -w '%{http_code}' "$base/healthz"); done
@@ -265,7 +266,7 @@ if [[ " $backends " == *" postgresql "* ]] && [ -n "$pg_started" ]; then
   check "postgresql restart"
   kill -0 "$pid" 2>/dev/null || violation "the server died when PostgreSQL restarted"
   [ "$h" = 200 ] || violation "/healthz answers $h after PostgreSQL restarted"
-  echo "kill-test: postgresql restarted during the import: ${restarted:-no (the import ended first)}; the job: $s; /healthz right after: $health, then: $h; /api/me: $me; runs after the restart: $partial; after the upload again: $(sql 'SELECT COUNT(*) FROM runs') of $files"
+  echo "kill-test: postgresql restarted during the import: ${restarted:-no (the import ended first)}; the job: $restart_job; /healthz right after: $health, then: $h; /api/me: $me; runs after the restart: $partial; after the upload again: $(sql 'SELECT COUNT(*) FROM runs') of $files"
   stop_hard
 fi
 [ "$fail" = 0 ] && echo "kill-test: OK" || { echo "kill-test: FAILED" >&2; exit 1; }
