@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Load test of `almen serve` (issue 12; loopback only, bounded, not in CI):
 # RATE requests per second on statement pages (honorarspecifikation and its
-# drill-down to lines, as clinics and regions) for SECONDS, while an upload of
-# UPLOAD_LINES claim lines is received, settled and imported.
+# drill-down to lines) for SECONDS, while uploads of UPLOAD_LINES claim lines
+# each are received, settled and imported: ALMEN_LOAD_UPLOADS (default 5)
+# distinct files spread over the run.
 #   scripts/load-test.sh [SECONDS] [RATE] [DEMO_LINES] [UPLOAD_LINES]   (default 600, 500, 200000, 2000000)
 #   ALMEN_BIN   the almen binary (default build/src/cli/almen); needs wrk, curl, jq.
 # Prints wrk's totals (requests, errors by kind, non-2xx answers) and latency
@@ -41,21 +42,28 @@ while read -r p m; do
   echo "/api/lines?provider=$p&month=$m&limit=100"
 done <"$work/keys" | shuf >"$work/paths"
 echo "load-test: $(wc -l <"$work/keys") statement pages; $rate req/s for $secs s with $conns connections"
-# The upload, started a few seconds into the load.
-"$bin" generate --out "$work/gen" --lines "$upload_lines" --seed 99 >/dev/null 2>&1
+# Uploads through the whole run: UPLOADS distinct files (different seeds),
+# one every SECONDS/UPLOADS seconds, the first 5 s in.
+uploads=${ALMEN_LOAD_UPLOADS:-5}
+for i in $(seq 1 "$uploads"); do "$bin" generate --out "$work/gen$i" --lines "$upload_lines" --seed $((98 + i)) >/dev/null 2>&1; done
+t_start=$(date +%s)
 (
-  sleep 5
-  t0=$(date +%s.%N)
-  j=$(curl -fsS -H "Cookie: $rltn" -F "claims=@$work/gen/claims.csv" -F "providers=@$work/gen/providers.csv" \
-    -F "listings=@$work/gen/listings.csv" "$base/api/settlements" | jq -r .job_id)
-  t1=$(date +%s.%N)
-  while :; do
-    s=$(curl -fsS -H "Cookie: $rltn" "$base/api/jobs/$j" | jq -r .state)
-    [ "$s" = done ] || [ "$s" = failed ] && break
-    sleep 0.5
+  for i in $(seq 1 "$uploads"); do
+    sleep_until=$(( 5 + (i - 1) * secs / uploads ))
+    while [ "$(( $(date +%s) - t_start ))" -lt "$sleep_until" ]; do sleep 0.5; done
+    t0=$(date +%s.%N)
+    # Claims and listings (the stored register belongs to the demo world, so no providers.csv).
+    j=$(curl -fsS -H "Cookie: $rltn" -F "claims=@$work/gen$i/claims.csv" -F "listings=@$work/gen$i/listings.csv" \
+      "$base/api/settlements" | jq -r .job_id)
+    t1=$(date +%s.%N)
+    while :; do
+      s=$(curl -fsS -H "Cookie: $rltn" "$base/api/jobs/$j" | jq -r .state)
+      [ "$s" = done ] || [ "$s" = failed ] && break
+      sleep 0.5
+    done
+    t2=$(date +%s.%N)
+    echo "load-test: upload $i of $upload_lines lines ($(du -h "$work/gen$i/claims.csv" | cut -f1) claims) at $(( $(date +%s) - t_start )) s: sent in $(echo "$t1 - $t0" | bc) s, $s after $(echo "$t2 - $t0" | bc) s"
   done
-  t2=$(date +%s.%N)
-  echo "load-test: upload of $upload_lines lines ($(du -h "$work/gen/claims.csv" | cut -f1) claims): sent in $(echo "$t1 - $t0" | bc) s, $s after $(echo "$t2 - $t0" | bc) s"
 ) &
 up=$!
 ALMEN_COOKIE=$rltn ALMEN_RATE=$rate ALMEN_CONNS=$conns ALMEN_PATHS=$work/paths \
