@@ -123,6 +123,8 @@ class Storage {
   // The session's user if the session exists and has not expired at `now`.
   StatusOr<std::optional<UserRecord>> SessionUser(const std::string& token_hash, const std::string& now);
   Status DeleteSession(const std::string& token_hash);
+  // Removes every session that expired at `now` or before; returns how many.
+  StatusOr<int64_t> PurgeExpiredSessions(const std::string& now);
   Status Audit(const std::string& now, const std::string& username, const std::string& action,
                const std::string& detail);
   StatusOr<Table> AuditLog(int64_t limit, int64_t offset);

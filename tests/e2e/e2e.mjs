@@ -128,6 +128,11 @@ try {
     const r1 = await fetch(`${base}/vendor/chart.min.js`);
     const etag = r1.headers.get('etag');
     if (!etag) fail('no ETag on /vendor/chart.min.js');
+    // The security headers of issue 12 on a UI file.
+    const home = await fetch(`${base}/`);
+    for (const [h, want] of [['content-security-policy', "frame-ancestors 'none'"], ['x-frame-options', 'DENY'],
+      ['x-content-type-options', 'nosniff'], ['referrer-policy', 'no-referrer']])
+      if (!(home.headers.get(h) || '').includes(want)) fail(`response header ${h}: ${home.headers.get(h)}`);
     const r2 = await fetch(`${base}/vendor/chart.min.js`, { headers: { 'If-None-Match': etag } });
     if (r2.status !== 304) fail(`If-None-Match gave ${r2.status}, not 304`);
     const r3 = await fetch(`${base}/findes/ikke`);

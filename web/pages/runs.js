@@ -50,7 +50,7 @@ async function resultPanel(el, runId, { alreadyImported, me, qs }) {
 }
 
 function uploadForm() {
-  const file = (name, key, required) => `<div class="field"><label for="up-${name}">${esc(t(key))}</label>${fileControl(`up-${name}`, `id="up-${name}" name="${name}"${required ? ' required' : ''} aria-describedby="up-${name}-err"`, '.csv,text/csv')}<span class="field-error" id="up-${name}-err"></span></div>`;
+  const file = (name, key, required) => `<div class="field"><label for="up-${name}">${esc(t(key))}</label>${fileControl(`up-${name}`, `id="up-${name}" name="${name}"${required ? ' required' : ''} aria-describedby="up-${name}-err"`, '.csv,.gz,.zst,text/csv')}<span class="field-error" id="up-${name}-err"></span></div>`;
   return `<form class="panel form" id="upload-form" novalidate><h2>${esc(t('upload.heading'))}</h2>
     <p class="muted">${esc(t('upload.intro'))}</p>
     <div class="fields">${file('claims', 'upload.claims', true)}${file('providers', 'upload.providers')}${file('listings', 'upload.listings')}</div>
