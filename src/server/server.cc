@@ -973,12 +973,15 @@ void App::Impl::Routes() {
     f.status = req.get_param_value("status");
     f.rule = req.get_param_value("rule");
     f.code = req.get_param_value("code");
+    f.claim = req.get_param_value("claim");
+    f.sort = req.get_param_value("sort");
     f.run_id = QueryInt(req, "run", 0);
     bool export_all = req.has_param("format") && req.get_param_value("format") != "json";
     f.limit = QueryInt(req, "limit", export_all ? 1000000 : 100);
     f.offset = QueryInt(req, "offset", 0);
     if (!export_all) f.limit = std::min<int64_t>(f.limit, 10000);
-    SendTable(req, res, u, db->Lines(ScopeOf(u), f), "lines", {{"limit", f.limit}, {"offset", f.offset}});
+    SendTable(req, res, u, db->Lines(ScopeOf(u), f), "lines",
+              {{"limit", f.limit}, {"offset", f.offset}, {"sort", f.sort}, {"sortable", LineSortColumns(f)}});
   }));
   h.Get("/api/rejections", Authed([this](const httplib::Request& req, httplib::Response& res,
                                             const UserRecord& u) {
