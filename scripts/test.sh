@@ -2,7 +2,8 @@
 # Builds almen with warnings as errors and runs every test (unit, golden
 # scenarios, CLI contract, server API on SQLite and PostgreSQL, browser), then
 # builds again with AddressSanitizer + UndefinedBehaviorSanitizer and runs the
-# unit and golden tests under them. Exit status 0 only if all passed.
+# unit and golden tests under them, then runs every libFuzzer target (fuzz/,
+# clang) for a few seconds. Exit status 0 only if all passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -15,5 +16,8 @@ if [ "${ALMEN_SKIP_SANITIZERS:-0}" != 1 ]; then
   cmake --build build-asan -j "$jobs"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j "$jobs" -L 'unit|golden|cli'
+fi
+if [ "${ALMEN_SKIP_FUZZ:-0}" != 1 ]; then
+  ALMEN_FUZZ_BUILD=build-fuzz scripts/fuzz.sh "${ALMEN_FUZZ_SECONDS:-5}"
 fi
 echo "all tests passed"

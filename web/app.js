@@ -5,7 +5,7 @@
 import { loadCatalogue, t } from './i18n.js';
 import { api, setUnauthenticatedHandler } from './api.js';
 import { esc } from './table.js';
-import { ROUTES, landing, allowed, navItems, roleName } from './routes.js';
+import { ROUTES, landing, allowed, navItems, roleName, byRole } from './routes.js';
 
 await loadCatalogue();
 document.documentElement.lang = 'da';
@@ -133,7 +133,8 @@ async function route() {
   const r = ROUTES[path];
   if (!r) { notFound(); return; }
   if (!allowed(r, me)) { refused(); return; }
-  setTitle(t(r.title));
+  const title = t(byRole(r.title, me));
+  setTitle(title);
   main.innerHTML = `<p class="muted">${esc(t('app.loading'))}</p>`;
   document.body.dataset.page = path.slice(2);
   const ctx = { main, params, qs, me, charts, setTitle, reload: route, isCurrent: () => run === drawing };
@@ -141,9 +142,11 @@ async function route() {
     await r.page(ctx);
   } catch (err) {
     if (err.status === 401 || run !== drawing) return;
-    main.innerHTML = `<h1>${esc(t(r.title))}</h1><p class="error" role="alert">${esc(err.message)}</p>`;
+    main.innerHTML = `<h1>${esc(title)}</h1><p class="error" role="alert">${esc(err.message)}</p>`;
   }
-  if (run === drawing) main.focus({ preventScroll: true });
+  // The content gets the focus, unless the page gave it to one of its own
+  // controls (a server-sorted table's header keeps it across the new order).
+  if (run === drawing && !(document.activeElement && main.contains(document.activeElement) && document.activeElement !== main)) main.focus({ preventScroll: true });
 }
 
 window.addEventListener('hashchange', route);

@@ -24,6 +24,11 @@ function fill(text, vars) {
   return text.replace(/\{(\w+)\}/g, (m, k) => (vars[k] === undefined || vars[k] === null ? m : String(vars[k])));
 }
 
+// Every key that starts with `prefix` (e.g. the rules the catalogue names: 'enum.rule.').
+export function keysWithPrefix(prefix) {
+  return Object.keys(catalogue).filter((k) => k.startsWith(prefix));
+}
+
 // A missing key shows as the key itself in brackets (and is listed for the browser test).
 // With vars.n equal to 1, a "<key>_one" entry (the singular) is used when there is one.
 export function t(key, vars) {

@@ -19,6 +19,10 @@ import { pageSanctions } from './pages/sanctions.js';
 import { pageSharing } from './pages/sharing.js';
 import { pageControl, pageControlClinic } from './pages/control.js';
 import { pageControlCases, pageControlCase } from './pages/control-case.js';
+import { pagePostings } from './pages/postings.js';
+import { pageCorrections } from './pages/corrections.js';
+import { pageClosings, pagePayments } from './pages/closings.js';
+import { pageSpecification } from './pages/specification.js';
 
 const POOL_ROLES = ['pool_secretariat', 'pool_committee', 'pool_board'];
 const role = (...roles) => (me) => roles.includes(me.role);
@@ -39,6 +43,11 @@ export const ROUTES = {
   '#/klinikker': { page: pageClinics, title: 'title.clinics', nav: 'nav.clinics', allow: perm('clinic_data') },
   '#/opgoerelse': { page: pageStatement, title: 'title.statement', allow: perm('clinic_data') },
   '#/linjer': { page: pageLines, title: 'title.lines', allow: perm('lines') },
+  '#/posteringer': { page: pagePostings, title: 'title.postings', nav: 'nav.postings', allow: perm('clinic_data') },
+  '#/korrektioner': { page: pageCorrections, title: 'title.corrections', allow: perm('lines') },
+  '#/afslutning': { page: pageClosings, title: (me) => (me.role === 'rltn' ? 'title.closings' : 'title.payments'), nav: (me) => (me.role === 'rltn' ? 'nav.closings' : 'nav.payments'), allow: perm('clinic_data') },
+  '#/udbetaling': { page: pagePayments, title: 'title.payment_list', allow: perm('clinic_data') },
+  '#/specifikation': { page: pageSpecification, title: 'title.specification', allow: perm('lines') },
   '#/afvisninger': { page: pageRejections, title: 'title.rejections', nav: 'nav.rejections', allow: perm('clinic_data') },
   '#/koersler': { page: pageRuns, title: 'title.runs', nav: 'nav.runs', allow: perm('clinic_data') },
   '#/genberegning': { page: pageRerun, title: 'title.rerun', allow: perm('clinic_data') },
@@ -62,14 +71,18 @@ export function allowed(r, me) {
   return Boolean(me) && (!r.allow || r.allow(me));
 }
 
+// A route's menu entry or title may depend on the role (a function of /api/me).
+export const byRole = (v, me) => (typeof v === 'function' ? v(me) : v);
+
 export function navItems(me) {
-  return Object.entries(ROUTES).filter(([, r]) => r.nav && allowed(r, me)).map(([h, r]) => [h, r.nav]);
+  return Object.entries(ROUTES).filter(([, r]) => r.nav && allowed(r, me)).map(([h, r]) => [h, byRole(r.nav, me)]);
 }
 
 // Where a role starts: its own main task.
 export function landing(me) {
   if (!me) return '#/login';
   if (POOL_ROLES.includes(me.role)) return '#/pulje';
+  if (me.role === 'clinic') return '#/afslutning';  // its payments and honorarspecifikationer
   if (me.permissions.clinic_data) return '#/oversigt';
   if (me.permissions.botilbud) return '#/bostedslaeger';
   return '#/overenskomst';

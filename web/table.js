@@ -2,6 +2,9 @@
 // button; aria-sort on the header), optional filter and paging, hierarchies that
 // stay together when sorted, rows pinned at the bottom (totals), and CSV/XLSX
 // export buttons. The table scrolls inside its own box on narrow screens.
+// Server tables (opts.server) sort on the server: a header button asks for the
+// new order (the page puts it in its hash), aria-sort shows the server's order,
+// only the columns the server can sort by are buttons; serverPager() pages.
 import { kr, int, dateDa, monthDa, timeDa, quarterDa } from './format.js';
 import { t, tEnum } from './i18n.js';
 
@@ -20,10 +23,23 @@ let tableSeq = 0;
 
 // columns: [{key, label, type, link: (row) => href, html: (row) => string, sort: (row) => value}]
 // opts: {exportUrl, caption, empty, pageSize, filter: true, tree: {id, parent}, pinned: (row) => bool,
-//        label: accessible name of the table, sort: {key, dir}}
+//        label: accessible name of the table, sort: {key, dir},
+//        server: {sort: 'col' | '-col' | '', sortable: [col…] (all when absent), onSort: (sort) => void}}
+// A column's server sort name is c.sortKey || c.key.
+let pendingFocus = null;  // the header a server sort was asked from: focused again when the table is drawn
 export function renderTable(el, columns, rows, opts = {}) {
   const id = `tbl${++tableSeq}`;
+  const server = opts.server || null;
+  const serverKey = (c) => c.sortKey || c.key;
+  const serverSortable = (c) => c.sortable !== false && (!server.sortable || server.sortable.includes(serverKey(c)));
   let sortKey = opts.sort?.key || null, dir = opts.sort?.dir || 1, page = 0, query = '';
+  if (server) {
+    const s = server.sort || '';
+    const k = s.replace(/^-/, '');
+    const col = columns.find((c) => serverKey(c) === k);
+    sortKey = col ? col.key : null;
+    dir = s.startsWith('-') ? -1 : 1;
+  }
   const pinned = opts.pinned ? rows.filter(opts.pinned) : [];
   const body = opts.pinned ? rows.filter((r) => !opts.pinned(r)) : rows.slice();
   const pageSize = opts.pageSize || 0;
@@ -41,7 +57,7 @@ export function renderTable(el, columns, rows, opts = {}) {
   };
   // A hierarchy is sorted level by level: children stay under their parent.
   const ordered = (list) => {
-    if (!sortKey) return list;
+    if (!sortKey || server) return list;
     if (!opts.tree) return list.slice().sort(compare);
     const ids = new Set(list.map((r) => r[opts.tree.id]));
     const kids = new Map();
@@ -78,6 +94,7 @@ export function renderTable(el, columns, rows, opts = {}) {
     const head = columns.map((c) => {
       const sorted = c.key === sortKey ? (dir > 0 ? 'ascending' : 'descending') : 'none';
       const cls = NUMERIC.has(c.type) || c.num ? 'num' : '';
+      if (server && !serverSortable(c)) return `<th scope="col" class="${cls}">${esc(c.label)}</th>`;
       return `<th scope="col" class="${cls}" aria-sort="${sorted}"><button type="button" class="sort" data-key="${esc(c.key)}">${esc(c.label)}<span class="sort-ind" aria-hidden="true"></span></button></th>`;
     }).join('');
     const tr = (r) => {
@@ -96,9 +113,17 @@ export function renderTable(el, columns, rows, opts = {}) {
     wrap.querySelectorAll('button.sort').forEach((b) => b.addEventListener('click', () => {
       const k = b.dataset.key;
       if (sortKey === k) dir = -dir; else { sortKey = k; dir = 1; }
+      if (server) {
+        const col = columns.find((c) => c.key === k);
+        pendingFocus = { label: opts.label || '', key: k };
+        server.onSort(`${dir < 0 ? '-' : ''}${serverKey(col)}`);
+        return;
+      }
       draw();
     }));
-    if (focused) wrap.querySelector(`button.sort[data-key="${CSS.escape(focused)}"]`)?.focus();
+    const again = focused || (server && pendingFocus && pendingFocus.label === (opts.label || '') ? pendingFocus.key : null);
+    if (server && again) pendingFocus = null;
+    if (again) wrap.querySelector(`button.sort[data-key="${CSS.escape(again)}"]`)?.focus();
   };
   pager.addEventListener('click', (e) => {
     const b = e.target.closest('button[data-page]');
@@ -115,4 +140,16 @@ export function exportButtons(url) {
   const sep = url.includes('?') ? '&' : '?';
   return `<a class="button export-csv" href="${esc(url + sep + 'format=csv')}" download>${esc(t('table.export_csv'))}</a>` +
     `<a class="button export-xlsx" href="${esc(url + sep + 'format=xlsx')}" download>${esc(t('table.export_xlsx'))}</a>`;
+}
+
+// Paging links of a server table: "Forrige", "Viser 1–100 af 1.234", "Næste".
+// href(offset) gives the page's link.
+export function serverPager({ total, offset, limit, href, label }) {
+  if (!total || total <= limit && offset === 0) {
+    return total ? `<p class="muted pager-info">${esc(t('table.showing', { from: int(1), to: int(total), total: int(total) }))}</p>` : '';
+  }
+  const prev = offset > 0 ? `<a class="button" rel="prev" href="${esc(href(Math.max(0, offset - limit)))}">${esc(t('table.prev'))}</a>` : '';
+  const next = offset + limit < total ? `<a class="button" rel="next" href="${esc(href(offset + limit))}">${esc(t('table.next'))}</a>` : '';
+  return `<nav class="toolbar pager" aria-label="${esc(label || t('table.pages'))}">${prev}
+    <span class="muted" aria-live="polite">${esc(t('table.showing', { from: int(Math.min(total, offset + 1)), to: int(Math.min(total, offset + limit)), total: int(total) }))}</span>${next}</nav>`;
 }

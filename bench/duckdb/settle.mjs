@@ -7,19 +7,29 @@
 //   - duplicates: a claim_id repeated for a provider; the first in file order is paid;
 //   - line rules: malformed CPR, unknown provider on the date, 2151 abolished,
 //     no fee on the date, 0120 out of hours, 0120 by staff outside the listed indications;
+//   - contacts: the lines of one contact_id at a provider; lines without a
+//     contact_id are the patient's contact with the provider that day;
 //   - 0120 contact rules: rejected with a child/pregnancy exam or 0121 in the
 //     contact; 0101 rejected beside a paid 0120; visit fees rejected beside a
-//     paid 0120 at home; add-ons and lab tests beside a paid 0120 flagged `review`;
-//   - 0120 frequency rules: chronic_risk once per patient, dementia twice per
-//     calendar year, addiction once per course, in date order per patient;
+//     paid 0120 at home; add-ons and lab tests beside a paid 0120 flagged `review`
+//     (2149 exempt only when a paid 0120 of the contact is for dementia or addiction);
+//     a paid 0120 at home with `km` is paid the mileage at the 9001 rate unless
+//     the contact bills 9001;
+//   - 0120 frequency rules: chronic_risk once per patient (a later one is paid and
+//     flagged `review`), dementia twice per calendar year, addiction once per
+//     course, in date order per patient;
 //   - chronic care (0130–0132): a 12-month enrolment from the claim's month, one
 //     at a time per patient (already enrolled / enrolled elsewhere rejected, another
 //     code at the same clinic replaces it), the monthly fee with the OK25 raise and
 //     the LTO rates, in the statements; the claim line carries the first month's fee;
 //   - pricing: fee × regulation index (rounded half away from zero) × quantity,
 //     valid on the service date, plus the transport-time supplement for 0120 at home;
-//   - the following-patient rule for visits on a botilbud (C5) as the engine
-//     applies it without a botilbud register;
+//   - trips (§ 68 stk. 1, C5; the engine's `following_patient` rules as it applies
+//     them without a botilbud register): a provider's visits at one place (a home,
+//     or a botilbud by botilbud_id) on one day; the visit fee of a patient billed
+//     0102 on the trip is rejected, a 0102 without a paid visit fee for another
+//     patient on the trip is paid and flagged `review`, several paid visit fees on
+//     one botilbud trip are paid and flagged `review`;
 //   - statements: services, chronic fees and basishonorar from listings.csv.
 //
 // Rule validity dates and paragraphs come from the agreement's rules.csv;
@@ -27,10 +37,10 @@
 // are used as they are (without the dash) to group a patient's lines: nothing
 // is pseudonymised and nothing but the outputs below is written.
 //
-// Where the engine breaks a tie by the 128-bit hash of a claim id (two 0120 of
-// one patient on the same day at the same clinic; which visit of a botilbud
-// trip is "the first patient"), the peer hashes the tied claim ids the same way
-// (npm hash-wasm: DuckDB has no XXH3), so the two agree line for line.
+// Where the engine breaks a tie by the 128-bit hash of a claim id (two 0120 or
+// chronic claims of one patient on the same day at the same clinic), the peer
+// hashes the tied claim ids the same way (npm hash-wasm: DuckDB has no XXH3), so
+// the two agree line for line.
 //
 // Writes OUT/lines.csv (claim_id,provider,service_date,code,status,amount_ore,
 // rule,paragraph; the engine's columns without the Danish reason), OUT/statements.csv
@@ -111,7 +121,7 @@ async function main() {
     '0120.not_out_of_hours', '0120.not_by_staff', '0120.not_with_child_pregnancy_exam', '0120.not_with_0121',
     '0120.not_with_0101', '0120.home_no_visit_fee', '0120.addon_only_exceptionally', '0120.chronic_risk_once',
     '0120.dementia_twice_per_year', '0120.addiction_once_per_course', 'chronic.enrol', 'chronic.already_enrolled',
-    'chronic.enrolled_elsewhere', 'bosted.following_patient_0102']) {
+    'chronic.enrolled_elsewhere', '0102.following_patient_visit', '0102.without_first_visit', '0102.several_visit_fees']) {
     if (!rule[id]) throw new Error(`rules.csv has no rule ${id}`);
   }
   // `d` within the rule's validity [valid_from, valid_to).
@@ -142,11 +152,25 @@ async function main() {
   mark('agreement');
 
   // ---------------------------------------------------------------- inputs
+  // Column types for the columns the header has (read_csv refuses types for absent columns).
+  const claimTypes = {
+    claim_id: 'VARCHAR', provider: 'INTEGER', cpr: 'VARCHAR', service_date: 'DATE', code: 'SMALLINT', quantity: 'INTEGER',
+    contact_id: 'VARCHAR', performer: 'VARCHAR', setting: 'VARCHAR', indication: 'VARCHAR', course_id: 'VARCHAR',
+    minutes: 'INTEGER', km: 'INTEGER', botilbud_id: 'VARCHAR',
+  };
+  const header = (() => {
+    const fd = fs.openSync(args.claims, 'r');
+    const buf = Buffer.alloc(65536);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    fs.closeSync(fd);
+    return buf.subarray(0, n).toString('utf8').split('\n')[0].replace(/\r$/, '').split(',').map((c) => c.trim().toLowerCase());
+  })();
+  const types = header.filter((c) => claimTypes[c]).map((c) => `${q(c)}: ${q(claimTypes[c])}`).join(', ');
   await run(`CREATE TABLE claims AS SELECT * FROM read_csv(${q(args.claims)}, header = true, delim = ',', quote = '"',
-             types = {'claim_id': 'VARCHAR', 'provider': 'INTEGER', 'cpr': 'VARCHAR', 'service_date': 'DATE',
-                      'code': 'SMALLINT', 'quantity': 'INTEGER', 'contact_id': 'VARCHAR', 'performer': 'VARCHAR',
-                      'setting': 'VARCHAR', 'indication': 'VARCHAR', 'course_id': 'VARCHAR', 'minutes': 'INTEGER',
-                      'km': 'INTEGER'})`);
+             types = {${types}})`);
+  const claimColumns = new Set((await rows('DESCRIBE claims')).map((r) => r.column_name));
+  for (const [c, t] of Object.entries(claimTypes))
+    if (!claimColumns.has(c)) await run(`ALTER TABLE claims ADD COLUMN ${c} ${t}`);
   // Without providers.csv, as in the engine: no provider check, no LTO clinic.
   if (args.providers)
     await run(`CREATE TABLE providers AS SELECT provider::INTEGER AS provider, lto = '1' AS lto, valid_from::DATE AS vf,
@@ -172,9 +196,11 @@ async function main() {
   // reads only the lines and columns it needs; ln = the line's place in the file).
   await run(`CREATE VIEW checked AS
     WITH c AS (
-      SELECT rowid AS ln, claim_id, provider AS prov, service_date AS d, code, coalesce(quantity, 1) AS quantity, contact_id,
-             coalesce(performer, 'doctor') AS performer, coalesce(setting, 'clinic') AS setting,
+      SELECT rowid AS ln, claim_id, provider AS prov, service_date AS d, code, coalesce(quantity, 1) AS quantity,
+             nullif(contact_id, '') AS contact_id, coalesce(performer, 'doctor') AS performer,
+             coalesce(setting, 'clinic') AS setting, coalesce(botilbud_id, '') AS botilbud_id,
              coalesce(indication, '') AS indication, coalesce(course_id, '') AS course_id, coalesce(minutes, 0) AS minutes,
+             coalesce(km, 0) AS km,
              CASE WHEN length(cpr) = 11 AND cpr[7] = '-' THEN cpr[1:6] || cpr[8:11]
                   WHEN length(cpr) = 10 THEN cpr END AS cprn
       FROM claims),
@@ -190,8 +216,10 @@ async function main() {
                   ELSE 30 + (mm + mm // 8) % 2 END, false) AS cpr_ok
       FROM w2),
     j AS (
-      SELECT x.ln, x.claim_id, x.prov, x.d, x.code, x.quantity, x.contact_id, x.performer, x.setting, x.indication,
-             x.course_id, x.minutes, x.cprn, x.cpr_ok,
+      SELECT x.ln, x.claim_id, x.prov, x.d, x.code, x.quantity, x.contact_id, x.performer, x.setting, x.botilbud_id,
+             x.indication, x.course_id, x.minutes, x.km, x.cprn, x.cpr_ok,
+             -- The contact: the contact_id, or without one the patient's lines at the provider that day.
+             CASE WHEN x.contact_id IS NOT NULL THEN 'c' || x.contact_id WHEN x.cpr_ok THEN 'p' || x.cprn || x.d::VARCHAR END AS ck,
              coalesce(k.first_ln <> x.ln, false) AS dup,
              ${args.providers ? 'p.provider IS NOT NULL' : 'true'} AS known, coalesce(p.lto, false) AS lto,
              f.category, f.amount AS fee, f.indexed, f.paragraph AS fee_paragraph, dy.ppm, dy.supplement
@@ -210,33 +238,39 @@ async function main() {
            AND indication NOT IN ('chronic_programme', 'hypertension', 'thyroid', 'osteoporosis') THEN '0120.not_by_staff'
     END AS line_rule
     FROM j`);
-  // The codes whose lines can trigger a contact rule on 0120 (child and pregnancy exams, 0121).
-  const triggerCodes = (await rows(`SELECT DISTINCT code FROM fees WHERE category IN ('child_exam', 'pregnancy_exam') OR code = 121`))
+  // The codes whose lines can trigger a contact rule on 0120 (child and pregnancy exams, 0121) or stop its
+  // mileage (9001 in the contact).
+  const triggerCodes = (await rows(`SELECT DISTINCT code FROM fees WHERE category IN ('child_exam', 'pregnancy_exam') OR code IN (121, 9001)`))
     .map((r) => r.code).join(', ') || '-1';
-  // ---------------------------------------------------------------- 0120 and chronic events
-  // Contacts with a child or pregnancy exam or a 0121 (lines without a line-level rule).
+  // ---------------------------------------------------------------- events: 0120, chronic, trips
+  // Contacts with a child or pregnancy exam, a 0121 or a 9001 (lines without a line-level rule; a
+  // repeated line counts as its first does).
   await run(`CREATE TABLE triggers AS
-    SELECT prov, contact_id, bool_or(category IN ('child_exam', 'pregnancy_exam')) AS exam, bool_or(code = 121) AS has_0121
-    FROM checked WHERE code IN (${triggerCodes}) AND line_rule IS NULL AND contact_id IS NOT NULL
-      AND (category IN ('child_exam', 'pregnancy_exam') OR code = 121)
-    GROUP BY prov, contact_id`);
+    SELECT prov, ck, bool_or(category IN ('child_exam', 'pregnancy_exam')) AS exam, bool_or(code = 121) AS has_0121,
+           bool_or(code = 9001) AS has_9001
+    FROM checked WHERE code IN (${triggerCodes}) AND line_rule IS NULL AND ck IS NOT NULL
+      AND (category IN ('child_exam', 'pregnancy_exam') OR code IN (121, 9001))
+    GROUP BY prov, ck`);
+  // Event lines: 0120, chronic codes, and the visits of a trip (sick visits and 0102 at home or on a
+  // botilbud). `trip`: the place (setting and, on a botilbud, its id) of the provider's visits that day.
   await run(`CREATE TABLE events AS
-    SELECT b.ln, b.claim_id, b.prov, b.d, b.code, b.setting, b.indication, b.course_id, b.cprn AS patient, b.contact_id, b.lto,
+    SELECT b.ln, b.claim_id, b.prov, b.d, b.code, b.setting, b.indication, b.course_id, b.cprn AS patient, b.ck, b.lto,
+      CASE WHEN b.setting IN ('home', 'botilbud') AND (b.category = 'sick_visit' OR b.code = 102)
+           THEN b.setting || '|' || CASE WHEN b.setting = 'botilbud' THEN b.botilbud_id ELSE '' END END AS trip,
       CASE WHEN b.code = 120 AND t.exam AND ${valid('0120.not_with_child_pregnancy_exam', 'b.d')} THEN '0120.not_with_child_pregnancy_exam'
            WHEN b.code = 120 AND t.has_0121 AND ${valid('0120.not_with_0121', 'b.d')} THEN '0120.not_with_0121' END AS decided
-    FROM (SELECT * FROM checked WHERE code IN (120, 130, 131, 132)) b LEFT JOIN triggers t ON t.prov = b.prov AND t.contact_id = b.contact_id
+    FROM (SELECT * FROM checked WHERE code IN (120, 130, 131, 132)
+            OR (setting IN ('home', 'botilbud') AND (category = 'sick_visit' OR code = 102))) b
+    LEFT JOIN triggers t ON t.prov = b.prov AND t.ck = b.ck
     WHERE b.line_rule IS NULL AND NOT b.dup`);
   // Ties the engine breaks by the claim's 128-bit key (XXH3-128 of claim_id,
-  // seeded with provider + 1, compared high word first: settle.cc HashKey):
-  // which visit of a botilbud trip (provider, day) is the first patient, and
-  // the order of one patient's events on one day at one clinic. Only the tied
-  // lines are hashed (here, in JavaScript: DuckDB has no XXH3).
+  // seeded with provider + 1, compared high word first: types.cc ClaimKey): the
+  // order of one patient's 0120 and chronic claims on one day at one clinic.
+  // Only the tied lines are hashed (here, in JavaScript: DuckDB has no XXH3).
   await run(`CREATE TABLE tied AS
     SELECT DISTINCT prov, claim_id FROM (
-      SELECT prov, claim_id, count(*) OVER (PARTITION BY prov, d) AS n FROM checked
-        WHERE setting = 'botilbud' AND line_rule IS NULL AND NOT dup AND category = 'sick_visit'
-      UNION ALL
-      SELECT prov, claim_id, count(*) OVER (PARTITION BY patient, d, prov) AS n FROM events) WHERE n > 1`);
+      SELECT prov, claim_id, count(*) OVER (PARTITION BY patient, d, prov) AS n FROM events
+      WHERE code IN (120, 130, 131, 132)) WHERE n > 1`);
   await run(`CREATE TABLE claim_keys (prov INTEGER, claim_id VARCHAR, k VARCHAR)`);
   {
     const tied = await rows('SELECT prov, claim_id FROM tied ORDER BY prov');
@@ -262,7 +296,7 @@ async function main() {
   await run(`UPDATE events SET decided = r.rule FROM (
       SELECT ln, CASE
         WHEN indication = 'chronic_risk' AND row_number() OVER (PARTITION BY patient, indication ORDER BY d, prov, k, claim_id) > 1
-          THEN '0120.chronic_risk_once'
+          THEN '0120.chronic_risk_once'  -- paid, flagged review
         WHEN indication = 'dementia' AND row_number() OVER (PARTITION BY patient, indication, year(d) ORDER BY d, prov, k, claim_id) > 2
           THEN '0120.dementia_twice_per_year'
         WHEN indication = 'addiction' AND row_number() OVER (PARTITION BY patient, indication, course_id ORDER BY d, prov, k, claim_id) > 1
@@ -313,48 +347,67 @@ async function main() {
              FROM walk w WHERE events.ln = w.ln AND w.outcome <> 'enrol'`);
   await run(`UPDATE events SET decided = 'chronic.enrol'
              FROM enrolments e WHERE events.ln = e.ln AND e.end_m > e.start_m`);
-  // Contacts holding a paid 0120 (at home or not).
-  await run(`CREATE TABLE paid_contacts AS SELECT prov, contact_id, bool_or(setting = 'home') AS home FROM events
-             WHERE code = 120 AND decided IS NULL AND contact_id IS NOT NULL GROUP BY prov, contact_id`);
-  // Visits on a botilbud: the first patient of a trip (provider, day) is paid the visit fee.
-  await run(`CREATE TABLE trips AS SELECT b.prov, b.d, arg_min(b.claim_id, coalesce(c.k, '')) AS first_claim
-             FROM (SELECT * FROM checked WHERE setting = 'botilbud') b
-             LEFT JOIN claim_keys c ON c.prov = b.prov AND c.claim_id = b.claim_id
-             WHERE b.line_rule IS NULL AND NOT b.dup AND b.setting = 'botilbud' AND b.category = 'sick_visit'
-               AND ${valid('bosted.following_patient_0102', 'b.d')} GROUP BY b.prov, b.d`);
+  // Trips (§ 68 stk. 1): the visit fee of a patient billed 0102 on the trip is not paid; 0102 needs a
+  // paid visit fee for another patient on the trip (else review); several paid visit fees on one
+  // botilbud trip are flagged review.
+  await run(`UPDATE events SET decided = '0102.following_patient_visit'
+    WHERE trip IS NOT NULL AND code <> 102 AND ${valid('0102.following_patient_visit')} AND EXISTS (
+      SELECT 1 FROM events f WHERE f.trip = events.trip AND f.prov = events.prov AND f.d = events.d
+        AND f.code = 102 AND f.patient = events.patient)`);
+  await run(`UPDATE events SET decided = '0102.without_first_visit'
+    WHERE trip IS NOT NULL AND code = 102 AND ${valid('0102.without_first_visit')} AND NOT EXISTS (
+      SELECT 1 FROM events v WHERE v.trip = events.trip AND v.prov = events.prov AND v.d = events.d
+        AND v.code <> 102 AND v.decided IS NULL AND v.patient <> events.patient)`);
+  await run(`UPDATE events SET decided = '0102.several_visit_fees' FROM (
+      SELECT prov, d, trip FROM events
+      WHERE trip IS NOT NULL AND setting = 'botilbud' AND code <> 102 AND decided IS NULL AND ${valid('0102.several_visit_fees')}
+      GROUP BY ALL HAVING count(*) >= 2) s
+    WHERE events.trip = s.trip AND events.prov = s.prov AND events.d = s.d AND events.code <> 102
+      AND events.decided IS NULL AND ${valid('0102.several_visit_fees', 'events.d')}`);
+  // Contacts holding a paid 0120 (at home or not; accepted or flagged review), and whether one is for
+  // dementia or addiction (2149 is then exempt from review).
+  await run(`CREATE TABLE paid_contacts AS SELECT prov, ck, bool_or(setting = 'home') AS home,
+             bool_or(indication IN ('dementia', 'addiction')) AS psych FROM events
+             WHERE code = 120 AND (decided IS NULL OR decided = '0120.chronic_risk_once') AND ck IS NOT NULL GROUP BY prov, ck`);
+  // The mileage rate (9001) per day of the span, regulated where the fee is indexed.
+  await run(`CREATE TABLE mileage AS SELECT dy.d, CASE WHEN f.indexed THEN scale(f.amount, dy.ppm) ELSE f.amount END AS rate
+             FROM days dy JOIN fees f ON f.code = 9001 AND dy.d >= f.vf AND dy.d < f.vt`);
   mark('events, enrolments, contacts');
 
   // ---------------------------------------------------------------- every line's outcome
   // One narrow row per line, sorted into file order (the joins do not keep it).
+  const review = `('0120.addon_only_exceptionally', '0120.chronic_risk_once', '0102.without_first_visit', '0102.several_visit_fees')`;
   await run(`CREATE TABLE outcome AS
     WITH x AS (
-      SELECT b.*, e.decided, pc.home AS paid_home, pc.prov IS NOT NULL AS paid, t.first_claim, cf.fee AS first_fee
+      SELECT b.*, e.decided, pc.home AS paid_home, pc.psych AS paid_psych, pc.prov IS NOT NULL AS paid, cf.fee AS first_fee,
+             coalesce(t.has_9001, false) AS has_9001, mi.rate AS mileage_rate
       FROM checked b
       LEFT JOIN events e ON e.ln = b.ln
       LEFT JOIN (SELECT ln, fee FROM chronic_months WHERE m = start_m) cf ON cf.ln = b.ln
-      LEFT JOIN paid_contacts pc ON pc.prov = b.prov AND pc.contact_id = b.contact_id
-      LEFT JOIN trips t ON t.prov = b.prov AND t.d = b.d),
+      LEFT JOIN paid_contacts pc ON pc.prov = b.prov AND pc.ck = b.ck
+      LEFT JOIN triggers t ON t.prov = b.prov AND t.ck = b.ck
+      LEFT JOIN mileage mi ON mi.d = b.d),
     y AS (
       SELECT *, CASE
         WHEN dup THEN 'claim.duplicate'
         WHEN line_rule IS NOT NULL THEN line_rule
         WHEN decided IS NOT NULL THEN decided
-        WHEN setting = 'botilbud' AND category = 'sick_visit' AND first_claim IS NOT NULL AND claim_id <> first_claim
-             AND code <> 102 THEN 'bosted.following_patient_0102'
         WHEN paid AND code = 101 AND ${valid('0120.not_with_0101')} THEN '0120.not_with_0101'
         WHEN paid AND paid_home AND category = 'sick_visit' AND ${valid('0120.home_no_visit_fee')} THEN '0120.home_no_visit_fee'
-        WHEN paid AND category IN ('addon', 'lab') AND code <> 2149 AND ${valid('0120.addon_only_exceptionally')}
+        WHEN paid AND category IN ('addon', 'lab') AND NOT (code = 2149 AND paid_psych) AND ${valid('0120.addon_only_exceptionally')}
           THEN '0120.addon_only_exceptionally'
       END AS rule FROM x)
     SELECT ln, prov, d, code, quantity, rule,
       coalesce((SELECT paragraph FROM rules r WHERE r.rule_id = y.rule), fee_paragraph) AS paragraph,
-      CASE WHEN rule = '0120.addon_only_exceptionally' THEN 'review'
+      CASE WHEN rule IN ${review} THEN 'review'
            WHEN rule IS NULL OR rule = 'chronic.enrol' THEN 'accepted' ELSE 'rejected' END AS status,
       CASE WHEN rule = 'chronic.enrol' THEN coalesce(first_fee, 0)
-           WHEN rule IS NULL OR rule = '0120.addon_only_exceptionally' THEN
+           WHEN rule IS NULL OR rule IN ${review} THEN
              (CASE WHEN indexed THEN scale(fee, ppm) ELSE fee END) * quantity +
              CASE WHEN code = 120 AND setting = 'home' AND minutes > 0 AND ${valid('0120.home_no_visit_fee')}
-                  THEN scale(supplement, ppm) * ((minutes + 14) // 15) ELSE 0 END
+                  THEN scale(supplement, ppm) * ((minutes + 14) // 15) ELSE 0 END +
+             CASE WHEN code = 120 AND setting = 'home' AND km > 0 AND NOT has_9001 AND ${valid('0120.home_no_visit_fee')}
+                  THEN coalesce(mileage_rate, 0) * km ELSE 0 END
            ELSE 0 END AS amount
     FROM y ORDER BY ln`);
   mark('outcomes');

@@ -7,6 +7,7 @@
 #include "agreement/agreement.h"
 #include "common/csv.h"
 #include "common/file.h"
+#include "common/ydernummer.h"
 
 namespace almen {
 
@@ -24,13 +25,6 @@ constexpr std::string_view kParagraphLabels[] = {"SEL § 108",
                                                  "Andre"};
 constexpr std::string_view kOperatorNames[] = {"municipal", "regional", "private"};
 constexpr std::string_view kOperatorLabels[] = {"kommunal", "regional", "privat/selvejende"};
-
-bool SixDigits(std::string_view s) {
-  if (s.size() != 6) return false;
-  for (char c : s)
-    if (c < '0' || c > '9') return false;
-  return true;
-}
 
 std::vector<BostedMunicipality> LoadMunicipalities() {
   std::vector<BostedMunicipality> out;
@@ -207,8 +201,9 @@ StatusOr<BostedRegister> BostedRegister::Parse(const std::string& blabel, std::s
         return r.FieldError(cs, "section '" + a.section + "' of botilbud " + a.botilbud_id +
                                     " is not in the register");
       const std::string label = SectionLabel(a.botilbud_id, a.section);
-      if (!SixDigits(r.field(cp))) return r.FieldError(cp, "provider must be a 6-digit ydernummer");
-      a.provider = std::stoi(std::string(r.field(cp)));
+      auto provider = ParseYdernummer(r.field(cp));
+      if (!provider) return r.FieldError(cp, "provider must be a 6-digit ydernummer");
+      a.provider = *provider;
       auto from = Date::Parse(r.field(cf));
       if (!from) return r.FieldError(cf, "from_date must be a date (YYYY-MM-DD)");
       auto to = ParseOptionalDate(r.field(ct), Date::Max());
@@ -246,7 +241,7 @@ StatusOr<BostedRegister> BostedRegister::Parse(const std::string& blabel, std::s
         if (reg.attachments_[j].period.Overlaps(a.period))
           return r.RecordError("section " + label + " already has a fixed doctor in this period (line " +
                                std::to_string(reg.attachments_[j].line) + ", provider " +
-                               std::to_string(reg.attachments_[j].provider) + ")");
+                               YdernummerText(reg.attachments_[j].provider) + ")");
       if (options.providers) {
         if (!options.providers->Known(a.provider))
           return r.FieldError(cp, "provider " + std::string(r.field(cp)) + " is not in providers.csv");

@@ -1,5 +1,7 @@
 #include "claims/claim.h"
 
+#include "common/ydernummer.h"
+
 namespace almen {
 
 namespace {
@@ -85,11 +87,17 @@ StatusOr<ClaimParser> ClaimParser::ForHeader(const CsvReader& r, const Agreement
 Status ClaimParser::Parse(const CsvReader& r, ClaimLine* l, bool parse_cpr) const {
   l->claim_id = Trimmed(r.field(c_claim_id_));
   if (l->claim_id.empty()) return r.FieldError(c_claim_id_, "claim_id is empty");
+  auto too_long = [&](int column, std::string_view value) -> Status {
+    if (value.size() <= kMaxClaimIdBytes) return Status::Ok();
+    return r.FieldError(column, "feltet er på " + std::to_string(value.size()) + " byte; højst " +
+                                    std::to_string(kMaxClaimIdBytes) + " er tilladt");
+  };
+  ALMEN_RETURN_IF_ERROR(too_long(c_claim_id_, l->claim_id));
 
   l->provider_text = Trimmed(r.field(c_provider_));
-  if (l->provider_text.size() != 6 || !AllDigits(l->provider_text))
-    return r.FieldError(c_provider_, "provider must be a 6-digit ydernummer");
-  l->provider = Digits(l->provider_text);
+  auto provider = ParseYdernummer(l->provider_text);
+  if (!provider) return r.FieldError(c_provider_, "provider must be a 6-digit ydernummer");
+  l->provider = *provider;
 
   l->service_date_text = Trimmed(r.field(c_date_));
   auto date = Date::Parse(l->service_date_text);
@@ -119,6 +127,9 @@ Status ClaimParser::Parse(const CsvReader& r, ClaimLine* l, bool parse_cpr) cons
   l->contact_id = Trimmed(r.field(c_contact_));
   l->course_id = Trimmed(r.field(c_course_));
   l->botilbud_id = Trimmed(r.field(c_botilbud_));
+  ALMEN_RETURN_IF_ERROR(too_long(c_contact_, l->contact_id));
+  ALMEN_RETURN_IF_ERROR(too_long(c_course_, l->course_id));
+  ALMEN_RETURN_IF_ERROR(too_long(c_botilbud_, l->botilbud_id));
 
   std::string_view perf = Trimmed(r.field(c_performer_));
   if (perf.empty() || perf == "doctor") l->performer = Performer::kDoctor;

@@ -6,6 +6,11 @@
 // is a Status naming file:line:col (column name) — the whole file is then bad
 // input. A malformed CPR is NOT such an error: it is a business rejection of
 // that line, so ClaimLine carries the CprResult for the rules to decide.
+//
+// Field lengths: claim_id, contact_id, course_id and botilbud_id are at most
+// kMaxClaimIdBytes bytes (a longer one is a structural error: the file is
+// refused and nothing is paid; the claim id is a key of the duplicate check
+// and is stored with every line).
 #pragma once
 
 #include <cstdint>
@@ -52,6 +57,8 @@ struct ClaimLine {
   int32_t minutes = 0, km = 0;
   CprResult cpr;
 };
+
+inline constexpr size_t kMaxClaimIdBytes = 64;
 
 class ClaimParser {
  public:

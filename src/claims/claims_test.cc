@@ -95,6 +95,26 @@ TEST_F(ClaimParserTest, BadFieldsNameLineAndColumn) {
   EXPECT_NE(st.message().find("missing from the header: cpr"), std::string::npos) << st.message();
 }
 
+// Issue 12: a 10 MB claim_id was accepted and paid.
+TEST_F(ClaimParserTest, ClaimIdAndOtherKeysAtMost64Bytes) {
+  const std::string h = "claim_id,provider,cpr,service_date,code,contact_id\n";
+  ClaimLine l;
+  EXPECT_TRUE(ParseOne(h + std::string(64, 'x') + ",123456,0101801234,2025-01-01,0101,k\n", &l).ok());
+  Status st = ParseOne(h + std::string(65, 'x') + ",123456,0101801234,2025-01-01,0101,k\n", &l);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.message(), "claims.csv:2:1 (claim_id): feltet er på 65 byte; højst 64 er tilladt");
+  st = ParseOne(h + "c1,123456,0101801234,2025-01-01,0101," + std::string(10 << 20, 'k') + "\n", &l);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("claims.csv:2:6 (contact_id): feltet er på 10485760 byte"), std::string::npos);
+}
+
+TEST_F(ClaimParserTest, ProviderKeepsItsLeadingZero) {
+  ClaimLine l;
+  ASSERT_TRUE(ParseOne("claim_id,provider,cpr,service_date,code\nc1,033345,0101801234,2025-01-01,0101\n", &l).ok());
+  EXPECT_EQ(l.provider, 33345);
+  EXPECT_EQ(l.provider_text, "033345");
+}
+
 TEST(ProviderRegistry, RefusesOverlapsAndFindsRowsByDate) {
   const std::string h = "provider,name,municipality_code,clinic_type,capacities,lto,valid_from,valid_to\n";
   auto reg = ProviderRegistry::Parse("providers.csv", h + "123456,A,0101,ordinary,2,1,2024-01-01,2025-01-01\n"

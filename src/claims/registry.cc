@@ -4,16 +4,11 @@
 #include "claims/cpr.h"
 #include "common/csv.h"
 #include "common/file.h"
+#include "common/ydernummer.h"
 
 namespace almen {
 
 namespace {
-bool SixDigits(std::string_view s) {
-  if (s.size() != 6) return false;
-  for (char c : s)
-    if (c < '0' || c > '9') return false;
-  return true;
-}
 }  // namespace
 
 std::string_view ClinicTypeName(ClinicType t) {
@@ -42,8 +37,9 @@ StatusOr<ProviderRegistry> ProviderRegistry::Parse(const std::string& label, std
     if (!more) break;
     ProviderRow row;
     row.line = r.line();
-    if (!SixDigits(r.field(cp))) return r.FieldError(cp, "provider must be a 6-digit ydernummer");
-    row.provider = std::stoi(std::string(r.field(cp)));
+    auto provider = ParseYdernummer(r.field(cp));
+    if (!provider) return r.FieldError(cp, "provider must be a 6-digit ydernummer");
+    row.provider = *provider;
     row.name = std::string(r.field(cn));
     row.municipality_code = std::string(r.field(cm));
     if (row.municipality_code.size() == 3) row.municipality_code = "0" + row.municipality_code;
@@ -105,7 +101,8 @@ StatusOr<absl::flat_hash_map<ProviderMonth, int64_t>> CountListings(const std::s
   while (true) {
     ALMEN_ASSIGN_OR_RETURN(bool more, r.Next());
     if (!more) break;
-    if (!SixDigits(r.field(cp))) return r.FieldError(cp, "provider must be a 6-digit ydernummer");
+    auto listed_provider = ParseYdernummer(r.field(cp));
+    if (!listed_provider) return r.FieldError(cp, "provider must be a 6-digit ydernummer");
     CprResult cpr = ParseCpr(r.field(cc));
     if (!cpr.info) return r.FieldError(cc, "malformed CPR number (" + std::string(cpr.error) + ")");
     auto lf = Date::Parse(r.field(cf));
@@ -113,8 +110,7 @@ StatusOr<absl::flat_hash_map<ProviderMonth, int64_t>> CountListings(const std::s
     auto lt = ParseOptionalDate(r.field(ct), Date::Max());
     if (!lt) return r.FieldError(ct, "listed_to must be a date (YYYY-MM-DD) or empty");
     if (*lt < *lf) return r.FieldError(ct, "listed_to is before listed_from");
-    int provider = 0;
-    for (char c : r.field(cp)) provider = provider * 10 + (c - '0');
+    const int provider = *listed_provider;
     for (Month m = from; m <= to; m = m + 1) {
       Date first = m.first_day();
       if (*lf <= first && first < *lt) ++counts[ProviderMonth{provider, m.serial}];

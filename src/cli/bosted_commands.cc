@@ -12,6 +12,7 @@
 #include "bosted/register.h"
 #include "claims/registry.h"
 #include "common/csv.h"
+#include "common/json_text.h"
 
 namespace almen {
 
@@ -67,7 +68,7 @@ Status BostedSubcommands::Run(const Agreement& agreement) const {
 
   if (!report_.empty()) {
     ALMEN_ASSIGN_OR_RETURN(nlohmann::json r, BostedReportJson(agreement, reg, report_, date ? *date : Date::Max(), filter));
-    std::cout << r.dump(2) << "\n";
+    std::cout << JsonText(r, 2) << "\n";
     return Status::Ok();
   }
   const Date d = date ? *date : Today();
@@ -91,7 +92,7 @@ Status BostedSubcommands::Run(const Agreement& agreement) const {
   nlohmann::json j = BostedCoverageJson(reg, d, *by, filter);
   ALMEN_ASSIGN_OR_RETURN(j["target_group"], BostedTargetGroupJson(agreement, reg, d, filter));
   ALMEN_ASSIGN_OR_RETURN(j["spend"], BostedSpendJson(agreement, reg, d, price_level_ == "apr-24", filter));
-  std::cout << j.dump(2) << "\n";
+  std::cout << JsonText(j, 2) << "\n";
   return Status::Ok();
 }
 

@@ -7,6 +7,7 @@
 #include "common/crypto.h"
 #include "common/format_da.h"
 #include "cli/ledger_commands.h"
+#include "common/json_text.h"
 #include "settlement/rules.h"
 
 namespace almen {
@@ -64,7 +65,7 @@ Status RunJson(const StatusOr<nlohmann::json>& result) {
 
 Status RunAgreementShow(const Agreement& agreement, bool json) {
   if (json) {
-    std::cout << AgreementToJson(agreement).dump(2) << "\n";
+    std::cout << JsonText(AgreementToJson(agreement), 2) << "\n";
     return Status::Ok();
   }
   std::cout << agreement.name() << "\n";

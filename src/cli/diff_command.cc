@@ -6,6 +6,7 @@
 
 #include "common/csv.h"
 #include "common/file.h"
+#include "common/json_text.h"
 #include "settlement/diff.h"
 
 namespace almen {
@@ -77,10 +78,10 @@ Status DiffSubcommand::Run() const {
     ALMEN_ASSIGN_OR_RETURN(OutputDir dir, OutputDir::Create(out_));
     ALMEN_RETURN_IF_ERROR(dir.Write("line_changes.csv", lines_csv));
     ALMEN_RETURN_IF_ERROR(dir.Write("statement_changes.csv", st_csv));
-    ALMEN_RETURN_IF_ERROR(dir.Write("diff.json", out.dump(2) + "\n"));
+    ALMEN_RETURN_IF_ERROR(dir.Write("diff.json", JsonText(out, 2) + "\n"));
     ALMEN_RETURN_IF_ERROR(dir.Commit());
   }
-  std::cout << out.dump(2) << "\n";
+  std::cout << JsonText(out, 2) << "\n";
   return Status::Ok();
 }
 

@@ -9,6 +9,7 @@
 
 #include "common/csv.h"
 #include "common/file.h"
+#include "common/json_text.h"
 #include "economy/ceiling.h"
 #include "economy/economy.h"
 #include "economy/offset.h"
@@ -119,10 +120,10 @@ Status EconomySubcommands::RunCeiling(const Agreement& agreement) const {
     ALMEN_RETURN_IF_ERROR(out.Write("ceilings.csv", CeilingsToCsv(r)));
     ALMEN_RETURN_IF_ERROR(out.Write("clawbacks.csv", CeilingStatementsToCsv(claw)));
     ALMEN_RETURN_IF_ERROR(out.Write("statements_with_clawback.csv", CeilingStatementsToCsv(std::move(all))));
-    ALMEN_RETURN_IF_ERROR(out.Write("ceilings.json", j.dump(2) + "\n"));
+    ALMEN_RETURN_IF_ERROR(out.Write("ceilings.json", JsonText(j, 2) + "\n"));
     ALMEN_RETURN_IF_ERROR(out.Commit());
   }
-  std::cout << j.dump(2) << "\n";
+  std::cout << JsonText(j, 2) << "\n";
   return Status::Ok();
 }
 
@@ -149,7 +150,7 @@ Status EconomySubcommands::RunQuality(const Agreement& agreement) const {
     ALMEN_ASSIGN_OR_RETURN(in.insured, ParseInsured(BaseName(q_.insured), f.data()));
   }
   ALMEN_ASSIGN_OR_RETURN(nlohmann::json j, ComputeQualityPayments(agreement, in));
-  std::cout << j.dump(2) << "\n";
+  std::cout << JsonText(j, 2) << "\n";
   return Status::Ok();
 }
 
@@ -236,7 +237,7 @@ Status EconomySubcommands::RunOffset(const Agreement& agreement) const {
     ALMEN_RETURN_IF_ERROR(out.Write("offset_effect.csv", csv));
     ALMEN_RETURN_IF_ERROR(out.Commit());
   }
-  std::cout << j.dump(2) << "\n";
+  std::cout << JsonText(j, 2) << "\n";
   return Status::Ok();
 }
 

@@ -47,6 +47,12 @@ int main(int argc, char** argv) {
   c_serve->add_option("--demo-lines", serve.demo_lines, "Claim lines of demo data to load into an empty database");
   c_serve->add_flag("--no-demo", no_demo, "Do not load demo data into an empty database");
   c_serve->add_option("--config", serve.config_path, "Configuration file (JSON)");
+  c_serve->add_option("--work-dir", serve.work_dir,
+                      "Private work directory for uploads and exports (default $TMPDIR/almen-work-<uid>; swept at start)");
+  c_serve->add_flag("--behind-tls", serve.behind_tls,
+                    "Served over TLS by a reverse proxy: Secure cookies, HSTS, https origin");
+  c_serve->add_option("--public-origin", serve.public_origin,
+                      "The origin browsers use (e.g. https://almen.example), if the Host header is rewritten");
 
   // settle
   SettleOptions settle;

@@ -1,11 +1,15 @@
 #include <gtest/gtest.h>
 
+#include "common/base64.h"
+
 #include "common/crypto.h"
 #include "common/csv.h"
 #include "common/date.h"
 #include "common/decimal.h"
 #include "common/format_da.h"
+#include "common/json_text.h"
 #include "common/money.h"
+#include "common/ydernummer.h"
 
 namespace almen {
 namespace {
@@ -141,6 +145,56 @@ TEST(Csv, WritesQuotedFields) {
   EXPECT_EQ(out, "plain,\"Konsultation, \"\"almindelig\"\"\"");
 }
 
+// Issue 12: one request path with a byte that is not UTF-8 (/%ff) killed the
+// server in the request log (nlohmann's dump throws type_error.316).
+TEST(JsonText, InvalidUtf8NeverThrows) {
+  nlohmann::json j = {{"path", std::string("/\xff")}, {"user", std::string("a\xc3")}, {"ok", "æøå"}};
+  std::string text;
+  EXPECT_NO_THROW(text = JsonText(j));
+  EXPECT_EQ(text, "{\"ok\":\"æøå\",\"path\":\"/\xEF\xBF\xBD\",\"user\":\"a\xEF\xBF\xBD\"}");
+  EXPECT_EQ(FindInvalidUtf8(JsonText(j, 2)), std::string_view::npos);
+}
+
+TEST(JsonText, ValidUtf8AndCleanText) {
+  EXPECT_EQ(ValidUtf8("æøå"), "æøå");
+  EXPECT_EQ(ValidUtf8("a\xff\xfe" "b"), "a\xEF\xBF\xBD\xEF\xBF\xBD" "b");
+  EXPECT_EQ(ValidUtf8("\xe6\x80"), "\xEF\xBF\xBD");  // a cut sequence
+  EXPECT_EQ(CleanText("a\tb\nc", 100), "a?b?c");
+  EXPECT_EQ(CleanText("ææææ", 5), "ææ");  // cut at a character boundary
+  EXPECT_EQ(FindInvalidUtf8(CleanText("\xff\xff\xff", 4)), std::string_view::npos);
+}
+
+// Issue 12: klinik-033345 could not register an employment and a sanction
+// message said "ydernummer 33345": the leading zero was lost in int -> text.
+TEST(Ydernummer, SixDigitsBothWays) {
+  EXPECT_EQ(ParseYdernummer("033345"), 33345);
+  EXPECT_EQ(ParseYdernummer("000001"), 1);
+  EXPECT_FALSE(ParseYdernummer("33345"));
+  EXPECT_FALSE(ParseYdernummer("0333450"));
+  EXPECT_FALSE(ParseYdernummer(" 33345"));
+  EXPECT_FALSE(ParseYdernummer("03334a"));
+  EXPECT_EQ(YdernummerText(33345), "033345");
+  EXPECT_EQ(YdernummerText(*ParseYdernummer("009999")), "009999");
+}
+
+// Issue 12: header parsing was quadratic in the number of columns (100.000
+// columns: 30 s). Now linear, with a limit on the number of columns.
+TEST(Csv, WideHeadersAreLinearAndLimited) {
+  std::string header;
+  for (size_t i = 0; i < kMaxCsvColumns; ++i) header += (i ? "," : "") + std::string("c") + std::to_string(i);
+  auto ok = CsvReader::Open("wide.csv", header + "\n");
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  EXPECT_EQ(ok->Column("c4095"), 4095);
+  EXPECT_EQ(ok->Column("nope"), -1);
+  auto too_wide = CsvReader::Open("wide.csv", header + ",one_more\n");
+  ASSERT_FALSE(too_wide.ok());
+  EXPECT_NE(too_wide.status().message().find("wide.csv:1:1: overskriftsrækken har 4097 kolonner"), std::string::npos)
+      << too_wide.status().message();
+  auto dup = CsvReader::Open("dup.csv", "a,b,c,B\n");
+  ASSERT_FALSE(dup.ok());
+  EXPECT_NE(dup.status().message().find("dup.csv:1:4: column 'b' appears twice"), std::string::npos);
+}
+
 TEST(Crypto, PseudonymIsKeyedAndStable) {
   Pseudonymizer a("key-a"), b("key-b");
   EXPECT_EQ(a.Of("0101801234"), a.Of("0101801234"));
@@ -148,6 +202,19 @@ TEST(Crypto, PseudonymIsKeyedAndStable) {
   EXPECT_NE(a.Of("0101801234"), a.Of("0101801235"));
   EXPECT_EQ(a.Of("0101801234").ToHex().size(), 32u);
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Base64, RoundTripsAndRefusesWhatIsNotBase64) {
+  for (std::string bytes : {std::string(), std::string("a"), std::string("ab"), std::string("abc"),
+                            std::string("\0\xff\x10 binary\n", 12)}) {
+    std::string back;
+    ASSERT_TRUE(Base64Decode(Base64Encode(bytes), &back));
+    EXPECT_EQ(back, bytes);
+  }
+  EXPECT_EQ(Base64Encode("abcd"), "YWJjZA==");
+  std::string out;
+  EXPECT_FALSE(Base64Decode("YWJjZA=", &out));   // length not a multiple of 4
+  EXPECT_FALSE(Base64Decode("YW*jZA==", &out));  // not the alphabet
 }
 
 }  // namespace

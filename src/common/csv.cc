@@ -40,6 +40,11 @@ size_t FindInvalidUtf8(std::string_view s) {
 }
 
 int CsvHeader::Column(std::string_view name) const {
+  if (!index.empty() || names.empty()) {
+    auto it = index.find(name);
+    return it == index.end() ? -1 : it->second;
+  }
+  // A header built by hand (tests): no index.
   for (size_t i = 0; i < names.size(); ++i)
     if (names[i] == name) return static_cast<int>(i);
   return -1;
@@ -72,18 +77,21 @@ StatusOr<CsvReader> CsvReader::Open(std::string file_label, std::string_view dat
   r.header_ = header;
   auto more = r.Next();
   if (!more.ok()) return more.status();
+  if (r.fields_.size() > kMaxCsvColumns)
+    return InvalidInput(header->file_label + ":" + std::to_string(r.record_line_) + ":1: overskriftsrækken har " +
+                        std::to_string(r.fields_.size()) + " kolonner; højst " + std::to_string(kMaxCsvColumns) +
+                        " er tilladt");
+  header->names.reserve(r.fields_.size());
+  header->index.reserve(r.fields_.size());
   for (size_t i = 0; i < r.fields_.size(); ++i) {
     std::string name = Trim(r.fields_[i]);
     for (char& c : name)
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    // Duplicates are found through the index: linear in the number of columns.
+    if (!name.empty() && !header->index.emplace(name, static_cast<int>(i)).second)
+      return InvalidInput(header->file_label + ":" + std::to_string(r.record_line_) + ":" + std::to_string(i + 1) +
+                          ": column '" + name + "' appears twice in the header");
     header->names.push_back(std::move(name));
-  }
-  for (size_t i = 0; i < header->names.size(); ++i) {
-    if (header->names[i].empty()) continue;
-    for (size_t j = 0; j < i; ++j)
-      if (header->names[j] == header->names[i])
-        return InvalidInput(header->file_label + ":" + std::to_string(r.record_line_) + ":" + std::to_string(i + 1) +
-                            ": column '" + header->names[i] + "' appears twice in the header");
   }
   return r;
 }

@@ -10,6 +10,9 @@
 // Errors name the file, the physical line and the 1-based column with its
 // header name:  "claims.csv:12:4 (service_date): '2025-13-01' is not a date".
 //
+// Limits: a header row has at most kMaxCsvColumns columns (more is an error,
+// not a slow read); reading the header is linear in its length.
+//
 // Fields are string_views into the input buffer (or into the reader's scratch
 // space for quoted fields with doubled quotes), valid until the next Next().
 // The reader does not own the buffer. Not thread safe; one reader per thread.
@@ -25,16 +28,28 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/status.h"
 
 namespace almen {
 
+// The most columns a header row may have (no input file of almen has more
+// than 20; the limit keeps a hostile header from costing time and memory).
+inline constexpr size_t kMaxCsvColumns = 4096;
+
+struct CsvNameHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 struct CsvHeader {
   std::string file_label;
   char delimiter = ',';
   std::vector<std::string> names;
+  // name -> first column with that name (non-empty names), built by Open.
+  std::unordered_map<std::string, int, CsvNameHash, std::equal_to<>> index;
   int Column(std::string_view name) const;
 };
 

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "common/format_da.h"
+#include "common/ydernummer.h"
 #include "control/load.h"
 #include "control/sampling.h"
 #include "storage/control_store.h"
@@ -18,18 +19,14 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string ProviderText6(int provider) {
-  char b[16];
-  std::snprintf(b, sizeof b, "%06d", provider);
-  return b;
-}
+std::string ProviderText6(int provider) { return YdernummerText(provider); }
 
 // The case's clinic is the actor's to control (rltn, its region) or to see
 // and answer (clinic).
 bool MaySee(const Actor& a, const ControlCaseRow& c) {
   if (a.role == "rltn") return true;
   if (a.role == "region") return c.region_code == a.scope;
-  if (a.role == "clinic") return std::atoi(c.provider.c_str()) == std::atoi(a.scope.c_str());
+  if (a.role == "clinic") return c.provider == a.scope;
   return false;
 }
 bool MayDecide(const Actor& a, const ControlCaseRow& c) { return MayControl(a) && MaySee(a, c); }
@@ -55,7 +52,7 @@ Status WithCase(Storage& db, const Actor& actor, int64_t id, bool (*allowed)(con
   auto row = cases.Get(id);
   if (!row.ok()) return done(row.status());
   if (!*row) return done(NotFound("Kontrolsag " + std::to_string(id) + " findes ikke."));
-  if (!MaySee(actor, **row)) return done(Denied(actor));
+  if (!MaySee(actor, **row)) return done(NotFound("Kontrolsag " + std::to_string(id) + " findes ikke."));
   if (!allowed(actor, **row)) return done(Denied(actor));
   if ((*row)->status == "concluded") return done(Conflict("Kontrolsagen er afsluttet og kan ikke ændres."));
   return done(fn(cases, **row));
@@ -134,7 +131,7 @@ bool MayControl(const Actor& a) { return a.role == "rltn" || a.role == "region";
 
 Scope ActorScope(const Actor& a) {
   if (a.role == "region") return {Scope::Kind::kRegion, a.scope};
-  if (a.role == "clinic") return {Scope::Kind::kProvider, ProviderText6(std::atoi(a.scope.c_str()))};
+  if (a.role == "clinic") return {Scope::Kind::kProvider, a.scope};
   return {};
 }
 
@@ -225,7 +222,7 @@ StatusOr<json> GetCase(Storage& db, const Actor& actor, int64_t id) {
   ControlCases cases(*c);
   ALMEN_ASSIGN_OR_RETURN(auto row, cases.Get(id));
   if (!row) return NotFound("Kontrolsag " + std::to_string(id) + " findes ikke.");
-  if (!MaySee(actor, *row)) return Denied(actor);
+  if (!MaySee(actor, *row)) return NotFound("Kontrolsag " + std::to_string(id) + " findes ikke.");
   json j = CaseSummaryJson(*row);
   j["risk"] = json::parse(row->risk_json, nullptr, false);
   j["plan"] = {{"method", row->method},
@@ -293,6 +290,7 @@ Status DrawCaseSample(Storage& db, const Agreement& agreement, const Actor& acto
     ALMEN_ASSIGN_OR_RETURN(before, ControlCases(*c).Get(id));
   }
   if (!before) return NotFound("Kontrolsag " + std::to_string(id) + " findes ikke.");
+  if (!MaySee(actor, *before)) return NotFound("Kontrolsag " + std::to_string(id) + " findes ikke.");
   if (!MayDecide(actor, *before)) return Denied(actor);
   if (!before->method.empty()) return Conflict("Der er allerede udtaget en stikprøve i kontrolsagen.");
   std::vector<IndicatorId> flagged;
@@ -305,7 +303,7 @@ Status DrawCaseSample(Storage& db, const Agreement& agreement, const Actor& acto
   auto from = Month::Parse(before->period_from), to = Month::Parse(before->period_to);
   if (!from || !to) return Internal("control_cases: bad period");
   ALMEN_ASSIGN_OR_RETURN(auto population,
-                         LoadPopulation(db, agreement, std::atoi(before->provider.c_str()), *from, *to, flagged,
+                         LoadPopulation(db, agreement, ParseYdernummer(before->provider).value_or(0), *from, *to, flagged,
                                         settings));
   SamplePlan plan;
   plan.method = request.method;
@@ -456,7 +454,7 @@ StatusOr<json> ConcludeCase(Storage& db, const Actor& actor, int64_t id, const C
                           ") er ændret siden stikprøven og betales ikke længere med beløbet; intet er tilbageført.");
         Posting p;
         p.run_id = 0;
-        p.provider = std::atoi(c.provider.c_str());
+        p.provider = ParseYdernummer(c.provider).value_or(0);
         p.month = month;
         p.book_month = month;
         p.item = "recovery";

@@ -89,10 +89,12 @@ TEST_P(ControlApiTest, PlantedAnomaliesRankHighAndARecoveryIsPosted) {
   EXPECT_EQ(kase["risk"]["reasons"][0]["indicator"], "annual_status");
   // Every object-level route checks the clinic.
   const std::string other_region = Login("region-sjaelland"), other_clinic = Login("klinik-100002");
-  GetJson(other_region, "/api/control/cases/" + std::to_string(id), 403);
-  GetJson(other_clinic, "/api/control/cases/" + std::to_string(id), 403);
-  Post(other_region, "/api/control/cases/" + std::to_string(id) + "/request", {{"text", "x"}}, 403);
-  Post(other_clinic, "/api/control/cases/" + std::to_string(id) + "/answers", {{"text", "x"}}, 403);
+  // (another region's or clinic's case is not found: ids do not tell what exists, server/access.h)
+  GetJson(other_region, "/api/control/cases/" + std::to_string(id), 404);
+  GetJson(other_clinic, "/api/control/cases/" + std::to_string(id), 404);
+  Post(other_region, "/api/control/cases/" + std::to_string(id) + "/request", {{"text", "x"}}, 404);
+  Post(other_clinic, "/api/control/cases/" + std::to_string(id) + "/answers", {{"text", "x"}}, 404);
+  Post(Login("plo"), "/api/control/cases/" + std::to_string(id) + "/request", json::object(), 403);
   GetJson(region, "/api/control/cases/999999", 404);
 
   json before_sample = GetJson(region, "/api/control/clinics/100001?year=2025");

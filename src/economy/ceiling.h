@@ -92,6 +92,10 @@ struct ListingProfile {
 };
 StatusOr<ListingProfile> ListingProfileFromListings(const std::string& label, std::string_view text, int year,
                                                     const std::vector<CeilingAgeSexGroup>& groups);
+// Adds one listing [from, to) of a patient born `birth` (the CPR-free listings
+// register of the ledger) to the profile of `year`.
+void AddListingToProfile(ListingProfile* profile, int provider, Date birth, Sex sex, Date from, Date to, int year,
+                         const std::vector<CeilingAgeSexGroup>& groups);
 
 // Providers that held a botilbud attachment at some time in `year`
 // (attachments.csv: botilbud_id, section, provider, from_date, to_date).

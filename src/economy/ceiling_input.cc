@@ -248,23 +248,28 @@ StatusOr<CeilingPopulation> CeilingPopulationFromListings(const std::string& lab
   return pop;
 }
 
+void AddListingToProfile(ListingProfile* out, int provider, Date birth, Sex sex, Date from, Date to, int year,
+                         const std::vector<CeilingAgeSexGroup>& groups) {
+  for (int m = 1; m <= 12; ++m) {
+    Date first = Date::FromYmd(year, static_cast<unsigned>(m), 1);
+    if (!(from <= first && first < to)) continue;
+    auto& listed = out->listed[provider];
+    if (listed.empty()) listed.assign(12, 0);
+    ++listed[static_cast<size_t>(m - 1)];
+    if (first < birth) continue;
+    int g = CeilingGroupOf(groups, sex, AgeOn(birth, first));
+    if (g < 0) continue;
+    auto& counts = out->patients[provider];
+    if (counts.empty()) counts.assign(12, std::vector<int64_t>(groups.size(), 0));
+    ++counts[static_cast<size_t>(m - 1)][static_cast<size_t>(g)];
+  }
+}
+
 StatusOr<ListingProfile> ListingProfileFromListings(const std::string& label, std::string_view text, int year,
                                                     const std::vector<CeilingAgeSexGroup>& groups) {
   ListingProfile out;
   Status st = ForEachListing(label, text, [&](const ListingVisit& v) {
-    for (int m = 1; m <= 12; ++m) {
-      Date first = Date::FromYmd(year, static_cast<unsigned>(m), 1);
-      if (!(v.from <= first && first < v.to)) continue;
-      auto& listed = out.listed[v.provider];
-      if (listed.empty()) listed.assign(12, 0);
-      ++listed[static_cast<size_t>(m - 1)];
-      if (first < v.birth) continue;
-      int g = CeilingGroupOf(groups, v.sex, AgeOn(v.birth, first));
-      if (g < 0) continue;
-      auto& counts = out.patients[v.provider];
-      if (counts.empty()) counts.assign(12, std::vector<int64_t>(groups.size(), 0));
-      ++counts[static_cast<size_t>(m - 1)][static_cast<size_t>(g)];
-    }
+    AddListingToProfile(&out, v.provider, v.birth, v.sex, v.from, v.to, year, groups);
   });
   if (!st.ok()) return st;
   return out;

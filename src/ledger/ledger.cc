@@ -11,6 +11,7 @@
 
 #include "common/file.h"
 #include "common/format_da.h"
+#include "common/json_text.h"
 #include "ledger/postings.h"
 #include "ledger/registers.h"
 #include "storage/ledger_store.h"
@@ -119,7 +120,7 @@ StatusOr<LedgerRunResult> SettleIntoLedger(Storage& db, const Agreement& agreeme
       c.Query("INSERT INTO runs (created_at, created_by, source, claims_name, claims_sha256, agreement_version, "
               "agreement_hash, options_json, summary_json) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id",
               {rq.now, rq.user, rq.source, claims->name.empty() ? std::string("claims.csv") : claims->name, sha,
-               agreement.version(), agreement.content_hash(), rq.options_json.dump(), std::string("{}")}));
+               agreement.version(), agreement.content_hash(), JsonText(rq.options_json), std::string("{}")}));
   const int64_t run_id = run_rows.at(0).Int(0);
   result.run_id = run_id;
 
@@ -232,7 +233,7 @@ StatusOr<LedgerRunResult> SettleIntoLedger(Storage& db, const Agreement& agreeme
                   {"changed_events", ls.prior.changed_events.size()}};
   ALMEN_RETURN_IF_ERROR(c.Exec("UPDATE runs SET summary_json = $1, lines = $2, accepted = $3, rejected = $4, review = "
                                "$5, duplicates = $6, amount_ore = $7, statement_amount_ore = $8 WHERE id = $9",
-                               {sj.dump(), li.lines, li.accepted, li.rejected, li.review, li.duplicates, li.amount_ore,
+                               {JsonText(sj), li.lines, li.accepted, li.rejected, li.review, li.duplicates, li.amount_ore,
                                 posted, run_id}));
   ALMEN_RETURN_IF_ERROR(cancelled());
   report("commit", 1.0);

@@ -6,6 +6,7 @@
 #include "common/csv.h"
 #include "common/file.h"
 #include "common/format_da.h"
+#include "common/ydernummer.h"
 
 namespace almen {
 
@@ -101,10 +102,9 @@ StatusOr<SanctionRegister> SanctionRegister::Parse(const std::string& label, std
       return r.FieldError(c_kind, "'" + std::string(kind) + "' is not a sanction kind (a, b, c, d, e or f)");
     std::string_view prov = Trim(r.field(c_prov));
     if (!prov.empty()) {
-      int64_t p = 0;
-      if (prov.size() != 6 || !ParseI64(prov, &p))
-        return r.FieldError(c_prov, "'" + std::string(prov) + "' is not a ydernummer (6 digits)");
-      row.provider = static_cast<int>(p);
+      auto p = ParseYdernummer(prov);
+      if (!p) return r.FieldError(c_prov, "'" + std::string(prov) + "' is not a ydernummer (6 digits)");
+      row.provider = *p;
     } else if (row.kind != SanctionKind::kA && row.kind != SanctionKind::kF) {
       return r.FieldError(c_prov, std::string("a ") + SanctionKindLetter(row.kind) +
                                       " decision needs the provider (ydernummer) whose payments it acts on");
@@ -282,7 +282,7 @@ std::string SanctionReason(const SanctionRow& row, const std::string& t) {
     else if (name == "decided") *out = FormatDateDa(row.decided);
     else if (name == "doctor") *out = row.doctor_id;
     else if (name == "case") *out = row.case_id.empty() ? "-" : row.case_id;
-    else if (name == "provider") *out = std::to_string(row.provider);
+    else if (name == "provider") *out = YdernummerText(row.provider);
     else return false;
     return true;
   };
@@ -311,7 +311,8 @@ std::string EmploymentBlockedMessage(const SanctionRow& ban) {
 
 Status SanctionEmploymentRegister::Register(const SanctionEmployment& e) {
   if (e.doctor_id.empty()) return InvalidInput("employment: doctor_id is required");
-  if (e.provider < 100000 || e.provider > 999999) return InvalidInput("employment: provider must be a 6-digit ydernummer");
+  // 0 is "no provider"; a ydernummer may start with zeros (033345 is 33345).
+  if (e.provider <= 0 || e.provider > 999999) return InvalidInput("employment: provider must be a 6-digit ydernummer");
   if (!e.period.to.is_max() && !(e.period.from < e.period.to))
     return InvalidInput("employment: from " + e.period.from.ToIso() + " is not before to " + e.period.to.ToIso());
   if (sanctions_) {
@@ -321,7 +322,7 @@ Status SanctionEmploymentRegister::Register(const SanctionEmployment& e) {
   for (const auto& o : rows_)
     if (o.doctor_id == e.doctor_id && o.provider == e.provider && o.period.Overlaps(e.period))
       return Conflict("employment refused: doctor " + e.doctor_id + " is already registered at clinic " +
-                      std::to_string(e.provider) + " from " + o.period.from.ToIso());
+                      YdernummerText(e.provider) + " from " + o.period.from.ToIso());
   rows_.push_back(e);
   return Status::Ok();
 }

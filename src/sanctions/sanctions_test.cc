@@ -125,6 +125,19 @@ TEST(Sanctions, EmploymentBanBlocksRegistration) {
   EXPECT_EQ(emp.Register({"L9", 111111, {D(2025, 3, 1), D(2025, 3, 1)}}).code(), StatusCode::kInvalidInput);
 }
 
+// Issue 12: klinik-033345 could not register an employment ("provider must be
+// a 6-digit ydernummer") and a sanction reason said "ydernummer 33345".
+TEST(Sanctions, YdernummerWithLeadingZero) {
+  auto reg = MustParse("L1,033345,d,2025-02-15,2025-03-01,2025-04-01,,,\n");
+  EXPECT_NE(reg.PaymentStop(33345, D(2025, 3, 2)), nullptr);
+  EXPECT_EQ(SanctionReason(reg.rows()[0], "ydernummer {provider}"), "ydernummer 033345");
+  SanctionEmploymentRegister emp(&reg);
+  EXPECT_TRUE(emp.Register({"L7", 33345, {D(2025, 1, 1), Date::Max()}}).ok());
+  Status twice = emp.Register({"L7", 33345, {D(2025, 2, 1), Date::Max()}});
+  EXPECT_NE(twice.message().find("clinic 033345"), std::string::npos) << twice.message();
+  EXPECT_EQ(emp.Register({"L8", 0, {D(2025, 1, 1), Date::Max()}}).code(), StatusCode::kInvalidInput);
+}
+
 TEST(Sanctions, BostedHookSeesPaymentStopsAndProviderBans) {
   auto reg = MustParse("L1,111111,d,2025-01-01,2025-02-01,2025-03-01,,,\nL3,333333,f,2025-01-01,2025-04-01,,,,\n");
   EXPECT_TRUE(reg.ProviderExcluded(111111, D(2025, 2, 10)));

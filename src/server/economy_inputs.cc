@@ -218,9 +218,30 @@ StatusOr<Table> StoredExpenses(Storage& db, int year, const std::string& region)
 
 StatusOr<json> StoreListingProfile(Storage& db, const Agreement& agreement, const ListingProfileUpload& up) {
   ALMEN_ASSIGN_OR_RETURN(auto groups, LoadCeilingGroups(agreement, up.year));
-  ALMEN_ASSIGN_OR_RETURN(ListingProfile profile, ListingProfileFromListings(up.name, up.content, up.year, groups));
-  const std::string sha = Sha256Hex(up.content);
+  ListingProfile profile;
+  std::string sha;
   auto c = db.pool().Borrow();
+  if (up.content.empty()) {
+    // No file: the ledger's CPR-free listings register (docs/ledger.md).
+    ALMEN_ASSIGN_OR_RETURN(auto rows, c->Query("SELECT provider, birth_date, sex, listed_from, listed_to FROM listings "
+                                               "WHERE listed_from < $1 AND (listed_to = '' OR listed_to > $2)",
+                                               {Ym(up.year + 1, 1) + "-01", Ym(up.year, 1) + "-01"}));
+    if (rows.empty())
+      return InvalidInput("Tilmeldingsregistret har ingen patienter tilmeldt i " + std::to_string(up.year) +
+                          ": upload listings.csv.");
+    for (const auto& r : rows) {
+      auto p = ParseInt64(r.Str(0));
+      auto birth = Date::Parse(r.Str(1)), from = Date::Parse(r.Str(3));
+      auto to = ParseOptionalDate(r.Str(4), Date::Max());
+      if (!p || !birth || !from || !to) return Internal("listings register row is damaged");
+      AddListingToProfile(&profile, static_cast<int>(*p), *birth, r.Str(2) == "M" ? Sex::kMale : Sex::kFemale, *from,
+                          *to, up.year, groups);
+    }
+    sha = "register:" + std::to_string(rows.size());
+  } else {
+    ALMEN_ASSIGN_OR_RETURN(profile, ListingProfileFromListings(up.name, up.content, up.year, groups));
+    sha = Sha256Hex(up.content);
+  }
   int64_t profile_rows = 0;
   Status st = InTransaction(*c, [&]() -> Status {
     const SqlParams y = {int64_t{up.year}};

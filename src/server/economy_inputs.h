@@ -23,7 +23,7 @@ namespace almen {
 
 struct ExpenseUpload {
   std::string name;     // the file's name (messages say "name:line:col")
-  std::string content;  // expenses.csv text
+  std::string_view content;  // expenses.csv text (the caller keeps it alive)
   int year = 0;         // every row must lie in this year …
   std::string quarter;  // … and, if not empty, in this quarter ("2025-Q1")
   std::string user, now;
@@ -59,7 +59,8 @@ StatusOr<Table> StoredExpenses(Storage& db, int year, const std::string& region)
 struct ListingProfileUpload {
   int year = 0;
   std::string kind;       // ceilings | quality
-  std::string name, content;
+  std::string name;
+  std::string_view content;  // listings.csv text (the caller keeps it alive)
   std::string reference;  // ceilings only
   std::string extra_csv;  // decisions.csv or clusters.csv (validated by the caller)
   std::string user, now;

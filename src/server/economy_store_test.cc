@@ -200,6 +200,41 @@ TEST_P(EconomyStoreTest, CeilingsAndQualitySurviveARestartWithoutCpr) {
   }
 }
 
+// Without a listings.csv the ceilings and quality payments are computed from
+// the ledger's listings register, which an upload with listings.csv fills.
+TEST_P(EconomyStoreTest, CeilingsAndQualityFromTheLedgersListingsRegister) {
+  const std::string rltn = Login("rltn");
+  auto post_nothing = [&](const char* path) -> std::pair<int, json> {
+    auto r = Client().Post(path, httplib::Headers{{"Cookie", rltn}}, "", "");
+    if (!r) return {0, json()};
+    return {r->status, json::parse(r->body, nullptr, false)};
+  };
+  auto [s0, none] = post_nothing("/api/economy/ceilings?year=2025&reference=country");
+  EXPECT_EQ(s0, 400) << none.dump();
+  EXPECT_NE(ErrorOf(none).find("tilmeld"), std::string::npos) << none.dump();
+
+  httplib::MultipartFormDataItems items = {
+      {"claims", "claim_id,provider,cpr,service_date,code\nl1,111111,2403551234,2025-02-03,0101\n", "claims.csv",
+       "text/csv"},
+      {"listings", kListings, "listings.csv", "text/csv"}};
+  auto r = Client().Post("/api/settlements", httplib::Headers{{"Cookie", rltn}}, items);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 202) << r->body;
+  json job = WaitForJob(rltn, json::parse(r->body)["job_id"].get<int64_t>());
+  ASSERT_EQ(job["state"], "done") << job.dump();
+
+  auto [s1, ceilings] = post_nothing("/api/economy/ceilings?year=2025&reference=country");
+  ASSERT_EQ(s1, 200) << ceilings.dump();
+  std::map<std::string, int64_t> months;
+  for (const auto& c : ceilings["clinics"]) months[c["provider"].get<std::string>()] = c["patient_months"];
+  EXPECT_EQ(months["111111"], 24);
+  EXPECT_EQ(months["222222"], 6);
+  EXPECT_EQ(months["333333"], 12);
+  auto [s2, quality] = post_nothing("/api/economy/quality?year=2025");
+  ASSERT_EQ(s2, 200) << quality.dump();
+  EXPECT_TRUE(GetJson(rltn, "/api/economy/quality?year=2025")["available"].get<bool>());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, EconomyStoreTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& param_info) { return param_info.param; });
 

@@ -24,10 +24,10 @@ namespace {
 // A private temporary directory (0700), removed with everything in it.
 struct TempDir {
   std::string path;
-  static StatusOr<TempDir> Create() {
-    char tmpl[] = "/tmp/almen-rerun-XXXXXX";
-    if (!mkdtemp(tmpl)) return Internal("cannot create a temporary directory");
-    return TempDir{tmpl};
+  static StatusOr<TempDir> Create(const std::string& parent) {
+    std::string t = (fs::path(parent.empty() ? fs::temp_directory_path().string() : parent) / "rerun-XXXXXX").string();
+    if (!mkdtemp(t.data())) return Internal("cannot create a temporary directory");
+    return TempDir{t};
   }
   TempDir(std::string p) : path(std::move(p)) {}
   TempDir(TempDir&& o) noexcept : path(std::move(o.path)) { o.path.clear(); }
@@ -87,7 +87,7 @@ StatusOr<int64_t> RerunAndDiff(Storage& db, const Agreement& current, const Pseu
   }
 
   report("unseal", 0.0);
-  ALMEN_ASSIGN_OR_RETURN(TempDir tmp, TempDir::Create());
+  ALMEN_ASSIGN_OR_RETURN(TempDir tmp, TempDir::Create(rq.work_dir));
   ALMEN_ASSIGN_OR_RETURN(auto inputs, UnsealInputs(db, claims_sha, pseudonymizer.archive_key(), tmp.path));
   if (rq.replacements.count("claims")) return InvalidInput("a re-run settles the run's own claim file; it cannot be replaced");
   if (rq.current_registers) {

@@ -36,6 +36,9 @@ struct RerunRequest {
   // is of the run's own claim file.
   std::map<std::string, std::string> replacements;
   std::string replacement_dir;  // where the server saved them (removed after the job)
+  // Where the run's unsealed inputs are opened (a private directory is made
+  // in it and removed after); "" = the system's temporary directory.
+  std::string work_dir;
   std::string user, now;
 };
 

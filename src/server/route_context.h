@@ -13,9 +13,13 @@
 #include "agreement/agreement.h"
 #include "common/crypto.h"
 #include "common/status.h"
+#include "server/upload.h"
 #include "storage/storage.h"
 
 namespace almen {
+
+class ObjectAccess;
+class WorkDir;
 
 struct ServerRouteContext {
   httplib::Server* http = nullptr;
@@ -31,6 +35,11 @@ struct ServerRouteContext {
       send_table;
   // Tests only: the cheapest password hash for users created by the routes.
   bool fast_password_hash = false;
+  // Object-level authorisation: who may act on which stored object (access.h).
+  const ObjectAccess* access = nullptr;
+  // The private work directory uploads stream into, and their limits.
+  const WorkDir* work = nullptr;
+  UploadLimits upload_limits;
 };
 
 }  // namespace almen

@@ -9,6 +9,8 @@
 #include "bosted/coverage.h"
 #include "bosted/register.h"
 #include "common/csv.h"
+#include "server/respond.h"
+#include "common/ydernummer.h"
 
 namespace almen {
 
@@ -16,14 +18,6 @@ namespace {
 
 using json = nlohmann::json;
 
-void SendJsonB(httplib::Response& res, const json& j, int status = 200) {
-  res.status = status;
-  res.set_content(j.dump(), "application/json; charset=utf-8");
-}
-
-void SendErrorB(httplib::Response& res, const Status& s) {
-  SendJsonB(res, {{"error", {{"code", static_cast<int>(s.code())}, {"message", s.message()}}}}, HttpStatus(s));
-}
 
 Date TodayB() {
   std::time_t t = std::time(nullptr);
@@ -93,14 +87,14 @@ void RegisterBostedRoutes(const ServerRouteContext& ctx) {
     return [ctx, h](const httplib::Request& req, httplib::Response& res) {
       try {
         auto u = ctx.authenticate(req);
-        if (!u.ok()) return SendErrorB(res, u.status());
+        if (!u.ok()) return SendError(res, u.status());
         auto f = ScopeFilter(*u);
-        if (!f.ok()) return SendErrorB(res, f.status());
+        if (!f.ok()) return SendError(res, f.status());
         auto reg = LoadStored(*ctx.db, *ctx.agreement);
-        if (!reg.ok()) return SendErrorB(res, reg.status());
+        if (!reg.ok()) return SendError(res, reg.status());
         h(req, res, *u, *f, *reg);
       } catch (const std::exception& e) {
-        SendErrorB(res, Internal(std::string("internal error: ") + e.what()));
+        SendError(res, Internal(std::string("internal error: ") + e.what()));
       }
     };
   };
@@ -110,7 +104,7 @@ void RegisterBostedRoutes(const ServerRouteContext& ctx) {
                                                 const UserRecord& u, const BostedCoverageFilter& f,
                                                 const BostedRegister& reg) {
     auto d = DateParam(req, TodayB());
-    if (!d.ok()) return SendErrorB(res, d.status());
+    if (!d.ok()) return SendError(res, d.status());
     Table t;
     t.columns = {"botilbud_id", "section", "name", "municipality_code", "municipality", "region_code", "paragraph",
                  "places", "operator", "residents", "provider", "attached_from", "attached_to", "hours"};
@@ -121,9 +115,7 @@ void RegisterBostedRoutes(const ServerRouteContext& ctx) {
       json provider = nullptr, from = nullptr, to = nullptr, hours = nullptr;
       for (const auto* a : reg.AttachmentsOn(*d))
         if (a->botilbud_id == s->botilbud_id && a->section == s->section) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "%06d", a->provider);
-          provider = std::string(buf);
+          provider = YdernummerText(a->provider);
           from = a->period.from.ToIso();
           to = a->period.to.is_max() ? json(nullptr) : json(a->period.to.ToIso());
           auto threshold = ctx.agreement->IntParameter("bosted_extra_hour_threshold_residents", *d);
@@ -140,9 +132,9 @@ void RegisterBostedRoutes(const ServerRouteContext& ctx) {
                                                 const UserRecord& u, const BostedCoverageFilter& f,
                                                 const BostedRegister& reg) {
     auto d = DateParam(req, TodayB());
-    if (!d.ok()) return SendErrorB(res, d.status());
+    if (!d.ok()) return SendError(res, d.status());
     auto by = ParseBostedGroupBy(req.get_param_value("by").empty() ? "municipality" : req.get_param_value("by"));
-    if (!by) return SendErrorB(res, InvalidInput("by must be region, municipality, paragraph, operator, size or all"));
+    if (!by) return SendError(res, InvalidInput("by must be region, municipality, paragraph, operator, size or all"));
     json j = BostedCoverageJson(reg, *d, *by, f);
     if (req.has_param("format")) {
       json rows = j["rows"];
@@ -150,21 +142,21 @@ void RegisterBostedRoutes(const ServerRouteContext& ctx) {
       return ctx.send_table(req, res, u, CoverageTable(rows), "bosted-coverage-" + j["by"].get<std::string>());
     }
     auto tg = BostedTargetGroupJson(*ctx.agreement, reg, *d, f);
-    if (!tg.ok()) return SendErrorB(res, tg.status());
+    if (!tg.ok()) return SendError(res, tg.status());
     auto spend = BostedSpendJson(*ctx.agreement, reg, *d, req.get_param_value("price_level") == "apr-24", f);
-    if (!spend.ok()) return SendErrorB(res, spend.status());
+    if (!spend.ok()) return SendError(res, spend.status());
     j["target_group"] = *tg;
     j["spend"] = *spend;
     j["scope"] = {{"role", u.role}, {"region_code", f.region_code}, {"municipality_code", f.municipality_code}};
-    SendJsonB(res, j);
+    SendJson(res, j);
   }));
 
   http.Get("/api/bosted/zero", wrap([ctx](const httplib::Request& req, httplib::Response& res, const UserRecord& u,
                                             const BostedCoverageFilter& f, const BostedRegister& reg) {
     auto d = DateParam(req, TodayB());
-    if (!d.ok()) return SendErrorB(res, d.status());
+    if (!d.ok()) return SendError(res, d.status());
     auto tg = BostedTargetGroupJson(*ctx.agreement, reg, *d, f);
-    if (!tg.ok()) return SendErrorB(res, tg.status());
+    if (!tg.ok()) return SendError(res, tg.status());
     Table t;
     t.columns = {"municipality_code", "name", "region_code", "region_name", "botilbud", "places"};
     for (const auto& m : (*tg)["municipalities_at_zero"])
@@ -177,10 +169,10 @@ void RegisterBostedRoutes(const ServerRouteContext& ctx) {
            wrap([ctx](const httplib::Request& req, httplib::Response& res, const UserRecord& u,
                       const BostedCoverageFilter& f, const BostedRegister& reg) {
              auto d = DateParam(req, Date::Max());
-             if (!d.ok()) return SendErrorB(res, d.status());
+             if (!d.ok()) return SendError(res, d.status());
              std::string kind = req.matches[1];
              auto r = BostedReportJson(*ctx.agreement, reg, kind, *d, f);
-             if (!r.ok()) return SendErrorB(res, r.status());
+             if (!r.ok()) return SendError(res, r.status());
              if (req.has_param("format")) {
                // The flat table of the report: one row per region × group (q4-regional), or per reporter × group.
                json rows = json::array();
@@ -204,7 +196,7 @@ void RegisterBostedRoutes(const ServerRouteContext& ctx) {
                      if (it->is_array()) add(std::string(k) + " · " + it.key(), *it);
                return ctx.send_table(req, res, u, CoverageTable(rows), "bosted-report-" + kind);
              }
-             SendJsonB(res, *r);
+             SendJson(res, *r);
            }));
 
   RegisterBostedEditRoutes(ctx);

@@ -24,8 +24,11 @@
 
 #include "bosted/register.h"
 #include "common/csv.h"
+#include "common/ydernummer.h"
 #include "sanctions/sanctions.h"
 #include "server/routes_bosted.h"
+#include "server/access.h"
+#include "server/respond.h"
 #include "server/routes_cases.h"
 
 namespace almen {
@@ -151,20 +154,7 @@ std::string NowIsoB() {
   return buf;
 }
 
-void SendJsonE(httplib::Response& res, const json& j, int status = 200) {
-  res.status = status;
-  res.set_content(j.dump(), "application/json; charset=utf-8");
-}
-
-void SendErrorE(httplib::Response& res, const Status& s) {
-  SendJsonE(res, {{"error", {{"code", static_cast<int>(s.code())}, {"message", s.message()}}}}, HttpStatus(s));
-}
-
-StatusOr<json> Body(const httplib::Request& req) {
-  json b = json::parse(req.body, nullptr, false);
-  if (!b.is_object()) return InvalidInput("the request body must be a JSON object");
-  return b;
-}
+StatusOr<json> Body(const httplib::Request& req) { return JsonObject(req.body); }
 
 // A string field (numbers accepted as their text); "" when absent.
 std::string Str(const json& b, const char* key) {
@@ -330,8 +320,7 @@ Status PlanCreate(const json& b, const UserRecord& u, const std::string& now, Ed
 // PUT /api/bosted/botilbud/{id}
 Status PlanChange(const std::string& id, const json& b, const UserRecord& u, const std::string& now, EditSnapshot* s,
                   EditPlan* plan) {
-  ALMEN_ASSIGN_OR_RETURN(std::string muni, MunicipalityOf(*s, id));
-  ALMEN_RETURN_IF_ERROR(MayEdit(u, muni, false));
+  ALMEN_ASSIGN_OR_RETURN(std::string muni, MunicipalityOf(*s, id));  // the caller checked access (access.h)
   ALMEN_ASSIGN_OR_RETURN(Date d, DateField(b, "valid_from"));
   const std::string iso = d.ToIso();
   std::string name = Str(b, "name"), paragraph = Str(b, "paragraph"), op = Str(b, "operator");
@@ -428,8 +417,7 @@ Status PlanAttach(SqlConnection& c, const json& b, const UserRecord& u, const st
   EditAttachmentRow a;
   a.stored = false;
   a.botilbud_id = Str(b, "botilbud_id");
-  ALMEN_ASSIGN_OR_RETURN(std::string muni, MunicipalityOf(*s, a.botilbud_id));
-  ALMEN_RETURN_IF_ERROR(MayEdit(u, muni, true));
+  ALMEN_RETURN_IF_ERROR(MunicipalityOf(*s, a.botilbud_id).status());  // the caller checked access (access.h)
   a.section = Str(b, "section");
   std::set<std::string> sections;
   for (const auto& r : s->sections)
@@ -438,10 +426,8 @@ Status PlanAttach(SqlConnection& c, const json& b, const UserRecord& u, const st
   if (!sections.count(a.section))
     return InvalidInput("section '" + a.section + "' of botilbud " + a.botilbud_id + " is not in the register");
   a.provider = Str(b, "provider");
-  if (a.provider.size() != 6 || !std::all_of(a.provider.begin(), a.provider.end(), [](char ch) {
-        return ch >= '0' && ch <= '9';
-      }))
-    return InvalidInput("provider must be a 6-digit ydernummer");
+  const auto provider_number = ParseYdernummer(a.provider);
+  if (!provider_number) return InvalidInput("provider must be a 6-digit ydernummer");
   ALMEN_ASSIGN_OR_RETURN(Date from, DateField(b, "from_date"));
   a.from_date = from.ToIso();
   Date to = Date::Max();
@@ -468,7 +454,7 @@ Status PlanAttach(SqlConnection& c, const json& b, const UserRecord& u, const st
                       (o.to_date.empty() ? "" : " to " + o.to_date) + ")");
   // LSU sanctions: d/e (and f naming the provider) on the first day, f of the doctor in the period.
   ALMEN_ASSIGN_OR_RETURN(SanctionRegister sanctions, StoredSanctions(c));
-  if (sanctions.ProviderExcluded(std::atoi(a.provider.c_str()), from)) {
+  if (sanctions.ProviderExcluded(*provider_number, from)) {
     *sanction_refusal = true;
     return Conflict("provider " + a.provider + " is excluded by an LSU sanction (§ 114 stk. 2) on " + a.from_date +
                     " and cannot be attached as fixed doctor");
@@ -491,10 +477,9 @@ Status PlanAttach(SqlConnection& c, const json& b, const UserRecord& u, const st
 }
 
 // PUT /api/bosted/attachments: end (or shorten) one.
-Status PlanEndAttachment(const json& b, const UserRecord& u, EditSnapshot* s, EditPlan* plan) {
+Status PlanEndAttachment(const json& b, const UserRecord&, EditSnapshot* s, EditPlan* plan) {
   std::string id = Str(b, "botilbud_id");
-  ALMEN_ASSIGN_OR_RETURN(std::string muni, MunicipalityOf(*s, id));
-  ALMEN_RETURN_IF_ERROR(MayEdit(u, muni, true));
+  ALMEN_RETURN_IF_ERROR(MunicipalityOf(*s, id).status());  // the caller checked access (access.h)
   std::string section = Str(b, "section"), provider = Str(b, "provider"), from = Str(b, "from_date");
   ALMEN_ASSIGN_OR_RETURN(Date to, DateField(b, "to_date"));
   EditAttachmentRow* hit = nullptr;
@@ -551,13 +536,27 @@ void RegisterBostedEditRoutes(const ServerRouteContext& ctx) {
     return [ctx, kind](const httplib::Request& req, httplib::Response& res) {
       try {
         auto u = ctx.authenticate(req);
-        if (!u.ok()) return SendErrorE(res, u.status());
+        if (!u.ok()) return SendError(res, u.status());
+        // The role first (before the body is looked at), then the objects.
+        const bool attach = kind == "attach" || kind == "end";
+        if (u->role != "rltn" && u->role != "municipality" && !(attach && u->role == "region"))
+          return SendError(res, PermissionDenied("role '" + u->role + "' may not change the botilbud register"));
         auto body = Body(req);
-        if (!body.ok()) return SendErrorE(res, body.status());
+        if (!body.ok()) return SendError(res, body.status());
+        if (kind != "create") {
+          const std::string target = kind == "change" ? std::string(req.matches[1]) : Str(*body, "botilbud_id");
+          Status may = ctx.access->Check(*u, ObjectKind::kBotilbud, target, attach ? Act::kAttach : Act::kWrite);
+          if (!may.ok()) return SendError(res, may);
+        }
+        if (kind == "attach") {
+          // A region attaches its own region's clinics only.
+          Status may = ctx.access->Check(*u, ObjectKind::kClinic, Str(*body, "provider"), Act::kAttach);
+          if (!may.ok()) return SendError(res, may);
+        }
         std::lock_guard lock(g_bosted_edit_mu);
         auto c = ctx.db->pool().Borrow();
         auto snap = ReadSnapshot(*c);
-        if (!snap.ok()) return SendErrorE(res, snap.status());
+        if (!snap.ok()) return SendError(res, snap.status());
         const std::string now = NowIsoB();
         EditPlan plan;
         bool sanction_refusal = false;
@@ -579,12 +578,12 @@ void RegisterBostedEditRoutes(const ServerRouteContext& ctx) {
           (void)c->Exec("INSERT INTO audit_log (at, username, action, detail) VALUES ($1, $2, $3, $4)",
                         {now, u->username, "bosted.edit.refused", kind + " " + id + ": " + s.message()});
         }
-        if (!s.ok()) return SendErrorE(res, s);
+        if (!s.ok()) return SendError(res, s);
         auto after = ReadSnapshot(*c);
-        if (!after.ok()) return SendErrorE(res, after.status());
-        SendJsonE(res, HistoryJson(*after, id), kind == "create" || kind == "attach" ? 201 : 200);
+        if (!after.ok()) return SendError(res, after.status());
+        SendJson(res, HistoryJson(*after, id), kind == "create" || kind == "attach" ? 201 : 200);
       } catch (const std::exception& e) {
-        SendErrorE(res, Internal(std::string("internal error: ") + e.what()));
+        SendError(res, Internal(std::string("internal error: ") + e.what()));
       }
     };
   };
@@ -596,20 +595,16 @@ void RegisterBostedEditRoutes(const ServerRouteContext& ctx) {
   http.Get(R"(/api/bosted/botilbud/([^/]+))", [ctx](const httplib::Request& req, httplib::Response& res) {
     try {
       auto u = ctx.authenticate(req);
-      if (!u.ok()) return SendErrorE(res, u.status());
+      if (!u.ok()) return SendError(res, u.status());
+      Status may = ctx.access->Check(*u, ObjectKind::kBotilbud, std::string(req.matches[1]), Act::kRead);
+      if (!may.ok()) return SendError(res, may);
       auto c = ctx.db->pool().Borrow();
       auto snap = ReadSnapshot(*c);
-      if (!snap.ok()) return SendErrorE(res, snap.status());
+      if (!snap.ok()) return SendError(res, snap.status());
       std::string id = req.matches[1];
-      auto muni = MunicipalityOf(*snap, id);
-      if (!muni.ok()) return SendErrorE(res, muni.status());
-      const auto* m = FindBostedMunicipality(*muni);
-      bool may = u->role == "rltn" || u->role == "plo" || (u->role == "municipality" && u->scope == *muni) ||
-                 (u->role == "region" && m && m->region_code == u->scope);
-      if (!may) return SendErrorE(res, PermissionDenied("role '" + u->role + "' may not see botilbud " + id));
-      SendJsonE(res, HistoryJson(*snap, id));
+      SendJson(res, HistoryJson(*snap, id));
     } catch (const std::exception& e) {
-      SendErrorE(res, Internal(std::string("internal error: ") + e.what()));
+      SendError(res, Internal(std::string("internal error: ") + e.what()));
     }
   });
 }

@@ -18,7 +18,11 @@
 #include "claims/cpr.h"
 #include "common/csv.h"
 #include "common/format_da.h"
+#include "common/json_text.h"
+#include "common/ydernummer.h"
 #include "sanctions/sanctions.h"
+#include "server/access.h"
+#include "server/respond.h"
 
 namespace almen {
 
@@ -36,13 +40,8 @@ std::string NowUtc() {
 }
 std::string Today() { return NowUtc().substr(0, 10); }
 
-void Send(httplib::Response& res, const json& j, int status = 200) {
-  res.status = status;
-  res.set_content(j.dump(), "application/json; charset=utf-8");
-}
-void Fail(httplib::Response& res, const Status& s) {
-  Send(res, {{"error", {{"code", static_cast<int>(s.code())}, {"message", s.message()}}}}, HttpStatus(s));
-}
+void Send(httplib::Response& res, const json& j, int status = 200) { SendJson(res, j, status); }
+void Fail(httplib::Response& res, const Status& s) { SendError(res, s); }
 
 const std::set<std::string> kRegions = {"1081", "1082", "1083", "1084", "1085"};
 const std::set<std::string> kPartnerTypes = {"plo_regional", "municipality", "local_organisation"};
@@ -63,11 +62,7 @@ const std::map<std::string, std::string> kSectorDa = {{"hospital", "sygehuse"},
 
 // ---- small JSON body helpers (errors name the field) ----------------------------
 
-StatusOr<json> Body(const httplib::Request& req) {
-  json b = json::parse(req.body, nullptr, false);
-  if (!b.is_object()) return InvalidInput("the request body must be a JSON object");
-  return b;
-}
+StatusOr<json> Body(const httplib::Request& req) { return JsonObject(req.body); }
 StatusOr<std::string> Str(const json& b, const char* key, bool required = true) {
   if (!b.contains(key) || b[key].is_null()) {
     if (required) return InvalidInput(std::string(key) + " is required");
@@ -176,13 +171,7 @@ class Cases {
     auto c = ctx_.db->pool().Borrow();
     return c->Query(sql, params);
   }
-  int64_t ParamYear(const httplib::Request& req) {
-    try {
-      return req.has_param("year") ? std::stoll(req.get_param_value("year")) : 2025;
-    } catch (...) {
-      return 2025;
-    }
-  }
+  int64_t ParamYear(const httplib::Request& req) { return QueryInt(req, "year", 2025); }
   StatusOr<Money> BudgetParameter(const std::string& name, int64_t year) {
     auto m = ctx_.agreement->MoneyParameter(name, Date::FromYmd(static_cast<int>(year), 1, 1));
     if (!m.ok()) return NotFound("no " + name + " for " + std::to_string(year) + " in the agreement data");
@@ -382,7 +371,7 @@ Status Cases::Apply(const httplib::Request& req, httplib::Response& res, const U
   ALMEN_ASSIGN_OR_RETURN(auto r, c->Query("INSERT INTO pool_applications (call_id, region_code, partners, project_type, "
                                           "title, area, amount_ore, cofinancing_ore, status, submitted_at, submitted_by) "
                                           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'submitted', $9, $10) RETURNING id",
-                                          {call_id, region, partners.dump(), type, title, area, amount, cofin, now,
+                                          {call_id, region, JsonText(partners), type, title, area, amount, cofin, now,
                                            u.username}));
   int64_t id = r[0].Int(0);
   Audit(*c, u.username, "pool.application.submit",
@@ -446,10 +435,10 @@ StatusOr<json> Cases::LoadApplication(SqlConnection& c, int64_t id) {
 
 Status Cases::GetApplication(const httplib::Request& req, httplib::Response& res, const UserRecord& u) {
   if (!PoolReader(u)) return Deny(u, "see the pool");
-  int64_t id = std::stoll(req.matches[1]);
+  ALMEN_ASSIGN_OR_RETURN(int64_t id, PathId(req));
+  ALMEN_RETURN_IF_ERROR(ctx_.access->Check(u, ObjectKind::kPoolApplication, id, Act::kRead));
   auto c = ctx_.db->pool().Borrow();
   ALMEN_ASSIGN_OR_RETURN(json a, LoadApplication(*c, id));
-  if (u.role == "region" && a["region_code"] != u.scope) return NotFound("no application " + std::to_string(id));
   ALMEN_ASSIGN_OR_RETURN(Table scores, QueryTable(*c, "SELECT s.username, m.party, m.region_code, s.score, s.recommend, "
                                                       "s.comment, s.scored_at FROM pool_scores s LEFT JOIN pool_committee m "
                                                       "ON m.username = s.username WHERE s.application_id = $1 ORDER BY s.username",
@@ -474,7 +463,7 @@ Status Cases::GetApplication(const httplib::Request& req, httplib::Response& res
 
 Status Cases::Score(const httplib::Request& req, httplib::Response& res, const UserRecord& u) {
   if (u.role != "pool_committee") return Deny(u, "score applications (the assessment committee does)");
-  int64_t id = std::stoll(req.matches[1]);
+  ALMEN_ASSIGN_OR_RETURN(int64_t id, PathId(req));
   ALMEN_ASSIGN_OR_RETURN(json b, Body(req));
   ALMEN_ASSIGN_OR_RETURN(int64_t score, Int(b, "score"));
   if (score < 1 || score > 5) return InvalidInput("score must be 1–5");
@@ -506,7 +495,7 @@ Status Cases::Score(const httplib::Request& req, httplib::Response& res, const U
 Status Cases::Recommend(const httplib::Request& req, httplib::Response& res, const UserRecord& u) {
   if (u.role != "pool_committee" && u.role != "pool_secretariat")
     return Deny(u, "record the committee's recommendation");
-  int64_t id = std::stoll(req.matches[1]);
+  ALMEN_ASSIGN_OR_RETURN(int64_t id, PathId(req));
   ALMEN_ASSIGN_OR_RETURN(json b, Body(req));
   if (!b.contains("recommend") || !b["recommend"].is_boolean()) return InvalidInput("recommend (true/false) is required");
   bool rec = b["recommend"].get<bool>();
@@ -542,7 +531,7 @@ Status Cases::Recommend(const httplib::Request& req, httplib::Response& res, con
 
 Status Cases::Decide(const httplib::Request& req, httplib::Response& res, const UserRecord& u) {
   if (u.role != "pool_board") return Deny(u, "decide on grants (the fund's board does)");
-  int64_t id = std::stoll(req.matches[1]);
+  ALMEN_ASSIGN_OR_RETURN(int64_t id, PathId(req));
   ALMEN_ASSIGN_OR_RETURN(json b, Body(req));
   if (!b.contains("grant") || !b["grant"].is_boolean()) return InvalidInput("grant (true/false) is required");
   bool grant = b["grant"].get<bool>();
@@ -587,7 +576,7 @@ Status Cases::Decide(const httplib::Request& req, httplib::Response& res, const 
 
 Status Cases::Pay(const httplib::Request& req, httplib::Response& res, const UserRecord& u) {
   if (!IsSecretariat(u)) return Deny(u, "pay instalments");
-  int64_t id = std::stoll(req.matches[1]);
+  ALMEN_ASSIGN_OR_RETURN(int64_t id, PathId(req));
   ALMEN_ASSIGN_OR_RETURN(json b, Body(req));
   ALMEN_ASSIGN_OR_RETURN(int64_t amount, Int(b, "amount_ore"));
   ALMEN_ASSIGN_OR_RETURN(Date paid_on, DateField(b, "paid_on", false, *Date::Parse(Today())));
@@ -617,7 +606,7 @@ Status Cases::Pay(const httplib::Request& req, httplib::Response& res, const Use
 
 Status Cases::RequestReport(const httplib::Request& req, httplib::Response& res, const UserRecord& u) {
   if (!IsSecretariat(u)) return Deny(u, "request status reports");
-  int64_t id = std::stoll(req.matches[1]);
+  ALMEN_ASSIGN_OR_RETURN(int64_t id, PathId(req));
   ALMEN_ASSIGN_OR_RETURN(json b, Body(req));
   ALMEN_ASSIGN_OR_RETURN(Date due, DateField(b, "due"));
   auto c = ctx_.db->pool().Borrow();
@@ -634,7 +623,8 @@ Status Cases::RequestReport(const httplib::Request& req, httplib::Response& res,
 
 Status Cases::ReceiveReport(const httplib::Request& req, httplib::Response& res, const UserRecord& u) {
   if (u.role != "region" && !IsSecretariat(u)) return Deny(u, "submit status reports");
-  int64_t id = std::stoll(req.matches[1]);
+  ALMEN_ASSIGN_OR_RETURN(int64_t id, PathId(req));
+  ALMEN_RETURN_IF_ERROR(ctx_.access->Check(u, ObjectKind::kPoolReport, id, Act::kWrite));
   ALMEN_ASSIGN_OR_RETURN(json b, Body(req));
   ALMEN_ASSIGN_OR_RETURN(std::string summary, Str(b, "summary"));
   std::lock_guard lock(mu_);
@@ -642,7 +632,7 @@ Status Cases::ReceiveReport(const httplib::Request& req, httplib::Response& res,
   ALMEN_ASSIGN_OR_RETURN(auto rows, c->Query("SELECT r.application_id, r.received_at, a.region_code FROM pool_reports r "
                                              "JOIN pool_applications a ON a.id = r.application_id WHERE r.id = $1",
                                              {id}));
-  if (rows.empty() || (u.role == "region" && rows[0].Str(2) != u.scope)) return NotFound("no report " + std::to_string(id));
+  if (rows.empty()) return NotFound("no report " + std::to_string(id));
   if (!rows[0].IsNull(1)) return Conflict("report " + std::to_string(id) + " was received already");
   ALMEN_RETURN_IF_ERROR(c->Exec("UPDATE pool_reports SET received_at = $1, received_by = $2, summary = $3 WHERE id = $4",
                                 {NowUtc(), u.username, summary, id}));
@@ -675,7 +665,7 @@ StatusOr<json> Cases::EvaluationFigures(SqlConnection& c, int64_t call_id) {
 
 Status Cases::Evaluate(const httplib::Request& req, httplib::Response& res, const UserRecord& u) {
   if (!IsSecretariat(u)) return Deny(u, "record the evaluation");
-  int64_t id = std::stoll(req.matches[1]);
+  ALMEN_ASSIGN_OR_RETURN(int64_t id, PathId(req));
   ALMEN_ASSIGN_OR_RETURN(json b, Body(req));
   ALMEN_ASSIGN_OR_RETURN(std::string text, Str(b, "text"));
   auto c = ctx_.db->pool().Borrow();
@@ -686,7 +676,7 @@ Status Cases::Evaluate(const httplib::Request& req, httplib::Response& res, cons
   ALMEN_RETURN_IF_ERROR(c->Begin());
   Status s = c->Exec("INSERT INTO pool_evaluations (call_id, text, figures_json, created_at, created_by) VALUES ($1, $2, "
                      "$3, $4, $5)",
-                     {id, text, figures.dump(), now, u.username});
+                     {id, text, JsonText(figures), now, u.username});
   if (s.ok()) s = c->Exec("UPDATE pool_calls SET status = 'evaluated' WHERE id = $1", {id});
   if (!s.ok()) {
     (void)c->Rollback();
@@ -700,7 +690,7 @@ Status Cases::Evaluate(const httplib::Request& req, httplib::Response& res, cons
 
 Status Cases::GetEvaluation(const httplib::Request& req, httplib::Response& res, const UserRecord& u) {
   if (!PoolReader(u)) return Deny(u, "see the pool");
-  int64_t id = std::stoll(req.matches[1]);
+  ALMEN_ASSIGN_OR_RETURN(int64_t id, PathId(req));
   ALMEN_ASSIGN_OR_RETURN(json figures, EvaluationFigures(*ctx_.db->pool().Borrow(), id));
   ALMEN_ASSIGN_OR_RETURN(Table ev, Q( "SELECT id, text, created_at, created_by FROM pool_evaluations WHERE "
                                                   "call_id = $1 ORDER BY id",
@@ -801,12 +791,11 @@ Status Cases::AddSanctions(const httplib::Request& req, httplib::Response& res, 
   for (const auto& s : add) {
     if ((s.kind != SanctionKind::kD && s.kind != SanctionKind::kE) || !s.provider) continue;
     ALMEN_ASSIGN_OR_RETURN(
-        auto hits, c->Query("SELECT botilbud_id, section, from_date FROM attachments WHERE provider IN ($1, $4) "
+        auto hits, c->Query("SELECT botilbud_id, section, from_date FROM attachments WHERE provider = $1 "
                             "AND from_date >= $2 AND from_date < $3 ORDER BY from_date LIMIT 1",
-                            {fmt::format("{:06d}", s.provider), s.period.from.ToIso(), s.period.to.ToIso(),
-                             std::to_string(s.provider)}));
+                            {YdernummerText(s.provider), s.period.from.ToIso(), s.period.to.ToIso()}));
     if (!hits.empty())
-      return Conflict("ydernummer " + std::to_string(s.provider) + " er fast tilknyttet botilbud " + hits[0].Str(0) +
+      return Conflict("ydernummer " + YdernummerText(s.provider) + " er fast tilknyttet botilbud " + hits[0].Str(0) +
                       " afsnit " + hits[0].Str(1) + " fra " + hits[0].Str(2) +
                       ", som ligger i sanktionsperioden: afslut eller flyt tilknytningen først (§ 114 stk. 2); "
                       "intet er registreret");
@@ -816,7 +805,7 @@ Status Cases::AddSanctions(const httplib::Request& req, httplib::Response& res, 
   for (const auto& s : add) {
     Status st = c->Exec("INSERT INTO sanctions (doctor_id, provider, kind, decided, from_date, to_date, amount_ore, "
                         "repetition, case_id, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                        {s.doctor_id, s.provider ? std::to_string(s.provider) : std::string(),
+                        {s.doctor_id, s.provider ? YdernummerText(s.provider) : std::string(),
                          std::string(1, SanctionKindLetter(s.kind)), s.decided.ToIso(), s.period.from.ToIso(),
                          s.period.to.ToIso(), s.amount.ore(), int64_t{s.repetition ? 1 : 0}, s.case_id, now, u.username});
     if (!st.ok()) {
@@ -828,7 +817,7 @@ Status Cases::AddSanctions(const httplib::Request& req, httplib::Response& res, 
   for (const auto& s : add)
     Audit(*c, u.username, "sanction.register",
           std::string(1, SanctionKindLetter(s.kind)) + " doctor " + s.doctor_id + " provider " +
-              std::to_string(s.provider) + " from " + s.period.from.ToIso() +
+              (s.provider ? YdernummerText(s.provider) : std::string("-")) + " from " + s.period.from.ToIso() +
               (s.amount.ore() ? " amount_ore=" + std::to_string(s.amount.ore()) : std::string()));
   Send(res, {{"added", add.size()}}, 201);
   return Status::Ok();
@@ -877,7 +866,7 @@ Status Cases::AddEmployment(const httplib::Request& req, httplib::Response& res,
     if (!provider.empty() && provider != u.scope) return PermissionDenied("a clinic registers its own employees only");
     provider = u.scope;
   }
-  e.provider = provider.size() == 6 ? std::atoi(provider.c_str()) : 0;
+  e.provider = ParseYdernummer(provider).value_or(0);
   ALMEN_ASSIGN_OR_RETURN(e.period.from, DateField(b, "from_date"));
   ALMEN_ASSIGN_OR_RETURN(e.period.to, DateField(b, "to_date", false, Date::Max()));
   std::lock_guard lock(mu_);
@@ -888,7 +877,7 @@ Status Cases::AddEmployment(const httplib::Request& req, httplib::Response& res,
                                              "doctor_id = $1",
                                              {e.doctor_id}));
   for (const auto& r : rows) {
-    SanctionEmployment o{r.Str(0), std::atoi(r.Str(1).c_str()),
+    SanctionEmployment o{r.Str(0), ParseYdernummer(r.Str(1)).value_or(0),
                          {Date::Parse(r.Str(2)).value_or(Date()),
                           r.Str(3).empty() ? Date::Max() : Date::Parse(r.Str(3)).value_or(Date::Max())}};
     (void)reg.Register(o);  // already stored; a later ban does not undo history
@@ -961,7 +950,9 @@ Status Cases::AddBlock(const httplib::Request& req, httplib::Response& res, cons
 
 Status Cases::RevokeBlock(const httplib::Request& req, httplib::Response& res, const UserRecord& u) {
   if (!BlockWriter(u)) return Deny(u, "revoke a patient's block");
-  int64_t id = std::stoll(req.matches[1]);
+  ALMEN_ASSIGN_OR_RETURN(int64_t id, PathId(req));
+  // Whose block it is (issue 12: ids are sequential; any clinic could revoke any block).
+  ALMEN_RETURN_IF_ERROR(ctx_.access->Check(u, ObjectKind::kSharingBlock, id, Act::kWrite));
   auto c = ctx_.db->pool().Borrow();
   ALMEN_ASSIGN_OR_RETURN(auto rows, c->Query("SELECT revoked_at FROM sharing_blocks WHERE id = $1", {id}));
   if (rows.empty()) return NotFound("no block " + std::to_string(id));
@@ -1152,7 +1143,11 @@ StatusOr<std::vector<SanctionRow>> StoredSanctionRows(SqlConnection& c) {
   for (const auto& r : rows) {
     SanctionRow s;
     s.doctor_id = r.Str(0);
-    s.provider = r.Str(1).empty() ? 0 : std::atoi(r.Str(1).c_str());
+    if (!r.Str(1).empty()) {
+      auto provider = ParseYdernummer(r.Str(1));
+      if (!provider) return Internal("sanctions table: '" + r.Str(1) + "' is not a ydernummer");
+      s.provider = *provider;
+    }
     if (!ParseSanctionKind(r.Str(2), &s.kind)) return Internal("sanctions table: bad kind");
     s.decided = Date::Parse(r.Str(3)).value_or(Date());
     s.period.from = Date::Parse(r.Str(4)).value_or(s.decided);
@@ -1175,11 +1170,10 @@ StatusOr<bool> WriteStoredSanctionsFile(Storage& db, const std::string& dir, std
   // sanctions.csv as interfaces.md has it, plus the repetition and case_id extensions.
   std::string csv = "doctor_id,provider,kind,decided,from_date,to_date,amount_ore,repetition,case_id\n";
   for (const SanctionRow& r : rows) {
-    char provider[16] = "";
-    if (r.provider > 0) std::snprintf(provider, sizeof provider, "%06d", r.provider);
+    const std::string provider = r.provider > 0 ? YdernummerText(r.provider) : std::string();
     const bool money = r.kind == SanctionKind::kB || r.kind == SanctionKind::kC;
     for (const std::string& field :
-         {r.doctor_id, std::string(provider), std::string(1, SanctionKindLetter(r.kind)), r.decided.ToIso(),
+         {r.doctor_id, provider, std::string(1, SanctionKindLetter(r.kind)), r.decided.ToIso(),
           r.period.from.ToIso(), r.period.to.ToIso(), money ? std::to_string(r.amount.ore()) : std::string(),
           std::string(r.repetition ? "1" : "0"), r.case_id}) {
       AppendCsvField(csv, field);

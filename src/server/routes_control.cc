@@ -6,8 +6,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/ydernummer.h"
 #include "control/cases.h"
 #include "control/load.h"
+#include "server/access.h"
+#include "server/respond.h"
 
 namespace almen {
 
@@ -15,15 +18,6 @@ namespace {
 
 using json = nlohmann::json;
 using control::Actor;
-
-void SendJsonC(httplib::Response& res, const json& j, int status = 200) {
-  res.status = status;
-  res.set_content(j.dump(-1, ' ', false, json::error_handler_t::replace), "application/json; charset=utf-8");
-}
-
-void SendErrorC(httplib::Response& res, const Status& s) {
-  SendJsonC(res, {{"error", {{"code", static_cast<int>(s.code())}, {"message", s.message()}}}}, HttpStatus(s));
-}
 
 std::string NowUtcC() {
   std::time_t t = std::time(nullptr);
@@ -60,21 +54,9 @@ StatusOr<std::pair<Month, Month>> PeriodOf(const httplib::Request& req) {
 }
 
 StatusOr<int> ProviderOf(const std::string& s) {
-  if (s.size() != 6 || s.find_first_not_of("0123456789") != std::string::npos)
-    return InvalidInput("Ydernummeret skal være 6 cifre.");
-  return std::atoi(s.c_str());
-}
-
-StatusOr<int64_t> IdOf(const std::string& s) {
-  auto v = ParseInt64(s);
-  if (!v || *v <= 0) return InvalidInput("Sagsnummeret skal være et positivt heltal.");
-  return *v;
-}
-
-StatusOr<json> Body(const httplib::Request& req) {
-  json b = json::parse(req.body, nullptr, false);
-  if (!b.is_object()) return InvalidInput("Forespørgslen skal være et JSON-objekt.");
-  return b;
+  auto p = ParseYdernummer(s);
+  if (!p) return InvalidInput("Ydernummeret skal være 6 cifre.");
+  return *p;
 }
 
 std::string StrField(const json& b, const char* key) {
@@ -132,25 +114,45 @@ Table FromRows(const json& j, const std::vector<std::string>& columns) {
 
 void RegisterControlRoutes(const ServerRouteContext& ctx) {
   httplib::Server& http = *ctx.http;
-  auto authed = [ctx](std::function<Status(const httplib::Request&, httplib::Response&, const UserRecord&)> h) {
-    return [ctx, h](const httplib::Request& req, httplib::Response& res) {
+  // Who may call, checked before anything of the request is read (a role
+  // without the route gets 403 whatever it sends; a case outside the user's
+  // scope is 404, access.h), then the handler.
+  using Gate = std::function<Status(const httplib::Request&, const UserRecord&)>;
+  auto authed = [ctx](Gate gate,
+                      std::function<Status(const httplib::Request&, httplib::Response&, const UserRecord&)> h) {
+    return [ctx, gate, h](const httplib::Request& req, httplib::Response& res) {
       try {
         auto u = ctx.authenticate(req);
-        if (!u.ok()) return SendErrorC(res, u.status());
-        Status s = h(req, res, *u);
-        if (!s.ok()) SendErrorC(res, s);
+        if (!u.ok()) return SendError(res, u.status());
+        Status s = gate(req, *u);
+        if (s.ok()) s = h(req, res, *u);
+        if (!s.ok()) SendError(res, s);
       } catch (const std::exception& e) {
-        SendErrorC(res, Internal(std::string("intern fejl: ") + e.what()));
+        SendError(res, Internal(std::string("intern fejl: ") + e.what()));
       }
+    };
+  };
+  const Gate controller = [](const httplib::Request&, const UserRecord& u) -> Status {
+    if (u.role == "rltn" || u.role == "region") return Status::Ok();
+    return PermissionDenied("Kun RLTN og regionerne foretager efterkontrol.");
+  };
+  const Gate case_roles = [](const httplib::Request&, const UserRecord& u) -> Status {
+    if (u.role == "rltn" || u.role == "region" || u.role == "clinic") return Status::Ok();
+    return PermissionDenied("Rollen '" + u.role + "' har ingen kontrolsager.");
+  };
+  auto the_case = [ctx](Act act) -> Gate {
+    return [ctx, act](const httplib::Request& req, const UserRecord& u) -> Status {
+      ALMEN_ASSIGN_OR_RETURN(int64_t id, PathId(req));
+      return ctx.access->Check(u, ObjectKind::kControlCase, id, act);
     };
   };
   auto table = [ctx](const httplib::Request& req, httplib::Response& res, const UserRecord& u, const Table& t,
                      const std::string& name) {
     if (req.has_param("format")) ctx.send_table(req, res, u, t, name);
-    else SendJsonC(res, t.ToJson());
+    else SendJson(res, t.ToJson());
   };
 
-  http.Get("/api/control/risk", authed([ctx](const httplib::Request& req, httplib::Response& res,
+  http.Get("/api/control/risk", authed(controller, [ctx](const httplib::Request& req, httplib::Response& res,
                                              const UserRecord& u) -> Status {
     ALMEN_ASSIGN_OR_RETURN(auto period, PeriodOf(req));
     ALMEN_ASSIGN_OR_RETURN(auto settings, SettingsOf(req));
@@ -158,11 +160,11 @@ void RegisterControlRoutes(const ServerRouteContext& ctx) {
                                                         req.get_param_value("region"), period.first, period.second,
                                                         settings));
     if (req.has_param("format")) ctx.send_table(req, res, u, RankingTable(r), "kontrol-risiko");
-    else SendJsonC(res, r);
+    else SendJson(res, r);
     return Status::Ok();
   }));
 
-  http.Get(R"(/api/control/clinics/(\d{6}))", authed([ctx](const httplib::Request& req, httplib::Response& res,
+  http.Get(R"(/api/control/clinics/(\d{6}))", authed(controller, [ctx](const httplib::Request& req, httplib::Response& res,
                                                            const UserRecord& u) -> Status {
     ALMEN_ASSIGN_OR_RETURN(int provider, ProviderOf(req.matches[1]));
     ALMEN_ASSIGN_OR_RETURN(auto period, PeriodOf(req));
@@ -171,12 +173,12 @@ void RegisterControlRoutes(const ServerRouteContext& ctx) {
                                                              period.first, period.second, settings));
     if (req.has_param("format"))
       ctx.send_table(req, res, u, IndicatorTable(r), "kontrol-indikatorer-" + std::string(req.matches[1]));
-    else SendJsonC(res, r);
+    else SendJson(res, r);
     return Status::Ok();
   }));
 
   http.Get(R"(/api/control/clinics/(\d{6})/shared-days)",
-           authed([ctx, table](const httplib::Request& req, httplib::Response& res, const UserRecord& u) -> Status {
+           authed(controller, [ctx, table](const httplib::Request& req, httplib::Response& res, const UserRecord& u) -> Status {
              ALMEN_ASSIGN_OR_RETURN(int provider, ProviderOf(req.matches[1]));
              ALMEN_ASSIGN_OR_RETURN(auto period, PeriodOf(req));
              ALMEN_ASSIGN_OR_RETURN(json r, control::SharedDayLines(*ctx.db, ActorOf(u), provider, period.first,
@@ -186,7 +188,7 @@ void RegisterControlRoutes(const ServerRouteContext& ctx) {
              return Status::Ok();
            }));
 
-  http.Get("/api/control/cases", authed([ctx, table](const httplib::Request& req, httplib::Response& res,
+  http.Get("/api/control/cases", authed(case_roles, [ctx, table](const httplib::Request& req, httplib::Response& res,
                                                      const UserRecord& u) -> Status {
     ALMEN_ASSIGN_OR_RETURN(json r, control::ListCases(*ctx.db, ActorOf(u)));
     table(req, res, u,
@@ -197,31 +199,31 @@ void RegisterControlRoutes(const ServerRouteContext& ctx) {
     return Status::Ok();
   }));
 
-  http.Post("/api/control/cases", authed([ctx](const httplib::Request& req, httplib::Response& res,
+  http.Post("/api/control/cases", authed(controller, [ctx](const httplib::Request& req, httplib::Response& res,
                                                const UserRecord& u) -> Status {
-    ALMEN_ASSIGN_OR_RETURN(json b, Body(req));
+    ALMEN_ASSIGN_OR_RETURN(json b, JsonObject(req.body));
     ALMEN_ASSIGN_OR_RETURN(int provider, ProviderOf(StrField(b, "provider")));
     ALMEN_ASSIGN_OR_RETURN(auto period, control::ParsePeriod(StrField(b, "year"), StrField(b, "from"),
                                                              StrField(b, "to")));
     ALMEN_ASSIGN_OR_RETURN(auto settings, SettingsOf(req));
     ALMEN_ASSIGN_OR_RETURN(int64_t id, control::OpenCase(*ctx.db, *ctx.agreement, ActorOf(u), provider,
                                                          period.first, period.second, settings));
-    SendJsonC(res, {{"id", id}}, 201);
+    SendJson(res, {{"id", id}}, 201);
     return Status::Ok();
   }));
 
-  http.Get(R"(/api/control/cases/(\d+))", authed([ctx](const httplib::Request& req, httplib::Response& res,
+  http.Get(R"(/api/control/cases/(\d+))", authed(the_case(Act::kRead), [ctx](const httplib::Request& req, httplib::Response& res,
                                                        const UserRecord& u) -> Status {
-    ALMEN_ASSIGN_OR_RETURN(int64_t id, IdOf(req.matches[1]));
+    ALMEN_ASSIGN_OR_RETURN(int64_t id, PathId(req));
     ALMEN_ASSIGN_OR_RETURN(json r, control::GetCase(*ctx.db, ActorOf(u), id));
-    SendJsonC(res, r);
+    SendJson(res, r);
     return Status::Ok();
   }));
 
-  http.Get(R"(/api/control/cases/(\d+)/sample)", authed([ctx, table](const httplib::Request& req,
+  http.Get(R"(/api/control/cases/(\d+)/sample)", authed(the_case(Act::kRead), [ctx, table](const httplib::Request& req,
                                                                       httplib::Response& res,
                                                                       const UserRecord& u) -> Status {
-    ALMEN_ASSIGN_OR_RETURN(int64_t id, IdOf(req.matches[1]));
+    ALMEN_ASSIGN_OR_RETURN(int64_t id, PathId(req));
     ALMEN_ASSIGN_OR_RETURN(json r, control::GetCase(*ctx.db, ActorOf(u), id));
     table(req, res, u,
           FromRows(r["sample"], {"item", "claim_id", "service_date", "code", "stratum", "amount_ore", "hits",
@@ -230,10 +232,10 @@ void RegisterControlRoutes(const ServerRouteContext& ctx) {
     return Status::Ok();
   }));
 
-  http.Post(R"(/api/control/cases/(\d+)/sample)", authed([ctx](const httplib::Request& req, httplib::Response& res,
+  http.Post(R"(/api/control/cases/(\d+)/sample)", authed(the_case(Act::kWrite), [ctx](const httplib::Request& req, httplib::Response& res,
                                                                const UserRecord& u) -> Status {
-    ALMEN_ASSIGN_OR_RETURN(int64_t id, IdOf(req.matches[1]));
-    ALMEN_ASSIGN_OR_RETURN(json b, Body(req));
+    ALMEN_ASSIGN_OR_RETURN(int64_t id, PathId(req));
+    ALMEN_ASSIGN_OR_RETURN(json b, JsonObject(req.body));
     control::SampleRequest s;
     s.method = b.contains("method") ? StrField(b, "method") : std::string("mus");
     if (s.method != "mus" && s.method != "stratified")
@@ -257,52 +259,52 @@ void RegisterControlRoutes(const ServerRouteContext& ctx) {
     ALMEN_ASSIGN_OR_RETURN(auto settings, SettingsOf(req));
     ALMEN_RETURN_IF_ERROR(control::DrawCaseSample(*ctx.db, *ctx.agreement, ActorOf(u), id, s, settings));
     ALMEN_ASSIGN_OR_RETURN(json r, control::GetCase(*ctx.db, ActorOf(u), id));
-    SendJsonC(res, r, 201);
+    SendJson(res, r, 201);
     return Status::Ok();
   }));
 
-  http.Post(R"(/api/control/cases/(\d+)/request)", authed([ctx](const httplib::Request& req, httplib::Response& res,
+  http.Post(R"(/api/control/cases/(\d+)/request)", authed(the_case(Act::kWrite), [ctx](const httplib::Request& req, httplib::Response& res,
                                                                 const UserRecord& u) -> Status {
-    ALMEN_ASSIGN_OR_RETURN(int64_t id, IdOf(req.matches[1]));
-    ALMEN_ASSIGN_OR_RETURN(json b, Body(req));
+    ALMEN_ASSIGN_OR_RETURN(int64_t id, PathId(req));
+    ALMEN_ASSIGN_OR_RETURN(json b, JsonObject(req.body));
     ALMEN_RETURN_IF_ERROR(
         control::RequestDocumentation(*ctx.db, ActorOf(u), id, StrField(b, "text"), StrField(b, "due_date")));
-    SendJsonC(res, {{"id", id}, {"status", "documentation_requested"}});
+    SendJson(res, {{"id", id}, {"status", "documentation_requested"}});
     return Status::Ok();
   }));
 
-  http.Post(R"(/api/control/cases/(\d+)/answers)", authed([ctx](const httplib::Request& req, httplib::Response& res,
+  http.Post(R"(/api/control/cases/(\d+)/answers)", authed(the_case(Act::kRead), [ctx](const httplib::Request& req, httplib::Response& res,
                                                                 const UserRecord& u) -> Status {
-    ALMEN_ASSIGN_OR_RETURN(int64_t id, IdOf(req.matches[1]));
-    ALMEN_ASSIGN_OR_RETURN(json b, Body(req));
+    ALMEN_ASSIGN_OR_RETURN(int64_t id, PathId(req));
+    ALMEN_ASSIGN_OR_RETURN(json b, JsonObject(req.body));
     ALMEN_ASSIGN_OR_RETURN(int64_t item, IntField(b, "item", 0));
     ALMEN_RETURN_IF_ERROR(control::AnswerCase(*ctx.db, ActorOf(u), id, StrField(b, "text"), item));
-    SendJsonC(res, {{"id", id}}, 201);
+    SendJson(res, {{"id", id}}, 201);
     return Status::Ok();
   }));
 
-  http.Post(R"(/api/control/cases/(\d+)/findings)", authed([ctx](const httplib::Request& req, httplib::Response& res,
+  http.Post(R"(/api/control/cases/(\d+)/findings)", authed(the_case(Act::kWrite), [ctx](const httplib::Request& req, httplib::Response& res,
                                                                  const UserRecord& u) -> Status {
-    ALMEN_ASSIGN_OR_RETURN(int64_t id, IdOf(req.matches[1]));
-    ALMEN_ASSIGN_OR_RETURN(json b, Body(req));
+    ALMEN_ASSIGN_OR_RETURN(int64_t id, PathId(req));
+    ALMEN_ASSIGN_OR_RETURN(json b, JsonObject(req.body));
     ALMEN_ASSIGN_OR_RETURN(int64_t item, IntField(b, "item", 0));
     ALMEN_ASSIGN_OR_RETURN(int64_t error, IntField(b, "error_ore", 0));
     ALMEN_RETURN_IF_ERROR(control::RecordFinding(*ctx.db, ActorOf(u), id, item, StrField(b, "finding"), error,
                                                  StrField(b, "note"), StrField(b, "paragraph")));
-    SendJsonC(res, {{"id", id}, {"item", item}});
+    SendJson(res, {{"id", id}, {"item", item}});
     return Status::Ok();
   }));
 
-  http.Post(R"(/api/control/cases/(\d+)/conclude)", authed([ctx](const httplib::Request& req, httplib::Response& res,
+  http.Post(R"(/api/control/cases/(\d+)/conclude)", authed(the_case(Act::kWrite), [ctx](const httplib::Request& req, httplib::Response& res,
                                                                  const UserRecord& u) -> Status {
-    ALMEN_ASSIGN_OR_RETURN(int64_t id, IdOf(req.matches[1]));
-    ALMEN_ASSIGN_OR_RETURN(json b, Body(req));
+    ALMEN_ASSIGN_OR_RETURN(int64_t id, PathId(req));
+    ALMEN_ASSIGN_OR_RETURN(json b, JsonObject(req.body));
     control::Conclusion c;
     c.text = StrField(b, "text");
     c.recover = b.contains("recover") && b["recover"].is_boolean() && b["recover"].get<bool>();
     c.lsu = b.contains("lsu") && b["lsu"].is_boolean() && b["lsu"].get<bool>();
     ALMEN_ASSIGN_OR_RETURN(json r, control::ConcludeCase(*ctx.db, ActorOf(u), id, c));
-    SendJsonC(res, r);
+    SendJson(res, r);
     return Status::Ok();
   }));
 }

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger/ledger.h"
+#include "server/respond.h"
 #include "storage/ledger_reports.h"
 
 namespace almen {
@@ -14,15 +15,6 @@ namespace almen {
 namespace {
 
 using json = nlohmann::json;
-
-void SendJsonL(httplib::Response& res, const json& j, int status = 200) {
-  res.status = status;
-  res.set_content(j.dump(-1, ' ', false, json::error_handler_t::replace), "application/json; charset=utf-8");
-}
-
-void SendErrorL(httplib::Response& res, const Status& s) {
-  SendJsonL(res, {{"error", {{"code", static_cast<int>(s.code())}, {"message", s.message()}}}}, HttpStatus(s));
-}
 
 std::string NowUtcL() {
   std::time_t t = std::time(nullptr);
@@ -80,29 +72,29 @@ void RegisterLedgerRoutes(const ServerRouteContext& ctx) {
     return [ctx, h](const httplib::Request& req, httplib::Response& res) {
       try {
         auto u = ctx.authenticate(req);
-        if (!u.ok()) return SendErrorL(res, u.status());
+        if (!u.ok()) return SendError(res, u.status());
         h(req, res, *u);
       } catch (const std::exception& e) {
-        SendErrorL(res, Internal(std::string("intern fejl: ") + e.what()));
+        SendError(res, Internal(std::string("intern fejl: ") + e.what()));
       }
     };
   };
   auto deny = [](httplib::Response& res, const UserRecord& u) {
-    SendErrorL(res, PermissionDenied("Rollen '" + u.role + "' har ikke adgang til dette."));
+    SendError(res, PermissionDenied("Rollen '" + u.role + "' har ikke adgang til dette."));
   };
 
   http.Get("/api/ledger", authed([ctx, deny](const httplib::Request&, httplib::Response& res, const UserRecord& u) {
     if (!ClinicData(u)) return deny(res, u);
     auto j = LedgerSummary(*ctx.db, ScopeOfL(u));
-    if (!j.ok()) return SendErrorL(res, j.status());
-    SendJsonL(res, *j);
+    if (!j.ok()) return SendError(res, j.status());
+    SendJson(res, *j);
   }));
 
   http.Get("/api/postings", authed([ctx, deny](const httplib::Request& req, httplib::Response& res,
                                                      const UserRecord& u) {
     if (!ClinicData(u)) return deny(res, u);
     auto f = Filter(req);
-    if (!f.ok()) return SendErrorL(res, f.status());
+    if (!f.ok()) return SendError(res, f.status());
     ctx.send_table(req, res, u, Postings(*ctx.db, ScopeOfL(u), *f), "posteringer");
   }));
 
@@ -110,7 +102,7 @@ void RegisterLedgerRoutes(const ServerRouteContext& ctx) {
                                                         const UserRecord& u) {
     if (!LineData(u)) return deny(res, u);
     auto f = Filter(req);
-    if (!f.ok()) return SendErrorL(res, f.status());
+    if (!f.ok()) return SendError(res, f.status());
     ctx.send_table(req, res, u, Corrections(*ctx.db, ScopeOfL(u), *f), "korrektioner");
   }));
 
@@ -123,17 +115,20 @@ void RegisterLedgerRoutes(const ServerRouteContext& ctx) {
   http.Post("/api/ledger/closings", authed([ctx, deny](const httplib::Request& req, httplib::Response& res,
                                                              const UserRecord& u) {
     if (u.role != "rltn") return deny(res, u);
-    json body = json::parse(req.body, nullptr, false);
-    std::string month = body.is_object() && body.contains("month") && body["month"].is_string()
-                            ? body["month"].get<std::string>()
-                            : req.get_param_value("month");
+    // The month from the JSON body ({"month": "2025-03"}) or ?month=.
+    std::string month = req.get_param_value("month");
+    if (!req.body.empty()) {
+      auto body = JsonObject(req.body);
+      if (!body.ok()) return SendError(res, body.status());
+      if (body->contains("month") && (*body)["month"].is_string()) month = (*body)["month"].get<std::string>();
+    }
     auto r = CloseMonth(*ctx.db, month, u.username, NowUtcL());
-    if (!r.ok()) return SendErrorL(res, r.status());
+    if (!r.ok()) return SendError(res, r.status());
     Status a = ctx.db->Audit(NowUtcL(), u.username, "ledger.close",
                              r->month + " providers=" + std::to_string(r->providers) +
                                  " amount_ore=" + std::to_string(r->amount_ore));
     if (!a.ok()) std::fprintf(stderr, "almen serve: audit log write failed: %s\n", a.message().c_str());
-    SendJsonL(res, {{"month", r->month}, {"providers", r->providers}, {"amount_ore", r->amount_ore}}, 201);
+    SendJson(res, {{"month", r->month}, {"providers", r->providers}, {"amount_ore", r->amount_ore}}, 201);
   }));
 
   http.Get("/api/ledger/payments", authed([ctx, deny](const httplib::Request& req, httplib::Response& res,

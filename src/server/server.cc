@@ -9,6 +9,7 @@
 #include <xlsxwriter.h>
 
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -26,10 +27,18 @@
 #include "agreement/agreement_json.h"
 #include "common/csv.h"
 #include "common/file.h"
+#include "common/json_text.h"
 #include "economy/economy.h"
+#include "server/access.h"
 #include "server/app.h"
 #include "ledger/ledger.h"
+#include "server/export.h"
+#include "server/http_guard.h"
+#include "server/login_guard.h"
 #include "server/rerun.h"
+#include "server/respond.h"
+#include "server/upload.h"
+#include "server/work_dir.h"
 #include "server/routes_bosted.h"
 #include "server/routes_cases.h"
 #include "server/routes_control.h"
@@ -62,11 +71,6 @@ std::string IsoUtc(std::time_t t) {
 }
 std::string Now() { return IsoUtc(std::time(nullptr)); }
 
-// ---- request context for logs ------------------------------------------------
-
-thread_local std::chrono::steady_clock::time_point t_request_start;
-thread_local std::string t_user;
-
 // ---- roles --------------------------------------------------------------------
 
 // What a role may do. Enforced here, in the API; the UI only mirrors it.
@@ -90,11 +94,7 @@ bool Allowed(const std::string& role, Perm p) {
   return false;
 }
 
-Scope ScopeOf(const UserRecord& u) {
-  if (u.role == "region") return {Scope::Kind::kRegion, u.scope};
-  if (u.role == "clinic") return {Scope::Kind::kProvider, u.scope};
-  return {};
-}
+Scope ScopeOf(const UserRecord& u) { return ObjectAccess::ScopeOf(u); }
 
 json Permissions(const std::string& role) {
   return {{"lines", Allowed(role, Perm::kLines)},     {"clinic_data", Allowed(role, Perm::kClinicData)},
@@ -143,92 +143,6 @@ std::string CookieToken(const httplib::Request& req) {
   return "";
 }
 
-// ---- responses --------------------------------------------------------------------
-
-void SendJson(httplib::Response& res, const json& j, int status = 200) {
-  res.status = status;
-  res.set_content(j.dump(), "application/json; charset=utf-8");
-}
-
-void SendError(httplib::Response& res, const Status& s) {
-  SendJson(res, {{"error", {{"code", static_cast<int>(s.code()), }, {"message", s.message()}}}}, HttpStatus(s));
-}
-
-std::string CellText(const json& v) {
-  if (v.is_null()) return "";
-  if (v.is_string()) return v.get<std::string>();
-  return v.dump();
-}
-
-std::string ToCsv(const Table& t) {
-  std::string out;
-  for (size_t i = 0; i < t.columns.size(); ++i) {
-    if (i) out += ',';
-    AppendCsvField(out, t.columns[i]);
-  }
-  out += '\n';
-  for (const auto& r : t.rows) {
-    for (size_t i = 0; i < r.size(); ++i) {
-      if (i) out += ',';
-      AppendCsvField(out, CellText(r[i]));
-    }
-    out += '\n';
-  }
-  return out;
-}
-
-StatusOr<std::string> ToXlsx(const Table& t, const std::string& sheet) {
-  char tmpl[] = "/tmp/almen-xlsx-XXXXXX";
-  int fd = mkstemp(tmpl);
-  if (fd < 0) return Internal("cannot create a temporary file for XLSX");
-  close(fd);
-  std::string path = std::string(tmpl) + ".xlsx";
-  fs::rename(tmpl, path);
-  lxw_workbook* wb = workbook_new(path.c_str());
-  if (!wb) return Internal("cannot create XLSX workbook");
-  lxw_worksheet* ws = workbook_add_worksheet(wb, sheet.substr(0, 31).c_str());
-  lxw_format* bold = workbook_add_format(wb);
-  format_set_bold(bold);
-  for (size_t i = 0; i < t.columns.size(); ++i)
-    worksheet_write_string(ws, 0, static_cast<lxw_col_t>(i), t.columns[i].c_str(), bold);
-  lxw_row_t row = 1;
-  for (const auto& r : t.rows) {
-    for (size_t i = 0; i < r.size(); ++i) {
-      auto col = static_cast<lxw_col_t>(i);
-      if (r[i].is_number_integer()) worksheet_write_number(ws, row, col, static_cast<double>(r[i].get<int64_t>()), nullptr);
-      else if (!r[i].is_null()) worksheet_write_string(ws, row, col, CellText(r[i]).c_str(), nullptr);
-    }
-    ++row;
-  }
-  lxw_error err = workbook_close(wb);
-  if (err != LXW_NO_ERROR) {
-    fs::remove(path);
-    return Internal(std::string("XLSX: ") + lxw_strerror(err));
-  }
-  auto data = ReadFile(path);
-  std::error_code ec;
-  fs::remove(path, ec);
-  return data;
-}
-
-// A JSON array of objects as a Table (for exporting economy items etc.).
-Table TableFromArray(const json& arr) {
-  Table t;
-  if (!arr.is_array()) return t;
-  for (const auto& o : arr) {
-    if (!o.is_object()) continue;
-    for (auto it = o.begin(); it != o.end(); ++it)
-      if (std::find(t.columns.begin(), t.columns.end(), it.key()) == t.columns.end() && !it->is_structured())
-        t.columns.push_back(it.key());
-  }
-  for (const auto& o : arr) {
-    std::vector<json> r;
-    for (const auto& c : t.columns) r.push_back(o.contains(c) ? o[c] : json(nullptr));
-    t.rows.push_back(std::move(r));
-  }
-  return t;
-}
-
 std::string ContentType(const std::string& path) {
   auto ends = [&](const char* s) { return path.ends_with(s); };
   if (ends(".html")) return "text/html; charset=utf-8";
@@ -239,15 +153,6 @@ std::string ContentType(const std::string& path) {
   if (ends(".png")) return "image/png";
   if (ends(".ico")) return "image/x-icon";
   return "application/octet-stream";
-}
-
-int64_t QueryInt(const httplib::Request& req, const char* key, int64_t dflt) {
-  if (!req.has_param(key)) return dflt;
-  try {
-    return std::stoll(req.get_param_value(key));
-  } catch (...) {
-    return dflt;
-  }
 }
 
 }  // namespace
@@ -272,6 +177,10 @@ struct Job {
   int64_t run_id = 0, lines = 0, duplicates = 0, rerun_id = 0;
   int64_t accepted = 0, rejected = 0, review = 0, amount_ore = 0, posted_ore = 0, corrections = 0;
   bool already_imported = false, providers_checked = true;
+  // Upload progress by bytes: received on the wire (compressed, if it was),
+  // expected (Content-Length; -1 when chunked), written to disk (decompressed).
+  int64_t bytes_received = 0, bytes_expected = -1, bytes_written = 0;
+  json files = json::array();  // [{field, name, bytes, received, compression}]
   json ToJson() const {
     json j = {{"id", id},       {"state", state}, {"stage", stage},       {"progress", progress},
               {"user", user},   {"created_at", created_at}, {"already_imported", already_imported},
@@ -287,6 +196,10 @@ struct Job {
     j["run_id"] = run_id ? json(run_id) : json(nullptr);
     if (kind == "rerun") j["rerun_id"] = rerun_id ? json(rerun_id) : json(nullptr);
     j["error"] = error.empty() ? json(nullptr) : json(error);
+    j["bytes_received"] = bytes_received;
+    j["bytes_expected"] = bytes_expected >= 0 ? json(bytes_expected) : json(nullptr);
+    j["bytes_written"] = bytes_written;
+    j["files"] = files;
     return j;
   }
 };
@@ -297,7 +210,12 @@ struct App::Impl {
   Pipeline pipeline;
   std::unique_ptr<Storage> db;
   std::unique_ptr<Pseudonymizer> pseudonymizer;
-  httplib::Server http;
+  std::unique_ptr<WorkDir> work;
+  std::unique_ptr<GuardedServer> http;
+  std::unique_ptr<ObjectAccess> access;
+  LoginThrottle login_throttle;
+  std::unique_ptr<FailedLoginLog> failed_logins;
+  std::string dummy_hash;  // verified for unknown user names (same cost as a real one)
 
   std::mutex jobs_mu;
   std::map<int64_t, Job> jobs;
@@ -305,6 +223,10 @@ struct App::Impl {
   std::vector<std::thread> workers;
   std::atomic<bool> cancel{false};
   std::atomic<bool> stopping{false}, listen_called{false}, listen_returned{false};
+  // Maintenance (expired sessions, the failed-login summary), every few minutes.
+  std::thread maintenance;
+  std::mutex maintenance_mu;
+  std::condition_variable maintenance_cv;
 
   // -- helpers
   void Audit(const std::string& user, const std::string& action, const std::string& detail) {
@@ -317,7 +239,13 @@ struct App::Impl {
     if (token.empty()) return Unauthenticated("not logged in");
     ALMEN_ASSIGN_OR_RETURN(auto u, db->SessionUser(Sha256Hex(token), Now()));
     if (!u) return Unauthenticated("session expired or unknown; log in again");
+    CurrentRequest().user = u->username;
     return *u;
+  }
+
+  void PurgeSessions() {
+    auto n = db->PurgeExpiredSessions(Now());
+    if (!n.ok()) std::fprintf(stderr, "almen serve: purging expired sessions failed: %s\n", n.status().message().c_str());
   }
 
   using Handler = std::function<void(const httplib::Request&, httplib::Response&, const UserRecord&)>;
@@ -328,12 +256,40 @@ struct App::Impl {
       try {
         auto u = Authenticate(req);
         if (!u.ok()) return SendError(res, u.status());
-        t_user = u->username;
         h(req, res, *u);
       } catch (const std::exception& e) {
         SendError(res, Internal(std::string("internal error: ") + e.what()));
       }
     };
+  }
+  using UploadHandler = std::function<void(const httplib::Request&, httplib::Response&, const httplib::ContentReader&,
+                                           const UserRecord&)>;
+  // The same for a route whose body is streamed (an upload): authentication
+  // before a byte of the body is read.
+  httplib::Server::HandlerWithContentReader AuthedUpload(UploadHandler h) {
+    return [this, h](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+      try {
+        auto u = Authenticate(req);
+        if (!u.ok()) return SendError(res, u.status());
+        h(req, res, reader, *u);
+      } catch (const std::exception& e) {
+        SendError(res, Internal(std::string("internal error: ") + e.what()));
+      }
+    };
+  }
+
+  // Keeps the rows of a run (or re-run) table whose object the user may see
+  // (access.h): a scoped user sees the runs that hold its clinics' data.
+  StatusOr<Table> Visible(const UserRecord& u, StatusOr<Table> t, ObjectKind kind) {
+    if (!t.ok() || ScopeOf(u).kind == Scope::Kind::kAll) return t;
+    std::vector<std::vector<json>> keep;
+    for (auto& row : t->rows) {
+      Status may = access->Check(u, kind, row[0].get<int64_t>(), Act::kRead);
+      if (may.ok()) keep.push_back(std::move(row));
+      else if (may.code() != StatusCode::kNotFound) return may;
+    }
+    t->rows = std::move(keep);
+    return t;
   }
 
   bool Require(httplib::Response& res, const UserRecord& u, Perm p) {
@@ -352,7 +308,7 @@ struct App::Impl {
                                       " rows=" + std::to_string(t->rows.size()));
       res.set_header("Content-Disposition", "attachment; filename=\"" + name + "." + format + "\"");
       if (format == "csv") return res.set_content(ToCsv(*t), "text/csv; charset=utf-8");
-      auto x = ToXlsx(*t, name);
+      auto x = ToXlsx(*t, name, work->path());
       if (!x.ok()) return SendError(res, x.status());
       return res.set_content(*x, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     }
@@ -363,8 +319,12 @@ struct App::Impl {
   }
 
   void Routes();
+  void Login(const httplib::Request& req, httplib::Response& res);
+  void Upload(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader,
+              const UserRecord& u);
+  int64_t NewJob(const UserRecord& u, const std::string& kind);
   void StartJob(const UserRecord& u, fs::path dir, std::vector<ImportInput> inputs, SettleOptions settle_options,
-                json options_json, std::string source, httplib::Response& res);
+                json options_json, std::string source, httplib::Response& res, int64_t job_id = 0);
   StatusOr<LedgerRunResult> SettleAndImport(const fs::path& dir, const std::vector<ImportInput>& inputs,
                                          SettleOptions settle_options, const json& options_json,
                                          const std::string& user, const std::string& source,
@@ -388,14 +348,41 @@ StatusOr<std::unique_ptr<App>> App::Create(const Agreement& agreement, const Ser
   if (ps.used_demo_key())
     std::fprintf(stderr, "almen serve: ALMEN_PSEUDONYM_KEY is not set: using the built-in demo key (not for real data)\n");
   m.pseudonymizer = std::make_unique<Pseudonymizer>(std::move(ps));
+  // The work directory first: what a killed server left there (uploads with
+  // CPR numbers in clear) is swept before anything else happens.
+  ALMEN_ASSIGN_OR_RETURN(m.work, WorkDir::Open(options.work_dir.empty() ? WorkDir::DefaultRoot() : options.work_dir));
+  if (m.work->swept() > 0)
+    std::fprintf(stderr, "almen serve: removed %lld file(s)/folder(s) a stopped server left in %s\n",
+                 static_cast<long long>(m.work->swept()), m.work->root().c_str());
   std::string url = options.db.empty() ? "almen.db" : options.db;
   ALMEN_ASSIGN_OR_RETURN(m.db, Storage::Open(url, std::max(2, options.threads / 2)));
+  m.PurgeSessions();
+  ALMEN_ASSIGN_OR_RETURN(m.dummy_hash, HashPassword(RandomHex(16), options.fast_password_hash));
+  m.failed_logins = std::make_unique<FailedLoginLog>(
+      [&m](const std::string& user, const std::string& action, const std::string& detail) { m.Audit(user, action, detail); });
+  m.access = std::make_unique<ObjectAccess>(*m.db);
+  GuardOptions go;
+  go.behind_tls = options.behind_tls;
+  go.public_origin = options.public_origin;
+  go.max_connections = std::max(4, options.max_connections);
+  // Behind a reverse proxy every connection comes from the proxy's address.
+  go.max_connections_per_ip = options.behind_tls ? go.max_connections : std::max(2, go.max_connections / 2);
+  m.http = std::make_unique<GuardedServer>(go);
   m.Routes();
+  m.maintenance = std::thread([&m] {
+    std::unique_lock lock(m.maintenance_mu);
+    while (!m.stopping) {
+      m.maintenance_cv.wait_for(lock, std::chrono::minutes(5));
+      if (m.stopping) break;
+      m.PurgeSessions();
+      m.failed_logins->Flush(std::chrono::steady_clock::now());
+    }
+  });
   return app;
 }
 
 StatusOr<int> App::Bind(const std::string& host, int port) {
-  auto& http = impl_->http;
+  auto& http = *impl_->http;
   int bound = port == 0 ? http.bind_to_any_port(host) : (http.bind_to_port(host, port) ? port : -1);
   if (bound <= 0) return Internal("cannot listen on " + host + ":" + std::to_string(port));
   return bound;
@@ -409,18 +396,22 @@ StatusOr<int> App::Bind(const std::string& host, int port) {
 // (or has returned) before stopping it.
 void App::Listen() {
   impl_->listen_called = true;
-  if (!impl_->stopping) impl_->http.listen_after_bind();
+  if (!impl_->stopping) impl_->http->listen_after_bind();
   impl_->listen_returned = true;
 }
 
 void App::Stop() {
-  if (!impl_) return;
+  if (!impl_ || !impl_->http) return;
   impl_->cancel = true;
-  impl_->stopping = true;
+  {
+    std::lock_guard lock(impl_->maintenance_mu);
+    impl_->stopping = true;
+  }
+  impl_->maintenance_cv.notify_all();
   if (impl_->listen_called)
-    while (!impl_->http.is_running() && !impl_->listen_returned)
+    while (!impl_->http->is_running() && !impl_->listen_returned)
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  impl_->http.stop();
+  impl_->http->stop();
   std::vector<std::thread> workers;
   {
     std::lock_guard lock(impl_->jobs_mu);
@@ -428,6 +419,8 @@ void App::Stop() {
   }
   for (auto& t : workers)
     if (t.joinable()) t.join();
+  if (impl_->maintenance.joinable()) impl_->maintenance.join();
+  if (impl_->failed_logins) impl_->failed_logins->Flush(std::chrono::steady_clock::now(), true);
 }
 
 // ---- settlement jobs --------------------------------------------------------------
@@ -467,6 +460,8 @@ void App::Impl::StartRerunJob(const UserRecord& u, RerunRequest rq, httplib::Res
     jobs[id] = job;
     rq.user = u.username;
     workers.emplace_back([this, id, rq] {
+      // Uploaded replacement files go when the job ends, whatever happened.
+      ScopedDir replacements(rq.replacement_dir);
       auto set = [&](auto f) {
         std::lock_guard l(jobs_mu);
         f(jobs[id]);
@@ -474,17 +469,20 @@ void App::Impl::StartRerunJob(const UserRecord& u, RerunRequest rq, httplib::Res
       set([](Job& j) { j.state = "running"; });
       RerunRequest r = rq;
       r.now = Now();
-      auto out = RerunAndDiff(*db, *agreement, *pseudonymizer, pipeline, r, &cancel,
-                              [&](const std::string& stage, double f) {
-                                set([&](Job& j) {
-                                  j.stage = stage;
-                                  j.progress = f;
-                                });
-                              });
-      if (!r.replacement_dir.empty()) {
-        std::error_code ec;
-        fs::remove_all(r.replacement_dir, ec);
+      r.work_dir = work->path();
+      StatusOr<int64_t> out = Internal("not run");
+      try {
+        out = RerunAndDiff(*db, *agreement, *pseudonymizer, pipeline, r, &cancel,
+                           [&](const std::string& stage, double f) {
+                             set([&](Job& j) {
+                               j.stage = stage;
+                               j.progress = f;
+                             });
+                           });
+      } catch (const std::exception& e) {
+        out = Internal(std::string("internal error: ") + e.what());
       }
+      replacements = ScopedDir();  // removed before the job says it has ended
       if (out.ok()) {
         set([&](Job& j) {
           j.state = "done";
@@ -507,32 +505,45 @@ void App::Impl::StartRerunJob(const UserRecord& u, RerunRequest rq, httplib::Res
   SendJson(res, {{"job_id", id}, {"state", "queued"}, {"href", "/api/jobs/" + std::to_string(id)}}, 202);
 }
 
+int64_t App::Impl::NewJob(const UserRecord& u, const std::string& kind) {
+  std::lock_guard lock(jobs_mu);
+  const int64_t id = next_job++;
+  Job job;
+  job.id = id;
+  job.kind = kind;
+  job.user = u.username;
+  job.created_at = Now();
+  jobs[id] = job;
+  return id;
+}
+
 void App::Impl::StartJob(const UserRecord& u, fs::path dir, std::vector<ImportInput> inputs, SettleOptions so,
-                         json options_json, std::string source, httplib::Response& res) {
-  int64_t id;
+                         json options_json, std::string source, httplib::Response& res, int64_t job_id) {
+  int64_t id = job_id ? job_id : NewJob(u, "settlement");
   {
     std::lock_guard lock(jobs_mu);
-    id = next_job++;
-    Job job;
-    job.id = id;
-    job.user = u.username;
-    job.created_at = Now();
-    jobs[id] = job;
     std::string user = u.username;
     workers.emplace_back([this, id, dir, inputs, so, options_json, source, user] {
+      // The job's folder (uploaded files with CPR numbers in clear, the
+      // settlement's outputs) goes when the job ends, whatever happened.
+      ScopedDir job_dir(dir.string());
       auto set = [&](auto f) {
         std::lock_guard l(jobs_mu);
         f(jobs[id]);
       };
       set([](Job& j) { j.state = "running"; });
-      auto r = SettleAndImport(dir, inputs, so, options_json, user, source, [&](const std::string& stage, double f) {
-        set([&](Job& j) {
-          j.stage = stage;
-          j.progress = f;
+      StatusOr<LedgerRunResult> r = Internal("not run");
+      try {
+        r = SettleAndImport(dir, inputs, so, options_json, user, source, [&](const std::string& stage, double f) {
+          set([&](Job& j) {
+            j.stage = stage;
+            j.progress = f;
+          });
         });
-      });
-      std::error_code ec;
-      fs::remove_all(dir, ec);
+      } catch (const std::exception& e) {
+        r = Internal(std::string("internal error: ") + e.what());
+      }
+      job_dir = ScopedDir();  // removed before the job says it has ended
       if (r.ok()) {
         set([&](Job& j) {
           j.state = "done";
@@ -621,36 +632,153 @@ json App::Impl::Overview(const UserRecord& u, const std::string& year_param, Sta
 
 // ---- routes ------------------------------------------------------------------------
 
-void App::Impl::Routes() {
-  http.set_payload_max_length(size_t{4} << 30);
-  // Responses go out as header + body writes: without TCP_NODELAY, Nagle's
-  // algorithm and the client's delayed ACK add ~40 ms to every keep-alive request.
-  http.set_tcp_nodelay(true);
-  http.new_task_queue = [n = options.threads] { return new httplib::ThreadPool(static_cast<size_t>(std::max(2, n))); };
-  http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
-    t_request_start = std::chrono::steady_clock::now();
-    t_user.clear();
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
-  // One JSON line per request on stderr; only method, path (no query), status, time and user.
-  http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_request_start).count();
-    json line = {{"ts", Now()}, {"method", req.method}, {"path", req.path}, {"status", res.status},
-                 {"ms", std::round(ms * 10) / 10}, {"user", t_user.empty() ? json(nullptr) : json(t_user)}};
-    std::fprintf(stderr, "%s\n", line.dump().c_str());
-  });
-  http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-    std::string what = "unknown";
-    try {
-      if (ep) std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    SendError(res, Internal("internal error: " + what));
-  });
+// The upload route's limits: the request on the wire at most
+// max_upload_bytes; each file, decompressed, at most 4× that.
+UploadLimits UploadLimitsOf(const ServeOptions& o) {
+  UploadLimits l;
+  l.max_file_bytes = static_cast<uint64_t>(o.max_upload_bytes) * 4;
+  l.max_total_bytes = static_cast<uint64_t>(o.max_upload_bytes) * 4;
+  return l;
+}
 
-  http.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
+std::string SessionCookie(const std::string& token, int max_age, bool secure) {
+  return std::string(kCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+         std::to_string(max_age) + (secure ? "; Secure" : "");
+}
+
+// POST /api/login: throttled per address and user name (login_guard.h); an
+// unknown user name costs the same password check as a known one.
+void App::Impl::Login(const httplib::Request& req, httplib::Response& res) {
+  auto body = JsonObject(req.body);
+  if (!body.ok()) return SendError(res, body.status());
+  const json& b = *body;
+  if (!b.contains("username") || !b["username"].is_string() || !b.contains("password") || !b["password"].is_string())
+    return SendError(res, InvalidInput("username og password skal være tekst"));
+  const std::string username = b["username"].get<std::string>(), password = b["password"].get<std::string>();
+  if (username.size() > 200 || password.size() > 1024)
+    return SendError(res, InvalidInput("brugernavn eller adgangskode er for lang"));
+  const std::string logged_name = username.empty() ? "-" : CleanText(username, 64);
+  const auto now = std::chrono::steady_clock::now();
+  const std::string address = ClientAddress(req, options.behind_tls);
+  if (auto wait = login_throttle.Wait(address, username, now); wait.count() > 0) {
+    const int64_t seconds = (wait.count() + 999) / 1000;
+    res.set_header("Retry-After", std::to_string(seconds));
+    return SendHttpError(res, 429, "for mange mislykkede login-forsøg: prøv igen om " + std::to_string(seconds) +
+                                       " sekunder");
+  }
+  auto u = db->FindUser(username);
+  if (!u.ok()) return SendError(res, u.status());
+  // The same argon2id check whether or not the user exists (no timing oracle).
+  const bool verified = VerifyPassword(*u ? (*u)->password_hash : dummy_hash, password);
+  if (!*u || !verified) {
+    const bool locked = login_throttle.Failed(address, username, now);
+    failed_logins->Record(logged_name, locked ? "login.locked" : "login.failed", now);
+    return SendError(res, Unauthenticated("wrong user name or password"));
+  }
+  login_throttle.Succeeded(username);
+  std::string token = RandomHex(32);
+  Status s = db->CreateSession(Sha256Hex(token), (*u)->id, Now(), IsoUtc(std::time(nullptr) + kSessionHours * 3600));
+  if (!s.ok()) return SendError(res, s);
+  CurrentRequest().user = (*u)->username;
+  Audit((*u)->username, "login", "");
+  res.set_header("Set-Cookie", SessionCookie(token, kSessionHours * 3600, options.behind_tls));
+  SendJson(res, {{"username", (*u)->username}, {"role", (*u)->role}, {"scope", (*u)->scope},
+                 {"permissions", Permissions((*u)->role)}});
+}
+
+// POST /api/settlements: the files stream into a private folder as they
+// arrive (upload.h); the job exists from the first byte, so its bytes can be
+// followed (GET /api/jobs), and ends in StartJob with the files on disk.
+void App::Impl::Upload(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader,
+                       const UserRecord& u) {
+  if (!Require(res, u, Perm::kUpload)) return;
+  auto dir = work->NewDir("upload");
+  if (!dir.ok()) return SendError(res, dir.status());
+  const int64_t id = NewJob(u, "settlement");
+  int64_t expected = -1;
+  if (req.has_header("Content-Length")) {
+    const std::string v = req.get_header_value("Content-Length");
+    std::from_chars(v.data(), v.data() + v.size(), expected);
+  }
+  auto set = [&](auto f) {
+    std::lock_guard l(jobs_mu);
+    f(jobs[id]);
+  };
+  set([&](Job& j) {
+    j.state = "receiving";
+    j.stage = "upload";
+    j.bytes_expected = expected;
+  });
+  UploadReceiver rx(dir->path(), {"claims", "providers", "listings", "botilbud", "attachments"},
+                    UploadLimitsOf(options), [&](uint64_t received, uint64_t written) {
+                      set([&](Job& j) {
+                        j.bytes_received = static_cast<int64_t>(std::max(received, CurrentBodyBytes()));
+                        j.bytes_written = static_cast<int64_t>(written);
+                        if (j.bytes_expected > 0)
+                          j.progress = std::min(1.0, static_cast<double>(j.bytes_received) / j.bytes_expected);
+                      });
+                    });
+  bool transfer_ok;
+  if (req.is_multipart_form_data()) {
+    transfer_ok = reader([&](const httplib::MultipartFormData& f) { return rx.BeginPart(f.name, f.filename); },
+                         [&](const char* d, size_t n) { return rx.Write(d, n); });
+  } else {
+    rx.BeginRaw("claims", req.has_param("name") ? req.get_param_value("name") : "claims.csv");
+    transfer_ok = reader([&](const char* d, size_t n) { return rx.Write(d, n); });
+  }
+  Status s = rx.Finish(transfer_ok);
+  std::vector<ImportInput> inputs;
+  json files = json::array();
+  for (const UploadedFile& f : rx.files()) {
+    inputs.push_back({f.field, f.name, f.path});
+    files.push_back({{"field", f.field}, {"name", f.name}, {"bytes", f.bytes}, {"received", f.received},
+                     {"compression", f.compression.empty() ? json(nullptr) : json(f.compression)}});
+  }
+  bool has_claims = std::any_of(inputs.begin(), inputs.end(), [](const auto& i) { return i.kind == "claims"; });
+  if (s.ok() && !has_claims) s = InvalidInput("upload a claims CSV (request body, or multipart field 'claims')");
+  set([&](Job& j) {
+    j.files = files;
+    j.bytes_received = static_cast<int64_t>(std::max(rx.received(), CurrentBodyBytes()));
+    j.bytes_written = static_cast<int64_t>(rx.written());
+  });
+  if (!s.ok()) {
+    set([&](Job& j) {
+      j.state = "failed";
+      j.error = s.message();
+    });
+    Audit(u.username, "settlement.upload_refused", CleanText(s.message(), 300));
+    return SendError(res, s);  // the folder goes with `dir`
+  }
+  SettleOptions so;
+  json oj = {{"price_level", "regulated"}};
+  if (req.get_param_value("price_level") == "apr-24") {
+    so.price_level_apr24 = true;
+    oj["price_level"] = "apr-24";
+  }
+  std::string names;
+  for (const auto& in : inputs) names += " " + in.kind + "=" + in.name;
+  Audit(u.username, "settlement.upload", std::to_string(inputs.size()) + " file(s)" + names + " bytes=" +
+                                             std::to_string(rx.written()));
+  set([](Job& j) {
+    j.state = "queued";
+    j.progress = 0;
+  });
+  StartJob(u, dir->Release(), inputs, so, oj, "upload", res, id);  // the job owns the folder now
+}
+
+void App::Impl::Routes() {
+  GuardedServer& h = *http;
+  // The routes that take large bodies (streamed, after the session is checked);
+  // every other route takes JSON up to 64 KiB (http_guard.h).
+  const uint64_t big = static_cast<uint64_t>(options.max_upload_bytes);
+  h.AcceptBody("POST", R"(/api/settlements)", kBodyMultipart | kBodyCsv, big);
+  h.AcceptBody("POST", R"(/api/settlements/\d+/rerun)", kBodyJson | kBodyMultipart, big);
+  h.AcceptBody("POST", R"(/api/economy/(ceilings|quality))", kBodyMultipart, big);
+  h.AcceptBody("POST", R"(/api/economy/expenses)", kBodyMultipart, uint64_t{64} << 20);
+  h.AcceptBody("POST", R"(/api/sanctions)", kBodyJson | kBodyCsv, uint64_t{16} << 20);
+  h.Install([this](const httplib::Request& req) { return Authenticate(req).ok(); });
+
+  h.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
     auto v = db->SchemaVersion();
     if (!v.ok()) return SendJson(res, {{"status", "error"}, {"message", v.status().message()}}, 503);
     SendJson(res, {{"status", "ok"},
@@ -660,110 +788,61 @@ void App::Impl::Routes() {
   });
 
   // -- session
-  http.Post("/api/login", [this](const httplib::Request& req, httplib::Response& res) {
-    json body = json::parse(req.body, nullptr, false);
-    std::string username, password;
-    if (body.is_object()) {
-      username = body.value("username", "");
-      password = body.value("password", "");
-    } else {
-      username = req.get_param_value("username");
-      password = req.get_param_value("password");
-    }
-    auto u = db->FindUser(username);
-    if (!u.ok()) return SendError(res, u.status());
-    if (!*u || !VerifyPassword((*u)->password_hash, password)) {
-      Audit(username.empty() ? "-" : username.substr(0, 64), "login.failed", "");
-      return SendError(res, Unauthenticated("wrong user name or password"));
-    }
-    std::string token = RandomHex(32);
-    Status s = db->CreateSession(Sha256Hex(token), (*u)->id, Now(),
-                                 IsoUtc(std::time(nullptr) + kSessionHours * 3600));
-    if (!s.ok()) return SendError(res, s);
-    t_user = (*u)->username;
-    Audit((*u)->username, "login", "");
-    res.set_header("Set-Cookie", std::string(kCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-                                     std::to_string(kSessionHours * 3600));
-    SendJson(res, {{"username", (*u)->username}, {"role", (*u)->role}, {"scope", (*u)->scope},
-                   {"permissions", Permissions((*u)->role)}});
-  });
-  http.Post("/api/logout", Authed([this](const httplib::Request& req, httplib::Response& res, const UserRecord& u) {
+  h.Post("/api/login", [this](const httplib::Request& req, httplib::Response& res) { Login(req, res); });
+  h.Post("/api/logout", Authed([this](const httplib::Request& req, httplib::Response& res, const UserRecord& u) {
     Status s = db->DeleteSession(Sha256Hex(CookieToken(req)));
     if (!s.ok()) return SendError(res, s);
     Audit(u.username, "logout", "");
-    res.set_header("Set-Cookie", std::string(kCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    res.set_header("Set-Cookie", SessionCookie("", 0, options.behind_tls));
     SendJson(res, {{"ok", true}});
   }));
-  http.Get("/api/me", Authed([](const httplib::Request&, httplib::Response& res, const UserRecord& u) {
+  h.Get("/api/me", Authed([](const httplib::Request&, httplib::Response& res, const UserRecord& u) {
     json j = {{"username", u.username}, {"role", u.role}, {"scope", u.scope}, {"permissions", Permissions(u.role)}};
     if (u.role == "region") j["scope_name"] = Storage::RegionName(u.scope);
     SendJson(res, j);
   }));
 
   // -- settlements
-  http.Post("/api/settlements", Authed([this](const httplib::Request& req, httplib::Response& res,
-                                              const UserRecord& u) {
-    if (!Require(res, u, Perm::kUpload)) return;
-    char tmpl[] = "/tmp/almen-upload-XXXXXX";
-    if (!mkdtemp(tmpl)) return SendError(res, Internal("cannot create a temporary directory"));
-    fs::path dir = tmpl;
-    std::vector<ImportInput> inputs;
-    auto save = [&](const std::string& kind, const std::string& name, const std::string& content) -> Status {
-      fs::path p = dir / (kind + ".csv");
-      std::ofstream f(p, std::ios::binary);
-      f.write(content.data(), static_cast<std::streamsize>(content.size()));
-      if (!f) return Internal("cannot write the uploaded file");
-      inputs.push_back({kind, name.empty() ? kind + ".csv" : name, p.string()});
-      return Status::Ok();
-    };
-    Status s;
-    if (req.is_multipart_form_data()) {
-      for (const char* kind : {"claims", "providers", "listings", "botilbud", "attachments"}) {
-        if (!req.has_file(kind)) continue;
-        auto f = req.get_file_value(kind);
-        if (f.content.empty()) continue;
-        s = save(kind, f.filename, f.content);
-        if (!s.ok()) break;
-      }
-    } else if (!req.body.empty()) {
-      s = save("claims", req.has_param("name") ? req.get_param_value("name") : "claims.csv", req.body);
-    }
-    bool has_claims = std::any_of(inputs.begin(), inputs.end(), [](const auto& i) { return i.kind == "claims"; });
-    if (s.ok() && !has_claims) s = InvalidInput("upload a claims CSV (request body, or multipart field 'claims')");
-    if (!s.ok()) {
-      std::error_code ec;
-      fs::remove_all(dir, ec);
-      return SendError(res, s);
-    }
-    SettleOptions so;
-    json oj = {{"price_level", "regulated"}};
-    if (req.get_param_value("price_level") == "apr-24") {
-      so.price_level_apr24 = true;
-      oj["price_level"] = "apr-24";
-    }
-    Audit(u.username, "settlement.upload", std::to_string(inputs.size()) + " file(s)");
-    StartJob(u, dir, inputs, so, oj, "upload", res);
-  }));
-  http.Get(R"(/api/jobs/(\d+))", Authed([this](const httplib::Request& req, httplib::Response& res,
-                                                 const UserRecord& u) {
-    int64_t id = std::stoll(req.matches[1]);
+  h.Post("/api/settlements",
+            AuthedUpload([this](const httplib::Request& req, httplib::Response& res,
+                                const httplib::ContentReader& reader, const UserRecord& u) { Upload(req, res, reader, u); }));
+  h.Get("/api/jobs", Authed([this](const httplib::Request&, httplib::Response& res, const UserRecord& u) {
+    json rows = json::array();
     std::lock_guard lock(jobs_mu);
-    auto it = jobs.find(id);
+    for (auto it = jobs.rbegin(); it != jobs.rend() && rows.size() < 100; ++it)
+      if (it->second.user == u.username || u.role == "rltn") rows.push_back(it->second.ToJson());
+    SendJson(res, {{"rows", rows}});
+  }));
+  h.Get(R"(/api/jobs/(\d+))", Authed([this](const httplib::Request& req, httplib::Response& res,
+                                                 const UserRecord& u) {
+    auto id = PathId(req);
+    if (!id.ok()) return SendError(res, id.status());
+    std::lock_guard lock(jobs_mu);
+    auto it = jobs.find(*id);
     if (it == jobs.end() || (it->second.user != u.username && u.role != "rltn"))
-      return SendError(res, NotFound("no job " + std::to_string(id)));
+      return SendError(res, NotFound("no job " + std::to_string(*id)));
     SendJson(res, it->second.ToJson());
   }));
-  http.Get("/api/settlements", Authed([this](const httplib::Request& req, httplib::Response& res,
+  h.Get("/api/settlements", Authed([this](const httplib::Request& req, httplib::Response& res,
                                              const UserRecord& u) {
     if (!Require(res, u, Perm::kClinicData)) return;
-    SendTable(req, res, u, db->Runs(ScopeOf(u)), "settlements");
+    SendTable(req, res, u, Visible(u, db->Runs(ScopeOf(u)), ObjectKind::kRun), "settlements");
   }));
-  http.Get(R"(/api/settlements/(\d+))", Authed([this](const httplib::Request& req, httplib::Response& res,
+  h.Get(R"(/api/settlements/(\d+))", Authed([this](const httplib::Request& req, httplib::Response& res,
                                                         const UserRecord& u) {
     if (!Require(res, u, Perm::kClinicData)) return;
-    auto r = db->Run(std::stoll(req.matches[1]), ScopeOf(u));
+    auto id = PathId(req);
+    if (!id.ok()) return SendError(res, id.status());
+    if (Status may = access->Check(u, ObjectKind::kRun, *id, Act::kRead); !may.ok()) return SendError(res, may);
+    auto r = db->Run(*id, ScopeOf(u));
     if (!r.ok()) return SendError(res, r.status());
     json out = *r;
+    // The input files' sizes and row counts are national figures.
+    if (ScopeOf(u).kind != Scope::Kind::kAll && out.contains("files"))
+      for (auto& f : out["files"]) {
+        f.erase("bytes");
+        f.erase("rows");
+      }
     auto kinds = SealedInputKinds(*db, out.value("claims_sha256", ""));
     if (!kinds.ok()) return SendError(res, kinds.status());
     out["kept_inputs"] = *kinds;
@@ -772,17 +851,47 @@ void App::Impl::Routes() {
   }));
 
   // -- re-runs and diffs (rerun.h)
-  http.Post(R"(/api/settlements/(\d+)/rerun)", Authed([this](const httplib::Request& req, httplib::Response& res,
-                                                             const UserRecord& u) {
+  h.Post(R"(/api/settlements/(\d+)/rerun)",
+            AuthedUpload([this](const httplib::Request& req, httplib::Response& res,
+                                const httplib::ContentReader& reader, const UserRecord& u) {
     if (!Require(res, u, Perm::kUpload)) return;
     RerunRequest rq;
-    rq.run_id = std::stoll(req.matches[1]);
+    auto id = PathId(req);
+    if (!id.ok()) return SendError(res, id.status());
+    rq.run_id = *id;
     std::string mode = req.has_param("agreement") ? req.get_param_value("agreement") : "current";
-    if (!req.body.empty() && req.get_header_value("Content-Type").find("json") != std::string::npos) {
-      json b = json::parse(req.body, nullptr, false);
-      if (!b.is_object()) return SendError(res, InvalidInput("the request body is not a JSON object"));
-      mode = b.value("agreement", mode);
+    // Corrected reference files (multipart) stream into a private folder the
+    // job removes when it ends; a JSON body is small.
+    auto dir = work->NewDir("rerun-upload");
+    if (!dir.ok()) return SendError(res, dir.status());
+    UploadReceiver rx(dir->path(), {"providers", "listings", "botilbud", "attachments", "sanctions"},
+                      UploadLimitsOf(options));
+    std::string json_body;
+    bool transfer_ok = true, claims_given = false;
+    if (req.is_multipart_form_data()) {
+      transfer_ok = reader(
+          [&](const httplib::MultipartFormData& f) {
+            if (f.name == "claims") claims_given = true;
+            return !claims_given && rx.BeginPart(f.name, f.filename);
+          },
+          [&](const char* d, size_t n) { return rx.Write(d, n); });
+      if (claims_given)
+        return SendError(res, InvalidInput("a re-run settles the run's own claim file; upload a new file instead"));
+    } else if (HasMediaType(req, "application/json")) {
+      transfer_ok = reader([&](const char* d, size_t n) {
+        if (json_body.size() + n > http->options().max_json_body) return false;
+        json_body.append(d, n);
+        return true;
+      });
+      if (!transfer_ok) return SendHttpError(res, 413, "forespørgslens JSON er for stor");
+      if (!json_body.empty()) {
+        auto b = JsonObject(json_body);
+        if (!b.ok()) return SendError(res, b.status());
+        if (b->contains("agreement") && (*b)["agreement"].is_string()) mode = (*b)["agreement"].get<std::string>();
+      }
     }
+    Status received = rx.Finish(transfer_ok);
+    if (!received.ok()) return SendError(res, received);
     if (mode != "current" && mode != "original")
       return SendError(res, InvalidInput("agreement must be 'current' or 'original'"));
     rq.original_agreement = mode == "original";
@@ -798,54 +907,38 @@ void App::Impl::Routes() {
       return SendError(res, Conflict("run " + std::to_string(rq.run_id) +
                                      " cannot be re-run: its input files were not kept (imported before re-runs "
                                      "existed)"));
-    // Corrected reference files (multipart), kept in a private directory the
-    // job removes when it ends.
-    if (req.is_multipart_form_data()) {
-      if (req.has_file("claims"))
-        return SendError(res, InvalidInput("a re-run settles the run's own claim file; upload a new file instead"));
-      for (const char* kind : {"providers", "listings", "botilbud", "attachments", "sanctions"}) {
-        if (!req.has_file(kind)) continue;
-        auto f = req.get_file_value(kind);
-        if (f.content.empty()) continue;
-        if (rq.replacement_dir.empty()) {
-          char tmpl[] = "/tmp/almen-rerun-upload-XXXXXX";
-          if (!mkdtemp(tmpl)) return SendError(res, Internal("cannot create a temporary directory"));
-          rq.replacement_dir = tmpl;
-        }
-        const std::string p = rq.replacement_dir + "/" + kind + ".csv";
-        std::ofstream out(p, std::ios::binary);
-        out.write(f.content.data(), static_cast<std::streamsize>(f.content.size()));
-        if (!out) {
-          std::error_code ec;
-          fs::remove_all(rq.replacement_dir, ec);
-          return SendError(res, Internal("cannot write the uploaded file"));
-        }
-        rq.replacements[kind] = p;
-      }
-    }
+    for (const UploadedFile& f : rx.files()) rq.replacements[f.field] = f.path;
     std::string replaced;
     for (const auto& [kind, path] : rq.replacements) replaced += " " + kind;
     Audit(u.username, "settlement.rerun_start",
           "run " + std::to_string(rq.run_id) + " agreement " + mode + " registers " + registers +
               (replaced.empty() ? "" : " replaced:" + replaced));
+    if (!rq.replacements.empty()) rq.replacement_dir = dir->Release();  // the job owns it now
     StartRerunJob(u, rq, res);
   }));
-  http.Get("/api/reruns", Authed([this](const httplib::Request& req, httplib::Response& res,
+  h.Get("/api/reruns", Authed([this](const httplib::Request& req, httplib::Response& res,
                                         const UserRecord& u) {
     if (!Require(res, u, Perm::kClinicData)) return;
-    SendTable(req, res, u, Reruns(*db, ScopeOf(u), QueryInt(req, "run_id", 0)), "genberegninger");
+    SendTable(req, res, u, Visible(u, Reruns(*db, ScopeOf(u), QueryInt(req, "run_id", 0)), ObjectKind::kRerun),
+              "genberegninger");
   }));
-  http.Get(R"(/api/reruns/(\d+))", Authed([this](const httplib::Request& req, httplib::Response& res,
+  h.Get(R"(/api/reruns/(\d+))", Authed([this](const httplib::Request& req, httplib::Response& res,
                                                  const UserRecord& u) {
     if (!Require(res, u, Perm::kClinicData)) return;
-    auto r = Rerun(*db, ScopeOf(u), std::stoll(req.matches[1]));
+    auto id = PathId(req);
+    if (!id.ok()) return SendError(res, id.status());
+    if (Status may = access->Check(u, ObjectKind::kRerun, *id, Act::kRead); !may.ok()) return SendError(res, may);
+    auto r = Rerun(*db, ScopeOf(u), *id);
     if (!r.ok()) return SendError(res, r.status());
     SendJson(res, *r);
   }));
-  http.Get(R"(/api/reruns/(\d+)/lines)", Authed([this](const httplib::Request& req, httplib::Response& res,
+  h.Get(R"(/api/reruns/(\d+)/lines)", Authed([this](const httplib::Request& req, httplib::Response& res,
                                                        const UserRecord& u) {
     if (!Require(res, u, Perm::kLines)) return;
-    const int64_t id = std::stoll(req.matches[1]);
+    auto parsed = PathId(req);
+    if (!parsed.ok()) return SendError(res, parsed.status());
+    const int64_t id = *parsed;
+    if (Status may = access->Check(u, ObjectKind::kRerun, id, Act::kRead); !may.ok()) return SendError(res, may);
     auto r = Rerun(*db, ScopeOf(u), id);
     if (!r.ok()) return SendError(res, r.status());
     SendTable(req, res, u,
@@ -853,10 +946,13 @@ void App::Impl::Routes() {
                          QueryInt(req, "offset", 0)),
               "genberegning_linjer");
   }));
-  http.Get(R"(/api/reruns/(\d+)/statements)", Authed([this](const httplib::Request& req, httplib::Response& res,
+  h.Get(R"(/api/reruns/(\d+)/statements)", Authed([this](const httplib::Request& req, httplib::Response& res,
                                                             const UserRecord& u) {
     if (!Require(res, u, Perm::kClinicData)) return;
-    const int64_t id = std::stoll(req.matches[1]);
+    auto parsed = PathId(req);
+    if (!parsed.ok()) return SendError(res, parsed.status());
+    const int64_t id = *parsed;
+    if (Status may = access->Check(u, ObjectKind::kRerun, id, Act::kRead); !may.ok()) return SendError(res, may);
     auto r = Rerun(*db, ScopeOf(u), id);
     if (!r.ok()) return SendError(res, r.status());
     SendTable(req, res, u, RerunStatements(*db, ScopeOf(u), id, req.get_param_value("provider")),
@@ -864,13 +960,13 @@ void App::Impl::Routes() {
   }));
 
   // -- reports
-  http.Get("/api/statements", Authed([this](const httplib::Request& req, httplib::Response& res,
+  h.Get("/api/statements", Authed([this](const httplib::Request& req, httplib::Response& res,
                                             const UserRecord& u) {
     if (!Require(res, u, Perm::kClinicData)) return;
     SendTable(req, res, u, db->Statements(ScopeOf(u), req.get_param_value("provider"), req.get_param_value("month")),
               "statements");
   }));
-  http.Get("/api/lines", Authed([this](const httplib::Request& req, httplib::Response& res, const UserRecord& u) {
+  h.Get("/api/lines", Authed([this](const httplib::Request& req, httplib::Response& res, const UserRecord& u) {
     if (!Require(res, u, Perm::kLines)) return;
     LineFilter f;
     f.provider = req.get_param_value("provider");
@@ -878,24 +974,27 @@ void App::Impl::Routes() {
     f.status = req.get_param_value("status");
     f.rule = req.get_param_value("rule");
     f.code = req.get_param_value("code");
+    f.claim = req.get_param_value("claim");
+    f.sort = req.get_param_value("sort");
     f.run_id = QueryInt(req, "run", 0);
     bool export_all = req.has_param("format") && req.get_param_value("format") != "json";
     f.limit = QueryInt(req, "limit", export_all ? 1000000 : 100);
     f.offset = QueryInt(req, "offset", 0);
     if (!export_all) f.limit = std::min<int64_t>(f.limit, 10000);
-    SendTable(req, res, u, db->Lines(ScopeOf(u), f), "lines", {{"limit", f.limit}, {"offset", f.offset}});
+    SendTable(req, res, u, db->Lines(ScopeOf(u), f), "lines",
+              {{"limit", f.limit}, {"offset", f.offset}, {"sort", f.sort}, {"sortable", LineSortColumns(f)}});
   }));
-  http.Get("/api/rejections", Authed([this](const httplib::Request& req, httplib::Response& res,
+  h.Get("/api/rejections", Authed([this](const httplib::Request& req, httplib::Response& res,
                                             const UserRecord& u) {
     if (!Require(res, u, Perm::kClinicData)) return;
     SendTable(req, res, u, db->Rejections(ScopeOf(u), req.get_param_value("month")), "rejections");
   }));
-  http.Get("/api/providers", Authed([this](const httplib::Request& req, httplib::Response& res,
+  h.Get("/api/providers", Authed([this](const httplib::Request& req, httplib::Response& res,
                                            const UserRecord& u) {
     if (!Require(res, u, Perm::kClinicData)) return;
     SendTable(req, res, u, db->Providers(ScopeOf(u)), "providers");
   }));
-  http.Get("/api/overview", Authed([this](const httplib::Request& req, httplib::Response& res,
+  h.Get("/api/overview", Authed([this](const httplib::Request& req, httplib::Response& res,
                                           const UserRecord& u) {
     if (!Require(res, u, Perm::kClinicData)) return;
     Status st;
@@ -913,7 +1012,7 @@ void App::Impl::Routes() {
     }
     SendJson(res, j);
   }));
-  http.Get("/api/botilbud", Authed([this](const httplib::Request& req, httplib::Response& res,
+  h.Get("/api/botilbud", Authed([this](const httplib::Request& req, httplib::Response& res,
                                           const UserRecord& u) {
     if (!Require(res, u, Perm::kBotilbud)) return;
     auto t = db->Botilbud(u.role == "municipality" ? u.scope : "");
@@ -927,7 +1026,7 @@ void App::Impl::Routes() {
   }));
 
   // -- agreement and economy (not clinic data: every role)
-  http.Get("/api/agreement", Authed([this](const httplib::Request& req, httplib::Response& res,
+  h.Get("/api/agreement", Authed([this](const httplib::Request& req, httplib::Response& res,
                                            const UserRecord& u) {
     json j = AgreementToJson(*agreement);
     std::string table = req.get_param_value("table");
@@ -945,10 +1044,10 @@ void App::Impl::Routes() {
     if (req.has_param("format")) return SendTable(req, res, u, TableFromArray((*e)["items"]), "economy");
     SendJson(res, *e);
   };
-  http.Get("/api/economy", Authed([economy](const httplib::Request& req, httplib::Response& res,
+  h.Get("/api/economy", Authed([economy](const httplib::Request& req, httplib::Response& res,
                                             const UserRecord& u) { economy(req, res, u, {}); }));
   // POST /api/economy/whatif: routes_economy.cc (with the ramme statement before and after).
-  http.Get("/api/ramme", Authed([this](const httplib::Request& req, httplib::Response& res, const UserRecord& u) {
+  h.Get("/api/ramme", Authed([this](const httplib::Request& req, httplib::Response& res, const UserRecord& u) {
     if (u.role != "rltn" && u.role != "plo")
       return SendError(res, PermissionDenied("the ramme statement is national: rltn and plo only"));
     RammeOptions ro;
@@ -958,7 +1057,7 @@ void App::Impl::Routes() {
     if (req.has_param("format")) return SendTable(req, res, u, TableFromArray((*r)["quarters"]), "ramme");
     SendJson(res, *r);
   }));
-  http.Get("/api/audit", Authed([this](const httplib::Request& req, httplib::Response& res, const UserRecord& u) {
+  h.Get("/api/audit", Authed([this](const httplib::Request& req, httplib::Response& res, const UserRecord& u) {
     if (!Require(res, u, Perm::kAudit)) return;
     bool export_all = req.has_param("format") && req.get_param_value("format") != "json";
     SendTable(req, res, u, db->AuditLog(QueryInt(req, "limit", export_all ? 1000000 : 200), QueryInt(req, "offset", 0)),
@@ -966,37 +1065,36 @@ void App::Impl::Routes() {
   }));
 
   ServerRouteContext routes;
-  routes.http = &http;
+  routes.http = &h;
   routes.db = db.get();
   routes.agreement = agreement;
   routes.pseudonymizer = pseudonymizer.get();
-  routes.authenticate = [this](const httplib::Request& r) {
-    auto u = Authenticate(r);
-    if (u.ok()) t_user = u->username;
-    return u;
-  };
+  routes.authenticate = [this](const httplib::Request& r) { return Authenticate(r); };
   routes.send_table = [this](const httplib::Request& q, httplib::Response& r, const UserRecord& u,
                              const StatusOr<Table>& t, const std::string& n) { SendTable(q, r, u, t, n); };
   routes.fast_password_hash = options.fast_password_hash;
+  routes.access = access.get();
+  routes.work = work.get();
+  routes.upload_limits = UploadLimitsOf(options);
   RegisterCaseRoutes(routes);     // issue 7: pool, sanctions, sharing (routes_cases.cc)
   RegisterBostedRoutes(routes);   // issue 6: bostedslæger (routes_bosted.cc)
   RegisterEconomyRoutes(routes);  // issue 5: ramme from stored settlements, ceilings, quality (routes_economy.cc)
   RegisterLedgerRoutes(routes);   // issue 11: postings, corrections, closings, payment lists (routes_ledger.cc)
   RegisterControlRoutes(routes);  // issue 16: risk-based post-payment control, control cases (routes_control.cc)
   // -- static UI and the OpenAPI document
-  http.Get("/api/openapi.json", [](const httplib::Request&, httplib::Response& res) {
+  h.Get("/api/openapi.json", [](const httplib::Request&, httplib::Response& res) {
     for (const auto& [name, content] : WebFiles())
       if (name == "openapi.json") return res.set_content(std::string(content), "application/json; charset=utf-8");
     SendError(res, NotFound("openapi.json not built in"));
   });
-  http.Get(R"(/api/.*)", [](const httplib::Request& req, httplib::Response& res) {
+  h.Get(R"(/api/.*)", [](const httplib::Request& req, httplib::Response& res) {
     SendError(res, NotFound("no API endpoint " + req.path));
   });
   // Static UI files: revalidated on every load (no-cache) against an ETag of their
   // content, so an unchanged file (chart.js: 200 KB) costs a 304 without a body.
   // A non-API path that is no file gets the UI itself with status 404: it shows
   // its Danish "siden findes ikke" page.
-  http.Get(R"(/(.*))", [](const httplib::Request& req, httplib::Response& res) {
+  h.Get(R"(/(.*))", [](const httplib::Request& req, httplib::Response& res) {
     std::string path = req.matches[1];
     if (path.empty()) path = "index.html";
     auto find = [](const std::string& p) -> const std::string_view* {
@@ -1005,7 +1103,6 @@ void App::Impl::Routes() {
       return nullptr;
     };
     const std::string_view* content = find(path);
-    res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("Cache-Control", "no-cache");
     if (!content) {
       content = find("index.html");
@@ -1013,10 +1110,10 @@ void App::Impl::Routes() {
       res.status = 404;
       return res.set_content(std::string(*content), ContentType("index.html"));
     }
-    uint64_t h = 1469598103934665603ULL;  // FNV-1a 64 of the content
-    for (unsigned char c : *content) h = (h ^ c) * 1099511628211ULL;
+    uint64_t fnv = 1469598103934665603ULL;  // FNV-1a 64 of the content
+    for (unsigned char c : *content) fnv = (fnv ^ c) * 1099511628211ULL;
     char etag[24];
-    std::snprintf(etag, sizeof etag, "\"%016llx\"", static_cast<unsigned long long>(h));
+    std::snprintf(etag, sizeof etag, "\"%016llx\"", static_cast<unsigned long long>(fnv));
     res.set_header("ETag", etag);
     if (req.get_header_value("If-None-Match") == etag) {
       res.status = 304;
@@ -1035,16 +1132,8 @@ Status App::Bootstrap() {
   if (runs == 0 && m.options.demo) {
     std::fprintf(stderr, "almen serve: the database is empty: generating demo data (%lld claim lines)…\n",
                  static_cast<long long>(m.options.demo_lines));
-    char tmpl[] = "/tmp/almen-demo-XXXXXX";
-    if (!mkdtemp(tmpl)) return Internal("cannot create a temporary directory");
-    fs::path dir = tmpl;
-    struct Cleanup {
-      fs::path d;
-      ~Cleanup() {
-        std::error_code ec;
-        fs::remove_all(d, ec);
-      }
-    } cleanup{dir};
+    ALMEN_ASSIGN_OR_RETURN(ScopedDir demo_dir, m.work->NewDir("demo"));
+    fs::path dir = demo_dir.path();
     GenerateOptions go;
     go.out_dir = (dir / "gen").string();
     go.lines = m.options.demo_lines;
@@ -1130,6 +1219,15 @@ Status ApplyServeConfig(ServeOptions* o) {
   num("ALMEN_PORT", "port", &o->port, d.port);
   num("ALMEN_DEMO_LINES", "demo_lines", &o->demo_lines, d.demo_lines);
   num("ALMEN_THREADS", "threads", &o->threads, d.threads);
+  str("ALMEN_WORK_DIR", "work_dir", &o->work_dir, d.work_dir);
+  str("ALMEN_PUBLIC_ORIGIN", "public_origin", &o->public_origin, d.public_origin);
+  num("ALMEN_MAX_UPLOAD_BYTES", "max_upload_bytes", &o->max_upload_bytes, d.max_upload_bytes);
+  num("ALMEN_MAX_CONNECTIONS", "max_connections", &o->max_connections, d.max_connections);
+  if (!o->behind_tls) {
+    if (const char* e = std::getenv("ALMEN_BEHIND_TLS"); e && std::string(e) == "1") o->behind_tls = true;
+    else if (file.contains("behind_tls") && file["behind_tls"].is_boolean()) o->behind_tls = file["behind_tls"].get<bool>();
+  }
+  if (o->max_upload_bytes <= 0) return InvalidInput("max_upload_bytes must be positive");
   if (o->demo) {
     if (const char* e = std::getenv("ALMEN_DEMO"); e && std::string(e) == "0") o->demo = false;
     else if (file.contains("demo") && file["demo"].is_boolean()) o->demo = file["demo"].get<bool>();

@@ -155,6 +155,7 @@ class InProcessServerTest : public ::testing::TestWithParam<std::string> {
     dir_ = fs::temp_directory_path() / ("almen-" + name_ + "-" + std::to_string(getpid()) + "-" + std::to_string(n_++));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
+    options_.work_dir = (dir_ / "work").string();
     if (GetParam() == "sqlite") {
       options_.db = (dir_ / "almen.db").string();
     } else {
@@ -193,6 +194,8 @@ class InProcessServerTest : public ::testing::TestWithParam<std::string> {
   }
 
   httplib::Client Client() { return httplib::Client("127.0.0.1", port_); }
+  // The server's own origin, as a browser on its pages sends it with every POST.
+  std::string Origin() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
   // Logs in (password = user name unless given) and returns the Cookie header value.
   std::string Login(const std::string& user, const std::string& password = "") {
@@ -221,19 +224,21 @@ class InProcessServerTest : public ::testing::TestWithParam<std::string> {
   // POST/PUT of a JSON body; expects status `expect` and returns the answer.
   json Post(const std::string& cookie, const std::string& path, const json& body, int expect) {
     auto c = Client();
-    return Expect(c.Post(path.c_str(), httplib::Headers{{"Cookie", cookie}}, body.dump(), "application/json"), path,
-                  body, expect);
+    return Expect(c.Post(path.c_str(), httplib::Headers{{"Cookie", cookie}, {"Origin", Origin()}}, body.dump(),
+                         "application/json"),
+                  path, body, expect);
   }
   json Put(const std::string& cookie, const std::string& path, const json& body, int expect) {
     auto c = Client();
-    return Expect(c.Put(path.c_str(), httplib::Headers{{"Cookie", cookie}}, body.dump(), "application/json"), path,
-                  body, expect);
+    return Expect(c.Put(path.c_str(), httplib::Headers{{"Cookie", cookie}, {"Origin", Origin()}}, body.dump(),
+                        "application/json"),
+                  path, body, expect);
   }
   // Multipart POST of one file field; returns {status, body}.
   std::pair<int, json> PostFile(const std::string& cookie, const std::string& path, const std::string& field,
                                 const std::string& filename, const std::string& content) {
     httplib::MultipartFormDataItems items = {{field, content, filename, "text/csv"}};
-    auto r = Client().Post(path.c_str(), httplib::Headers{{"Cookie", cookie}}, items);
+    auto r = Client().Post(path.c_str(), httplib::Headers{{"Cookie", cookie}, {"Origin", Origin()}}, items);
     EXPECT_TRUE(r);
     if (!r) return {0, json()};
     return {r->status, json::parse(r->body, nullptr, false)};

@@ -101,19 +101,27 @@ StatusOr<std::vector<OwedItem>> MonthlyItems(const MonthlyInputs& in) {
   }
 
   // Chronic fees (C4): summed per (provider, month, code), pro rata once.
+  // Counted per (provider, month, code, LTO) first, then priced once per key
+  // (the same sum as a fee per enrolment and month).
   if (in.enrolments) {
     struct Acc {
       int64_t count = 0;
       Money amount;
     };
-    std::map<std::tuple<int, int32_t, int>, Acc> acc;
+    absl::flat_hash_map<std::tuple<int, int32_t, int, bool>, int64_t> counted;
     for (const Enrolment& en : *in.enrolments)
-      for (Month m = en.start; m < en.end; m = m + 1) {
-        bool lto = Lto(in.providers, en.provider, m.first_day(), en.lto);
-        Acc& x = acc[{en.provider, m.serial, en.code}];
-        ++x.count;
-        x.amount += ChronicMonthlyFee(a, en.code, lto, m, in.apr24);
-      }
+      for (Month m = en.start; m < en.end; m = m + 1)
+        ++counted[{en.provider, m.serial, en.code, Lto(in.providers, en.provider, m.first_day(), en.lto)}];
+    absl::flat_hash_map<std::tuple<int, bool, int32_t>, Money> fees;
+    std::map<std::tuple<int, int32_t, int>, Acc> acc;
+    for (const auto& [key, n] : counted) {
+      const auto& [provider, month, code, lto] = key;
+      auto [f, fresh] = fees.try_emplace({code, lto, month});
+      if (fresh) f->second = ChronicMonthlyFee(a, code, lto, Month{month}, in.apr24);
+      Acc& x = acc[{provider, month, code}];
+      x.count += n;
+      x.amount += f->second * n;
+    }
     const RuleRow* enrol = nullptr;
     for (const RuleRow& r : a.rules())
       if (r.kind == "chronic_enrolment" && r.params.count("outcome") && r.params.at("outcome") == "enrol") enrol = &r;

@@ -8,7 +8,8 @@
 //    time (duplicates);
 //  - which (provider, date)s of this file already had lines (late bills,
 //    contacts split over files);
-//  - the stored event lines of given patients and on given (provider, date)s;
+//  - the stored event lines of given patients (whole histories), and in brief
+//    those on given (provider, date)s;
 //  - the stored ordinary lines of given contacts.
 // and reports, in a PriorOutcome, the stored lines whose outcome changed
 // (corrections) and the stored events whose facts changed.
@@ -41,6 +42,20 @@ struct PriorEvent {
   EventDecision decision;
 };
 
+// A stored event on a day this file shares with earlier runs, as much of it
+// as decides whether its patient must be resolved again and what its contact
+// holds (PriorState::DayEvents).
+struct DayEvent {
+  int64_t id = 0;
+  Pseudonym patient;
+  uint64_t contact = 0, trip = 0;
+  int provider = 0;
+  int16_t code = 0;
+  Setting setting = Setting::kClinic;
+  Indication indication = Indication::kNone;
+  LineStatus status = LineStatus::kAccepted;
+};
+
 // A stored ordinary (non-event) line of a contact.
 struct PriorLine {
   int64_t run_id = 0, seq = 0;
@@ -68,9 +83,10 @@ class PriorState {
   virtual StatusOr<std::vector<Key128>> KnownClaims(int provider, const std::vector<Key128>& keys) = 0;
   // Of `days`, those with stored lines.
   virtual StatusOr<ProviderDays> SeenDays(const ProviderDays& days) = 0;
-  // The stored events of `patients` and those on `days`, each once.
-  virtual StatusOr<std::vector<PriorEvent>> Events(const std::vector<Pseudonym>& patients,
-                                                   const ProviderDays& days) = 0;
+  // The stored events of `patients`: each patient's whole history.
+  virtual StatusOr<std::vector<PriorEvent>> Events(const std::vector<Pseudonym>& patients) = 0;
+  // The stored events on `days`, in brief.
+  virtual StatusOr<std::vector<DayEvent>> DayEvents(const ProviderDays& days) = 0;
   // The stored ordinary lines of `contacts`.
   virtual StatusOr<std::vector<PriorLine>> ContactLines(const std::vector<ContactRef>& contacts) = 0;
 };

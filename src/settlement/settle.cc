@@ -203,6 +203,7 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
   absl::flat_hash_set<Key128> prior_dups;
   ProviderDays days, seen;
   std::vector<PriorEvent> prior_events;
+  std::vector<DayEvent> day_events;  // stored events on shared days (only their contacts' paid codes count)
   std::vector<PriorLine> prior_lines;
   absl::flat_hash_set<uint64_t> fetched_contacts;
   if (prior) {
@@ -228,15 +229,26 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
       auto it = seen.find(provider);
       return it != seen.end() && it->second.contains(d.days());
     };
-    // The stored history of every patient with an event here, and the stored
-    // events on the days this file shares with earlier runs.
+    // The stored history of every patient with an event here, and of every
+    // patient whose stored event on a day this file shares meets a new line:
+    // in its contact (a new trigger or event) or on its trip.
     std::vector<Pseudonym> patients;
-    {
-      absl::flat_hash_set<std::pair<uint64_t, uint64_t>> seen_patients;
-      for (const Event& e : events)
-        if (!e.rejected && seen_patients.insert({e.patient.hi, e.patient.lo}).second) patients.push_back(e.patient);
+    absl::flat_hash_set<std::pair<uint64_t, uint64_t>> wanted;
+    auto want = [&](const Pseudonym& p) {
+      if (wanted.insert({p.hi, p.lo}).second) patients.push_back(p);
+    };
+    absl::flat_hash_set<uint64_t> new_contacts, new_trips;
+    for (const Event& e : events) {
+      if (e.rejected) continue;
+      want(e.patient);
+      if (e.contact) new_contacts.insert(e.contact);
+      if (e.trip) new_trips.insert(e.trip);
     }
-    ALMEN_ASSIGN_OR_RETURN(prior_events, prior->Events(patients, seen));
+    for (const auto& [contact, f] : facts) new_contacts.insert(contact);
+    ALMEN_ASSIGN_OR_RETURN(day_events, prior->DayEvents(seen));
+    for (const DayEvent& d : day_events)
+      if ((d.contact && new_contacts.contains(d.contact)) || (d.trip && new_trips.contains(d.trip))) want(d.patient);
+    ALMEN_ASSIGN_OR_RETURN(prior_events, prior->Events(patients));
     timer.Mark("prior: events");
     // Stored lines of the contacts of new events on shared days: their
     // triggers count for the new events.
@@ -261,6 +273,23 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
 
   Resolved resolved;
   ALMEN_RETURN_IF_ERROR(engine.Resolve(events, prior_events, std::move(facts), seen, &resolved));
+  // A stored event on a shared day that was not resolved again keeps its
+  // decision: its contact still holds what it paid.
+  if (!day_events.empty()) {
+    absl::flat_hash_set<int64_t> resolved_ids;
+    for (const PriorEvent& pe : prior_events) resolved_ids.insert(pe.id);
+    for (const DayEvent& d : day_events) {
+      if (resolved_ids.contains(d.id) || !d.contact || !Paid(d.status)) continue;
+      Event e;
+      e.code = d.code;
+      e.setting = d.setting;
+      e.indication = d.indication;
+      EventDecision dec;
+      dec.status = d.status;
+      const ContactPaid p = PaidOf(rules, e, dec);
+      if (p.paid) resolved.paid[d.contact] |= p;
+    }
+  }
   timer.Mark("resolve");
 
   // Contacts whose paid codes changed: their stored ordinary lines are judged again.

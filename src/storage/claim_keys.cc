@@ -1,6 +1,7 @@
 #include "storage/claim_keys.h"
 
-#include <sodium.h>
+#include "common/base64.h"
+
 #include <zstd.h>
 
 #include <cstring>
@@ -26,20 +27,12 @@ std::string EncodeClaimKeySegment(const std::vector<uint32_t>& sorted) {
   std::string frame(ZSTD_compressBound(raw.size()), '\0');
   size_t n = ZSTD_compress(frame.data(), frame.size(), raw.data(), raw.size(), 1);
   frame.resize(ZSTD_isError(n) ? 0 : n);
-  std::string out(sodium_base64_encoded_len(frame.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(frame.data()), frame.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
-  out.resize(std::strlen(out.c_str()));
-  return out;
+  return Base64Encode(frame);
 }
 
 Status DecodeClaimKeySegment(std::string_view base64, std::vector<uint32_t>* out) {
-  std::string frame(base64.size() / 4 * 3 + 3, '\0');
-  size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(frame.data()), frame.size(), base64.data(), base64.size(),
-                        nullptr, &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
-    return Internal("corrupt claim-key segment: base64");
-  frame.resize(len);
+  thread_local std::string frame;
+  if (!Base64Decode(base64, &frame)) return Internal("corrupt claim-key segment: base64");
   unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
   if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > (1ull << 32))
     return Internal("corrupt claim-key segment: zstd");

@@ -1,5 +1,5 @@
 // The SQL of post-payment control (efterkontrol, docs/control.md; migration
-// 0010_control.sql). Two parts:
+// 0011_control.sql). Two parts:
 //
 //  - Reads for the indicators (control/indicators.h), each limited to the
 //    clinics of a Scope: the clinics, the CPR-free listings register (birth

@@ -147,10 +147,8 @@ class SqlPrior final : public PriorState {
     return seen;
   }
 
-  StatusOr<std::vector<PriorEvent>> Events(const std::vector<Pseudonym>& patients, const ProviderDays& days) override {
-    std::set<std::string> wanted;
-    for (const Pseudonym& p : patients) wanted.insert(p.ToHex());
-    // Patients with stored events on the given days.
+  StatusOr<std::vector<DayEvent>> DayEvents(const ProviderDays& days) override {
+    std::vector<DayEvent> out;
     for (const auto& [provider, ds] : days) {
       if (ds.empty()) continue;
       int32_t lo = INT32_MAX, hi = INT32_MIN;
@@ -158,15 +156,35 @@ class SqlPrior final : public PriorState {
         lo = std::min(lo, d);
         hi = std::max(hi, d);
       }
-      ALMEN_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT patient, service_date FROM ledger_events WHERE provider = $1 "
-                                                 "AND service_date >= $2 AND service_date <= $3",
+      ALMEN_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT id, patient, service_date, contact, trip, code, setting, "
+                                                 "indication, status FROM ledger_events WHERE provider = $1 AND "
+                                                 "service_date >= $2 AND service_date <= $3",
                                                  {ProviderText(provider), Date::FromDays(lo).ToIso(),
                                                   Date::FromDays(hi).ToIso()}));
       for (const auto& r : rows) {
-        auto d = Date::Parse(r.Str(1));
-        if (d && ds.contains(d->days())) wanted.insert(r.Str(0));
+        auto d = Date::Parse(r.Str(2));
+        if (!d || !ds.contains(d->days())) continue;
+        auto patient = PseudonymFromHex(r.Str(1));
+        if (!patient) return Internal("ledger_events row " + r.Str(0) + " is damaged");
+        DayEvent e;
+        e.id = r.Int(0);
+        e.patient = *patient;
+        e.contact = FromHex64(r.Str(3));
+        e.trip = FromHex64(r.Str(4));
+        e.provider = provider;
+        e.code = static_cast<int16_t>(std::atoi(r.Str(5).c_str()));
+        e.setting = static_cast<Setting>(r.Int(6));
+        e.indication = static_cast<Indication>(r.Int(7));
+        e.status = ParseLineStatus(r.Str(8)).value_or(LineStatus::kRejected);
+        out.push_back(e);
       }
     }
+    return out;
+  }
+
+  StatusOr<std::vector<PriorEvent>> Events(const std::vector<Pseudonym>& patients) override {
+    std::set<std::string> wanted;
+    for (const Pseudonym& p : patients) wanted.insert(p.ToHex());
     std::vector<PriorEvent> out;
     std::vector<std::string> batch;
     auto flush = [&]() -> Status {
@@ -237,10 +255,32 @@ class SqlPrior final : public PriorState {
     std::vector<PriorLine> out;
     for (const auto& [key, wanted] : groups) {
       const std::string provider = ProviderText(key.first), month = Month{key.second}.ToString();
-      ALMEN_ASSIGN_OR_RETURN(auto blocks, c_.Query("SELECT run_id, data FROM line_blocks WHERE provider = $1 AND "
-                                                   "month = $2",
-                                                   {provider, month}));
-      for (const auto& b : blocks) {
+      // The blocks' contact sketches first: only a block that may hold a wanted
+      // contact is read and decoded.
+      ALMEN_ASSIGN_OR_RETURN(auto sketches, c_.Query("SELECT run_id, contacts FROM line_blocks WHERE provider = $1 "
+                                                     "AND month = $2",
+                                                     {provider, month}));
+      std::vector<int64_t> runs;
+      std::vector<uint32_t> sketch;
+      for (const auto& sk : sketches) {
+        bool maybe = sk.Str(1).empty();  // a block from before sketches: decode it
+        if (!maybe) {
+          sketch.clear();
+          ALMEN_RETURN_IF_ERROR(DecodeClaimKeySegment(sk.Str(1), &sketch));
+          for (uint64_t w : wanted)
+            if (std::binary_search(sketch.begin(), sketch.end(), static_cast<uint32_t>(w))) {
+              maybe = true;
+              break;
+            }
+        }
+        if (maybe) runs.push_back(sk.Int(0));
+      }
+      for (int64_t run : runs) {
+        ALMEN_ASSIGN_OR_RETURN(auto blocks, c_.Query("SELECT run_id, data FROM line_blocks WHERE provider = $1 AND "
+                                                     "month = $2 AND run_id = $3",
+                                                     {provider, month, run}));
+        if (blocks.empty()) continue;
+        const auto& b = blocks[0];
         const int64_t run_id = b.Int(0);
         ALMEN_RETURN_IF_ERROR(DecodeLineBlockBase64(b.Str(1), [&](const BlockLine& l) {
           if (!wanted.contains(l.contact)) return;

@@ -1,6 +1,7 @@
 #include "storage/line_blocks.h"
 
-#include <sodium.h>
+#include "common/base64.h"
+
 #include <zstd.h>
 
 #include <cstring>
@@ -136,15 +137,7 @@ std::string LineBlockBuilder::Finish(int level) const {
   return out;
 }
 
-std::string LineBlockBuilder::FinishBase64(int level) const {
-  std::string frame = Finish(level);
-  const int variant = sodium_base64_VARIANT_ORIGINAL;
-  std::string out(sodium_base64_encoded_len(frame.size(), variant), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(frame.data()), frame.size(),
-                    variant);
-  out.resize(std::strlen(out.c_str()));
-  return out;
-}
+std::string LineBlockBuilder::FinishBase64(int level) const { return Base64Encode(Finish(level)); }
 
 void LineBlockBuilder::Clear() { *this = LineBlockBuilder(); }
 
@@ -228,12 +221,8 @@ Status DecodeLineBlock(std::string_view frame, const std::function<void(const Bl
 }
 
 Status DecodeLineBlockBase64(std::string_view base64, const std::function<void(const BlockLine&)>& fn) {
-  std::string frame(base64.size() / 4 * 3 + 3, '\0');
-  size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(frame.data()), frame.size(), base64.data(), base64.size(),
-                        nullptr, &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
-    return Corrupt("base64");
-  frame.resize(len);
+  thread_local std::string frame;
+  if (!Base64Decode(base64, &frame)) return Corrupt("base64");
   return DecodeLineBlock(frame, fn);
 }
 

@@ -15,6 +15,7 @@
 #include <charconv>
 #include <memory>
 #include <optional>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -138,6 +139,7 @@ class LineWriter {
       last_ = g;
     }
     g->block.Add(l.seq, l.claim_id, day, l.code, l.amount_ore, l.rule, l.reason, l.paragraph, l.contact, l.quantity);
+    if (!legacy_) g->contacts.push_back(static_cast<uint32_t>(l.contact));
     return Status::Ok();
   }
 
@@ -159,20 +161,24 @@ class LineWriter {
     }
     if (cancel && cancel->load()) return Conflict("import cancelled (server shutting down); rolled back");
     size_t i = 0;
-    ALMEN_RETURN_IF_ERROR(c_.BulkInsert(
-        "line_blocks", {"run_id", "provider", "month", "lines", "amount_ore", "data"},
-        [&](SqlParams& row) -> StatusOr<bool> {
-          if (i == groups_.size()) return false;
-          const Group& g = *groups_[i];
-          row = {run_id_, g.provider, g.month, g.block.lines(), g.block.amount_ore(), std::move(data[i])};
-          ++i;
-          return true;
-        }));
+    std::vector<std::string> columns = {"run_id", "provider", "month", "lines", "amount_ore", "data"};
+    if (!legacy_) columns.push_back("contacts");
+    ALMEN_RETURN_IF_ERROR(c_.BulkInsert("line_blocks", columns, [&](SqlParams& row) -> StatusOr<bool> {
+      if (i == groups_.size()) return false;
+      Group& g = *groups_[i];
+      std::sort(g.contacts.begin(), g.contacts.end());
+      g.contacts.erase(std::unique(g.contacts.begin(), g.contacts.end()), g.contacts.end());
+      row = {run_id_, g.provider, g.month, g.block.lines(), g.block.amount_ore(), std::move(data[i]),
+             legacy_ ? std::string() : EncodeClaimKeySegment(g.contacts)};
+      if (legacy_) row.resize(6);
+      ++i;
+      return true;
+    }));
     size_t j = 0;
-    std::vector<std::string> columns = {"run_id", "seq", "claim_id", "provider", "service_date", "month", "code",
+    std::vector<std::string> fcolumns = {"run_id", "seq", "claim_id", "provider", "service_date", "month", "code",
                                         "status", "amount_ore", "rule", "reason", "paragraph"};
-    if (!legacy_) columns.insert(columns.end(), {"contact", "price_ore", "quantity"});
-    ALMEN_RETURN_IF_ERROR(c_.BulkInsert("flagged_lines", columns, [&](SqlParams& row) -> StatusOr<bool> {
+    if (!legacy_) fcolumns.insert(fcolumns.end(), {"contact", "price_ore", "quantity"});
+    ALMEN_RETURN_IF_ERROR(c_.BulkInsert("flagged_lines", fcolumns, [&](SqlParams& row) -> StatusOr<bool> {
       if (j == flagged_.size()) return false;
       FlaggedRow& f = flagged_[j++];
       std::string month = f.service_date.substr(0, 7);
@@ -210,6 +216,7 @@ class LineWriter {
   struct Group {
     std::string provider, month;
     LineBlockBuilder block;
+    std::vector<uint32_t> contacts;  // low 32 bits of the lines' contact keys
   };
   SqlConnection& c_;
   int64_t run_id_;
@@ -328,10 +335,41 @@ const std::vector<std::string>& LineColumns() {
 }
 
 bool Matches(const LineFilter& f, const BlockLine& l) {
-  return (f.rule.empty() || l.rule == f.rule) && (f.code.empty() || l.code == f.code);
+  return (f.rule.empty() || l.rule == f.rule) && (f.code.empty() || l.code == f.code) &&
+         (f.claim.empty() || l.claim_id == f.claim);
+}
+
+bool FlaggedOnly(const LineFilter& f) { return f.status == "rejected" || f.status == "review"; }
+
+// A page's order (LineFilter::sort), checked against LineSortColumns.
+struct LineSort {
+  std::string col;  // "" = the stored order
+  bool desc = false;
+};
+
+StatusOr<LineSort> ParseLineSort(const LineFilter& f) {
+  LineSort s;
+  if (f.sort.empty()) return s;
+  s.desc = f.sort[0] == '-';
+  s.col = s.desc ? f.sort.substr(1) : f.sort;
+  const auto ok = LineSortColumns(f);
+  if (std::find(ok.begin(), ok.end(), s.col) != ok.end()) return s;
+  static const std::set<std::string> known = {"provider", "service_date", "code", "status", "amount_ore", "rule"};
+  if (!known.contains(s.col))
+    return InvalidInput("Linjerne kan ikke sorteres efter '" + s.col +
+                        "' (provider, service_date, code, status, amount_ore eller rule).");
+  return InvalidInput("Linjerne kan kun sorteres efter '" + s.col +
+                      "' med et filter på ydernummer og måned, eller for afviste linjer og linjer til manuel kontrol.");
 }
 
 }  // namespace
+
+std::vector<std::string> LineSortColumns(const LineFilter& f) {
+  if (FlaggedOnly(f)) return {"provider", "service_date", "code", "status", "amount_ore", "rule"};
+  if (f.provider.empty()) return {"provider"};
+  if (f.month.empty()) return {"provider", "service_date"};
+  return {"provider", "service_date", "code", "status", "amount_ore", "rule"};
+}
 
 namespace {
 
@@ -391,6 +429,7 @@ StatusOr<Table> Storage::Lines(const Scope& scope, const LineFilter& f) {
 }
 
 StatusOr<Table> Storage::LinesAsStored(const Scope& scope, const LineFilter& f) {
+  ALMEN_ASSIGN_OR_RETURN(const LineSort sort, ParseLineSort(f));
   auto c = pool_->Borrow();
   const int64_t limit = std::clamp<int64_t>(f.limit, 1, 100000);
   int64_t offset = std::max<int64_t>(f.offset, 0);
@@ -405,6 +444,7 @@ StatusOr<Table> Storage::LinesAsStored(const Scope& scope, const LineFilter& f) 
   if (!f.status.empty()) fwhere += " AND status = " + Param(fp, f.status);
   if (!f.rule.empty()) fwhere += " AND rule = " + Param(fp, f.rule);
   if (!f.code.empty()) fwhere += " AND code = " + Param(fp, f.code);
+  if (!f.claim.empty()) fwhere += " AND claim_id = " + Param(fp, f.claim);
   if (f.run_id > 0) fwhere += " AND run_id = " + Param(fp, f.run_id);
   AppendScope(fwhere, fp, scope, "provider");
   const std::string fselect = "SELECT run_id, seq, claim_id, provider, service_date, code, status, amount_ore, rule, "
@@ -412,8 +452,10 @@ StatusOr<Table> Storage::LinesAsStored(const Scope& scope, const LineFilter& f) 
   if (!want_blocks) {
     ALMEN_ASSIGN_OR_RETURN(auto total, c->Query("SELECT COUNT(*) FROM flagged_lines" + fwhere, fp));
     SqlParams q = fp;
-    std::string sql = fselect + fwhere + " ORDER BY provider, service_date, run_id, seq LIMIT " + Param(q, limit) +
-                      " OFFSET " + Param(q, offset);
+    // sort.col is one of LineSortColumns' names (checked above), never user text.
+    const std::string order = sort.col.empty() ? "" : sort.col + (sort.desc ? " DESC, " : ", ");
+    std::string sql = fselect + fwhere + " ORDER BY " + order + "provider, service_date, run_id, seq LIMIT " +
+                      Param(q, limit) + " OFFSET " + Param(q, offset);
     ALMEN_ASSIGN_OR_RETURN(Table t, MakeTable(*c, sql, q, LineColumns(), "iisssssisss"));
     t.total = total.at(0).Int(0);
     return t;
@@ -447,7 +489,7 @@ StatusOr<Table> Storage::LinesAsStored(const Scope& scope, const LineFilter& f) 
                                              fp));
     for (const auto& r : fc) groups[{r.Str(0), r.Str(1)}].flagged = r.Int(2);
   }
-  const bool decode_to_count = !f.rule.empty() || !f.code.empty();
+  const bool decode_to_count = !f.rule.empty() || !f.code.empty() || !f.claim.empty();
   auto blocks_of = [&](const std::string& provider, const std::string& month) {
     SqlParams p;
     std::string sql = "SELECT run_id, data FROM line_blocks WHERE provider = " + Param(p, provider) +
@@ -471,18 +513,35 @@ StatusOr<Table> Storage::LinesAsStored(const Scope& scope, const LineFilter& f) 
   Table t;
   t.columns = LineColumns();
   t.total = total;
-  for (auto& [key, g] : groups) {
+  // The groups in page order: by provider, then month; descending by
+  // provider or (one provider) by service date when asked.
+  using GroupEntry = std::pair<const std::pair<std::string, std::string>, Group>;
+  std::vector<GroupEntry*> order;
+  for (auto& e : groups) order.push_back(&e);
+  if (sort.desc && sort.col == "provider")
+    std::stable_sort(order.begin(), order.end(),
+                     [](const GroupEntry* a, const GroupEntry* b) { return a->first.first > b->first.first; });
+  if (sort.desc && sort.col == "service_date") std::reverse(order.begin(), order.end());
+  // Within a group: by a column's value (code, status, amount_ore, rule) when
+  // asked, then (day, run_id, seq); by service date descending all reversed.
+  const bool by_text = sort.col == "code" || sort.col == "status" || sort.col == "rule";
+  const bool by_amount = sort.col == "amount_ore";
+  for (GroupEntry* e : order) {
+    const auto& key = e->first;
+    Group& g = e->second;
     if (static_cast<int64_t>(t.rows.size()) >= limit) break;
     if (offset >= g.count) {
       offset -= g.count;
       continue;
     }
     const auto& [provider, month] = key;
-    // The group's matching lines as sort keys: (day, run_id, seq) → where.
+    // The group's matching lines as sort keys: (value, day, run_id, seq) → where.
     struct Item {
       int day;
       int64_t run_id, seq;
       int64_t flagged;  // index into frows, or -1 for a block line
+      std::string text;  // the sort column's value (by_text)
+      int64_t amount = 0;
     };
     std::vector<Item> items;
     std::vector<SqlRow> frows;
@@ -490,8 +549,10 @@ StatusOr<Table> Storage::LinesAsStored(const Scope& scope, const LineFilter& f) 
       SqlParams p = fp;
       std::string sql = fselect + fwhere + " AND provider = " + Param(p, provider) + " AND month = " + Param(p, month);
       ALMEN_ASSIGN_OR_RETURN(frows, c->Query(sql, p));
+      const size_t col = sort.col == "code" ? 5 : sort.col == "status" ? 6 : 8;
       for (size_t i = 0; i < frows.size(); ++i)
-        items.push_back({0, frows[i].Int(0), frows[i].Int(1), static_cast<int64_t>(i)});
+        items.push_back({0, frows[i].Int(0), frows[i].Int(1), static_cast<int64_t>(i),
+                         by_text ? frows[i].Str(col) : std::string(), frows[i].Int(7)});
     }
     std::vector<SqlRow> brows;
     if (!g.blocks.empty()) {
@@ -499,7 +560,12 @@ StatusOr<Table> Storage::LinesAsStored(const Scope& scope, const LineFilter& f) 
       for (const auto& r : brows) {
         const int64_t run_id = r.Int(0);
         ALMEN_RETURN_IF_ERROR(DecodeLineBlockBase64(r.Str(1), [&](const BlockLine& l) {
-          if (Matches(f, l)) items.push_back({l.day, run_id, l.seq, -1});
+          if (!Matches(f, l)) return;
+          std::string text;
+          if (sort.col == "code") text.assign(l.code);
+          else if (sort.col == "rule") text.assign(l.rule);
+          else if (sort.col == "status") text = "accepted";
+          items.push_back({l.day, run_id, l.seq, -1, std::move(text), l.amount_ore});
         }));
       }
     }
@@ -509,11 +575,15 @@ StatusOr<Table> Storage::LinesAsStored(const Scope& scope, const LineFilter& f) 
         std::string d = frows[static_cast<size_t>(it.flagged)].Str(4);
         it.day = d.size() >= 10 ? (d[8] - '0') * 10 + (d[9] - '0') : 0;
       }
-    std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+    const bool desc = sort.desc;
+    std::sort(items.begin(), items.end(), [&](const Item& a, const Item& b) {
+      if (by_text && a.text != b.text) return desc ? a.text > b.text : a.text < b.text;
+      if (by_amount && a.amount != b.amount) return desc ? a.amount > b.amount : a.amount < b.amount;
       if (a.day != b.day) return a.day < b.day;
       if (a.run_id != b.run_id) return a.run_id < b.run_id;
       return a.seq < b.seq;
     });
+    if (desc && sort.col == "service_date") std::reverse(items.begin(), items.end());
     const size_t from = static_cast<size_t>(offset);
     const size_t take = std::min(items.size() - std::min(items.size(), from),
                                  static_cast<size_t>(limit) - t.rows.size());

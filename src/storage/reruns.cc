@@ -6,6 +6,7 @@
 #include "common/crypto.h"
 #include "common/csv.h"
 #include "common/file.h"
+#include "common/json_text.h"
 #include "storage/table_util.h"
 
 namespace almen {
@@ -113,7 +114,7 @@ Status StoreAgreementVersion(SqlConnection& conn, const std::string& hash, const
   for (const auto& [name, content] : files) j[name] = content;
   return c->Exec("INSERT INTO agreement_versions (hash, version, files_json, stored_at) VALUES ($1,$2,$3,$4) "
                  "ON CONFLICT (hash) DO NOTHING",
-                 {hash, version, j.dump(), now});
+                 {hash, version, JsonText(j), now});
 }
 
 StatusOr<std::optional<std::map<std::string, std::string>>> LoadAgreementVersion(Storage& db,
@@ -144,7 +145,7 @@ StatusOr<int64_t> StoreRerun(Storage& db, const RerunRecord& r) {
                r.after_agreement_version, r.after_agreement_hash, s.value("lines_compared", int64_t{0}),
                s.value("changed", int64_t{0}), s.value("amount_before_ore", int64_t{0}),
                s.value("amount_after_ore", int64_t{0}), st.value("rows_changed", int64_t{0}),
-               st.value("amount_before_ore", int64_t{0}), st.value("amount_after_ore", int64_t{0}), s.dump()}));
+               st.value("amount_before_ore", int64_t{0}), st.value("amount_after_ore", int64_t{0}), JsonText(s)}));
   const int64_t id = ids.at(0).Int(0);
 
   ALMEN_ASSIGN_OR_RETURN(MappedFile f, MappedFile::Open(r.lines_csv_path));

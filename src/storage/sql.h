@@ -47,6 +47,9 @@ class SqlConnection {
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;  // a no-op outside a transaction
   virtual bool in_transaction() const = 0;
+  // Whether the connection to the database server is lost (PostgreSQL
+  // restarted, network cut): the pool then opens a new one.
+  virtual bool Broken() { return false; }
   // Inserts rows into `table(columns)` as fast as the backend can (a prepared
   // statement in SQLite, batched multi-row INSERTs in PostgreSQL). `next` fills one row and returns
   // false at the end; it may receive the previous row (SQLite reuses it) and must then assign

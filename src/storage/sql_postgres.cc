@@ -3,6 +3,7 @@
 // inserts are batched multi-row INSERTs with bound parameters.
 #include <pqxx/pqxx>
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -75,6 +76,20 @@ class PostgresConnection final : public SqlConnection {
     return s;
   }
   bool in_transaction() const override { return tx_ != nullptr; }
+  // A connection that failed, or that has been idle for a while and does not
+  // answer a probe (the server restarted, the network dropped it), is broken.
+  bool Broken() override {
+    if (broken_ || !conn_ || !conn_->is_open()) return true;
+    if (std::chrono::steady_clock::now() - last_used_ < std::chrono::seconds(2)) return false;
+    try {
+      pqxx::nontransaction n(*conn_);
+      n.exec("SELECT 1");
+    } catch (...) {
+      return true;
+    }
+    last_used_ = std::chrono::steady_clock::now();
+    return false;
+  }
 
   Status BulkInsert(const std::string& table, const std::vector<std::string>& columns,
                     const std::function<StatusOr<bool>(SqlParams&)>& next) override {
@@ -142,11 +157,15 @@ class PostgresConnection final : public SqlConnection {
 
   template <typename F>
   Status Guard(F&& f) {
+    last_used_ = std::chrono::steady_clock::now();
     try {
       f();
       return Status::Ok();
     } catch (const pqxx::unique_violation& e) {
       return Conflict(std::string("postgresql: ") + e.what());
+    } catch (const pqxx::broken_connection& e) {
+      broken_ = true;  // the pool replaces this connection before lending it again
+      return Internal(std::string("postgresql: ") + e.what());
     } catch (const std::exception& e) {
       return Internal(std::string("postgresql: ") + e.what());
     }
@@ -154,6 +173,8 @@ class PostgresConnection final : public SqlConnection {
 
   std::unique_ptr<pqxx::connection> conn_;
   std::unique_ptr<pqxx::work> tx_;
+  bool broken_ = false;
+  std::chrono::steady_clock::time_point last_used_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace
@@ -173,6 +194,7 @@ StatusOr<std::unique_ptr<SqlConnection>> OpenPostgres(const std::string& url) {
 // ---- ConnectionPool (both backends) -------------------------------------
 
 struct ConnectionPool::Impl {
+  std::string url;  // to replace a broken connection
   std::mutex mu;
   std::condition_variable cv;
   std::deque<std::unique_ptr<SqlConnection>> idle;
@@ -181,6 +203,7 @@ struct ConnectionPool::Impl {
 StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Open(const std::string& url, int size) {
   std::unique_ptr<ConnectionPool> pool(new ConnectionPool());
   pool->impl_ = std::make_unique<Impl>();
+  pool->impl_->url = url;
   pool->dialect_ = IsPostgresUrl(url) ? SqlDialect::kPostgres : SqlDialect::kSqlite;
   for (int i = 0; i < size; ++i) {
     ALMEN_ASSIGN_OR_RETURN(auto c, OpenSql(url));
@@ -196,6 +219,14 @@ ConnectionPool::Lease ConnectionPool::Borrow() {
   impl_->cv.wait(lock, [&] { return !impl_->idle.empty(); });
   auto c = std::move(impl_->idle.front());
   impl_->idle.pop_front();
+  lock.unlock();
+  // A connection the database server dropped (a PostgreSQL restart) is
+  // replaced; if the server is still away the old one is lent (its queries
+  // fail) and the next borrower tries again.
+  if (c->Broken()) {
+    auto fresh = OpenSql(impl_->url);
+    if (fresh.ok()) c = std::move(*fresh);
+  }
   return Lease(this, std::move(c));
 }
 

@@ -15,6 +15,7 @@
 #include "common/csv.h"
 #include "common/file.h"
 #include "storage/ledger_store.h"
+#include "common/json_text.h"
 #include "storage/lines_store.h"
 #include "storage/table_util.h"
 
@@ -300,11 +301,20 @@ Status Storage::DeleteSession(const std::string& token_hash) {
   return c->Exec("DELETE FROM sessions WHERE token_hash = $1", {token_hash});
 }
 
+StatusOr<int64_t> Storage::PurgeExpiredSessions(const std::string& now) {
+  auto c = pool_->Borrow();
+  ALMEN_ASSIGN_OR_RETURN(auto n, c->Query("SELECT COUNT(*) FROM sessions WHERE expires_at <= $1", {now}));
+  ALMEN_RETURN_IF_ERROR(c->Exec("DELETE FROM sessions WHERE expires_at <= $1", {now}));
+  return n.at(0).Int(0);
+}
+
 Status Storage::Audit(const std::string& now, const std::string& username, const std::string& action,
                       const std::string& detail) {
   auto c = pool_->Borrow();
+  // User names and details may hold what a client sent (a login name):
+  // stored as valid UTF-8 (PostgreSQL refuses anything else).
   return c->Exec("INSERT INTO audit_log (at, username, action, detail) VALUES ($1,$2,$3,$4)",
-                 {now, username, action, detail});
+                 {now, ValidUtf8(username), action, ValidUtf8(detail)});
 }
 
 StatusOr<Table> Storage::AuditLog(int64_t limit, int64_t offset) {

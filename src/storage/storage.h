@@ -76,9 +76,21 @@ struct StoredLine {
 
 struct LineFilter {
   std::string provider, month, status, rule, code;
+  std::string claim;   // a claim_id ("" = any)
   int64_t run_id = 0;  // 0 = all runs
+  // "col" or "-col" (descending), col one of provider, service_date, code,
+  // status, amount_ore, rule; "" = provider, service_date, run, seq. Only
+  // the columns LineSortColumns(filter) names (InvalidInput otherwise).
+  std::string sort;
   int64_t limit = 100, offset = 0;
 };
+
+// The columns Lines() sorts by for this filter without decoding every stored
+// block: all of them for rejected or review lines (rows); with accepted lines
+// (blocks, ordered by provider and month) provider always, service_date with
+// a provider, the others with a provider and a month (one block group).
+// Lines are sorted as stored, before their latest correction is shown.
+std::vector<std::string> LineSortColumns(const LineFilter& filter);
 
 class Storage {
  public:
@@ -123,6 +135,8 @@ class Storage {
   // The session's user if the session exists and has not expired at `now`.
   StatusOr<std::optional<UserRecord>> SessionUser(const std::string& token_hash, const std::string& now);
   Status DeleteSession(const std::string& token_hash);
+  // Removes every session that expired at `now` or before; returns how many.
+  StatusOr<int64_t> PurgeExpiredSessions(const std::string& now);
   Status Audit(const std::string& now, const std::string& username, const std::string& action,
                const std::string& detail);
   StatusOr<Table> AuditLog(int64_t limit, int64_t offset);

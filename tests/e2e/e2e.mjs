@@ -11,6 +11,13 @@
 // catalogue. Also: not-found pages (#/findesikke, /findes/ikke), keyboard sorting
 // (aria-sort), 390 px without sideways scroll and with a compact header, return to
 // the page after an expired session, ETag/304 on static files.
+// The ledger (issues 11 and 15): "udbetalt i alt" → clinic → month → rejected line
+// with rule and paragraph in ≤ 3 clicks; a basishonorar amount opens exactly its
+// postings; the overview's bars open what is behind them; lines filtered, sorted
+// and paged on the server; an upload's corrections (old → new, the causing
+// claim's line) and its warning when providers were not checked; closing months
+// (rltn) with the payment list and a clinic's printable honorarspecifikation
+// (screen and print media), efterregulering marked; region and clinic scopes.
 // Env: BASE_URL (server), SHOT_DIR (screenshots), CHROMIUM (default /usr/bin/chromium).
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
@@ -128,6 +135,11 @@ try {
     const r1 = await fetch(`${base}/vendor/chart.min.js`);
     const etag = r1.headers.get('etag');
     if (!etag) fail('no ETag on /vendor/chart.min.js');
+    // The security headers of issue 12 on a UI file.
+    const home = await fetch(`${base}/`);
+    for (const [h, want] of [['content-security-policy', "frame-ancestors 'none'"], ['x-frame-options', 'DENY'],
+      ['x-content-type-options', 'nosniff'], ['referrer-policy', 'no-referrer']])
+      if (!(home.headers.get(h) || '').includes(want)) fail(`response header ${h}: ${home.headers.get(h)}`);
     const r2 = await fetch(`${base}/vendor/chart.min.js`, { headers: { 'If-None-Match': etag } });
     if (r2.status !== 304) fail(`If-None-Match gave ${r2.status}, not 304`);
     const r3 = await fetch(`${base}/findes/ikke`);
@@ -195,6 +207,8 @@ try {
   const rejectedN = (await page.textContent('#result-rejected-n')).trim();
   if (!rejectedN.startsWith('1')) fail(`result panel: rejected ${rejectedN}`);
   await page.waitForSelector('#result-amount');
+  if ((await page.textContent('#result-corrections-n')).trim() !== '0') fail('result panel: corrections of a file with new claims only');
+  if (await page.$('#result-providers-unchecked')) fail('result panel: providers unchecked although the register is stored');
   await sleep(2000);
   if (!(await page.$('#job-result'))) fail('the result panel vanished');
   step(`upload: progress ${prog.values.map((v) => Math.round(v / 10)).join('→')} %; ${resultLines} lines, rejected ${rejectedN}`);
@@ -214,6 +228,76 @@ try {
   await page.waitForSelector('#rerun-same', { timeout: 120000 });
   await checkPage(page, 'rltn', 'genberegning');
 
+  step('rltn: "udbetalt i alt" → clinic → month → a rejected line\'s rule and paragraph in ≤ 3 clicks');
+  {
+    await visit(page, '#/oversigt');
+    await page.waitForSelector('#total-link');
+    let clicks = 0;
+    await page.click('#total-link'); clicks++;
+    await page.waitForSelector('h1:has-text("Klinikker")');
+    await page.waitForSelector('table tbody tr a');
+    await page.click(`table tbody a[href="#/opgoerelse?provider=${provider}"] >> nth=0`); clicks++;
+    await page.waitForSelector('#m table tbody tr');
+    await checkPage(page, 'rltn', 'opgoerelse-maaneder');
+    await page.click('#m a[href*="status=rejected"][href*="month=2025-03"]'); clicks++;
+    await page.waitForSelector('h1:has-text("Afviste linjer")');
+    await page.waitForSelector('#t table tbody tr');
+    const cols = await page.$$eval('#t table thead th', (ths) => ths.map((th) => th.textContent.trim()));
+    const cells = await page.$$eval('#t table tbody tr:first-child td', (tds) => tds.map((td) => td.textContent.trim()));
+    const rule = cells[cols.indexOf('Regel')], paragraph = cells[cols.indexOf('Paragraf')];
+    if (!/[a-zæøå]{3}/.test(rule) || !/\b[0-9a-z]+\.[a-z_0-9]+\b/.test(rule)) fail(`the rejected line's rule: "${rule}"`);
+    if (!paragraph) fail('the rejected line has no paragraph');
+    if (clicks > 3) fail(`${clicks} clicks from the total to a rejected line`);
+    await checkPage(page, 'rltn', 'afvist-linje-3-klik');
+    step(`3 clicks: ${rule} · ${paragraph}`);
+  }
+
+  step('rltn: a basishonorar amount opens exactly its postings (not the month\'s service lines)');
+  {
+    await visit(page, `#/opgoerelse?provider=${provider}`);
+    await page.waitForSelector('#t table tbody tr');
+    const row = page.locator('#t table tbody tr', { hasText: 'Basishonorar' }).first();
+    const amount = (await row.locator('td').nth(4).textContent()).trim();
+    await row.locator('td').nth(4).locator('a').click();
+    await page.waitForURL((u) => u.hash.startsWith('#/posteringer') && u.hash.includes('item=basishonorar'));
+    await page.waitForSelector('#postings-sum');
+    const items = await page.$$eval('#t table tbody tr td:nth-child(4)', (tds) => [...new Set(tds.map((td) => td.textContent.trim()))]);
+    if (items.length !== 1 || items[0] !== 'Basishonorar') fail(`basishonorar postings: items ${items.join(', ')}`);
+    const sum = (await page.textContent('#postings-sum')).trim();
+    if (sum !== amount) fail(`basishonorar: the postings sum to ${sum}, the statement says ${amount}`);
+    if (await page.$('#t table tbody a[href^="#/linjer"]')) fail('basishonorar postings link to service lines');
+    await checkPage(page, 'rltn', 'posteringer-basishonorar');
+    step(`basishonorar ${amount} = Σ postings ${sum}`);
+    // Server-side sorting of postings.
+    await page.locator('#t table thead th', { hasText: 'Beløb' }).locator('button').click();
+    await page.waitForURL((u) => u.hash.includes('sort=amount_ore'));
+    await page.waitForSelector('#t table thead th[aria-sort="ascending"]');
+  }
+
+  step('rltn: the overview\'s bars open the postings and lines behind them');
+  {
+    await visit(page, '#/oversigt');
+    await page.waitForSelector('#spend-chart');
+    const bar = async (id, dataset, index) => (await page.locator(`#${id}`).scrollIntoViewIfNeeded()) || page.evaluate(([id, d, i]) => {
+      const c = window.Chart.getChart(document.getElementById(id));
+      const el = c.getDatasetMeta(d).data[i];
+      const r = c.canvas.getBoundingClientRect();
+      const y = el.base !== undefined ? (el.y + el.base) / 2 : el.y;
+      return { x: r.left + el.x, y: r.top + y, month: c.data.labels[i] };
+    }, [id, dataset, index]);
+    const b = await bar('spend-chart', 0, 2);
+    await page.mouse.click(b.x, b.y);
+    await page.waitForURL((u) => u.hash.startsWith('#/posteringer') && u.hash.includes('month=2025-03'));
+    await page.waitForSelector('#postings-what');
+    await checkPage(page, 'rltn', 'posteringer-maaned');
+    await visit(page, '#/oversigt');
+    await page.waitForSelector('#count-chart');
+    const r = await bar('count-chart', 0, 2);
+    await page.mouse.click(r.x, r.y);
+    await page.waitForURL((u) => u.hash.startsWith('#/linjer') && u.hash.includes('status=accepted') && u.hash.includes('month=2025-03'));
+    await page.waitForSelector('h1:has-text("Godkendte linjer")');
+  }
+
   step(`rltn: clinic ${provider}: statement, drill-down to lines`);
   await visit(page, '#/klinikker');
   await page.waitForSelector('table tbody tr');
@@ -221,21 +305,40 @@ try {
   await page.click(`a[href="#/opgoerelse?provider=${provider}"] >> nth=0`);
   await page.waitForSelector('#statement-total');
   await checkPage(page, 'rltn', 'opgoerelse');
-  const link = page.locator('td.num a[href^="#/linjer"]').first();
+  const link = page.locator('#t td.num a[href^="#/linjer"]').first();
   await link.click();
-  await page.waitForSelector('table tbody tr');
-  const header = await page.textContent('table thead');
+  await page.waitForSelector('#t table tbody tr');
+  const header = await page.textContent('#t table thead');
   if (!header.includes('Begrundelse') || !header.includes('Regel') || !header.includes('Paragraf')) fail('lines table lacks rule/reason/paragraph');
   await checkPage(page, 'rltn', 'linjer');
 
-  step('rltn: keyboard sorting with aria-sort');
-  const th = page.locator('table thead th').nth(5);
+  step('rltn: keyboard sorting on the server with aria-sort; focus stays on the header');
+  const th = page.locator('#t table thead th').nth(5);
   await th.locator('button').focus();
   await page.keyboard.press('Enter');
-  if ((await th.getAttribute('aria-sort')) !== 'ascending') fail(`aria-sort after Enter: ${await th.getAttribute('aria-sort')}`);
+  await page.waitForURL((u) => u.hash.includes('sort=amount_ore'));
+  await until(page, () => document.querySelectorAll('#t table thead th')[5]?.getAttribute('aria-sort') === 'ascending', null, 'aria-sort ascending');
+  const asc = await page.$$eval('#t table tbody tr td:nth-child(6)', (tds) => tds.map((td) => td.textContent));
+  await until(page, () => document.activeElement?.classList.contains('sort'), null, 'the focus on the sorted header');
   await page.keyboard.press('Space');
-  if ((await th.getAttribute('aria-sort')) !== 'descending') fail(`aria-sort after Space: ${await th.getAttribute('aria-sort')}`);
-  if (!(await page.evaluate(() => document.activeElement?.classList.contains('sort')))) fail('focus lost after sorting');
+  await page.waitForURL((u) => u.hash.includes('sort=-amount_ore'));
+  await until(page, () => document.querySelectorAll('#t table thead th')[5]?.getAttribute('aria-sort') === 'descending', null, 'aria-sort descending');
+  await until(page, () => document.activeElement?.classList.contains('sort'), null, 'the focus on the sorted header');
+  const desc = await page.$$eval('#t table tbody tr td:nth-child(6)', (tds) => tds.map((td) => td.textContent));
+  const ore = (x) => Number(x.replace(/[^\d−-]/g, '').replace('−', '-'));
+  for (let i = 1; i < asc.length; i++) if (ore(asc[i]) < ore(asc[i - 1])) fail(`lines not ascending by amount: ${asc.join(' | ')}`);
+  for (let i = 1; i < desc.length; i++) if (ore(desc[i]) > ore(desc[i - 1])) fail(`lines not descending by amount: ${desc.join(' | ')}`);
+
+  step('rltn: the lines page filters on the server (status and month from the form)');
+  await page.selectOption('#lf-status', 'rejected');
+  await page.fill('#lf-code', '12');
+  await page.click('#lf button.primary');
+  await page.waitForSelector('#lf-code-err:has-text("4 cifre")');
+  await page.fill('#lf-code', '');
+  await page.click('#lf button.primary');
+  await page.waitForSelector('h1:has-text("Afviste linjer")');
+  await until(page, () => location.hash.includes('status=rejected') && !location.hash.includes('code='), null, 'the filter in the address');
+  await checkPage(page, 'rltn', 'linjer-filtreret');
 
   step('rltn: rejections by rule (Danish names as chart labels)');
   await visit(page, '#/afvisninger');
@@ -322,7 +425,7 @@ try {
 
   step('rltn: 390 px: no sideways scroll, compact header');
   await page.setViewportSize({ width: 390, height: 844 });
-  for (const h of ['#/oversigt', '#/klinikker', '#/oekonomi', '#/bostedslaeger', '#/koersler']) {
+  for (const h of ['#/oversigt', '#/klinikker', '#/oekonomi', '#/bostedslaeger', '#/koersler', '#/posteringer', '#/afslutning']) {
     await visit(page, h);
     await sleep(300);
     const m = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, header: document.getElementById('top').getBoundingClientRect().height }));
@@ -333,6 +436,122 @@ try {
   await page.waitForSelector('#nav a');
   await page.screenshot({ path: path.join(shots, `${String(++shotNo).padStart(2, '0')}-rltn-390px-menu.png`) });
   await page.setViewportSize({ width: 1280, height: 900 });
+
+  // ---- rltn: closing months, the payment list, a clinic's honorarspecifikation ------------
+  const MONTH_DA = /^\d{1,2}\. (januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december) \d{4}$/;
+  const KR = /^−?\d{1,3}(\.\d{3})*,\d{2} kr\.$/;
+  async function closeOpenMonth(p, monthDa) {
+    await visit(p, '#/afslutning');
+    await p.waitForSelector('#close-month');
+    if ((await p.textContent('#ledger-open')).trim() !== monthDa) fail(`open month: ${await p.textContent('#ledger-open')}, not ${monthDa}`);
+    await p.click('#close-month');
+    await p.waitForSelector('#close-confirm:not([hidden])');
+    const q = (await p.textContent('#close-confirm')).trim();
+    if (!q.includes(`Vil du afslutte ${monthDa}?`) || !q.includes('kan ikke fortrydes')) fail(`confirmation: ${q}`);
+    await checkPage(p, 'rltn', `afslutning-bekraeft-${monthDa.split(' ')[0]}`);
+    await p.click('#close-yes');
+    await p.waitForSelector('#closed-notice');
+    if (!(await p.textContent('#closed-notice')).includes(`${monthDa} er afsluttet`)) fail(`closing notice: ${await p.textContent('#closed-notice')}`);
+    if ((await p.textContent('#ledger-last')).trim() !== monthDa) fail('the last closed month is not shown');
+  }
+  async function checkSpec(p, who, name, { provider: prov, monthDa }) {
+    await p.waitForSelector('#spec-total');
+    if ((await p.textContent('#spec-provider')).trim() !== prov) fail(`${who} spec: ydernummer ${await p.textContent('#spec-provider')}`);
+    if (!(await p.textContent('#spec-clinic')).trim() || (await p.textContent('#spec-clinic')).trim() === '–') fail(`${who} spec: no clinic name`);
+    if ((await p.textContent('#spec-month')).trim() !== monthDa) fail(`${who} spec: month ${await p.textContent('#spec-month')}`);
+    const closedOn = (await p.textContent('#spec-closed')).trim();
+    if (!MONTH_DA.test(closedOn)) fail(`${who} spec: date of closing "${closedOn}"`);
+    const total = (await p.textContent('#spec-total')).trim();
+    if (!KR.test(total)) fail(`${who} spec: total "${total}"`);
+    await checkPage(p, who, name);
+    await p.emulateMedia({ media: 'print' });
+    const printed = await p.evaluate(() => ({
+      header: getComputedStyle(document.getElementById('top')).display,
+      footer: getComputedStyle(document.querySelector('footer')).display,
+      buttons: [...document.querySelectorAll('#spec button, #spec .button')].filter((b) => b.offsetParent !== null).length,
+      total: document.getElementById('spec-total').offsetParent !== null,
+    }));
+    if (printed.header !== 'none' || printed.footer !== 'none') fail(`${who} spec printed with navigation: ${JSON.stringify(printed)}`);
+    if (printed.buttons) fail(`${who} spec printed with ${printed.buttons} buttons`);
+    if (!printed.total) fail(`${who} spec: no total when printed`);
+    await p.screenshot({ path: path.join(shots, `${String(++shotNo).padStart(2, '0')}-${who}-${name}-udskrift.png`), fullPage: true });
+    await p.emulateMedia({ media: 'screen' });
+    return { total, closedOn };
+  }
+
+  step('rltn: Afslutning: the ledger, close January 2025 after a Danish confirmation');
+  await closeOpenMonth(page, 'januar 2025');
+  await checkPage(page, 'rltn', 'afslutning');
+  await page.click('#closings a[href="#/udbetaling?month=2025-01"] >> nth=0');
+  await page.waitForSelector('h1:has-text("Udbetalingsliste for januar 2025")');
+  await page.waitForSelector('#t table tbody tr.pinned');
+  const payHead = await page.$$eval('#t table thead th', (ths) => ths.map((th) => th.textContent.trim()));
+  for (const c of ['Klinik', 'Region', 'Månedens posteringer', 'Efterregulering', 'Til udbetaling']) if (!payHead.includes(c)) fail(`payment list lacks ${c}: ${payHead.join(', ')}`);
+  const payRows = await page.locator('#t table tbody tr:not(.pinned)').count();
+  if (!(await page.$('#t .export-csv')) || !(await page.$('#t .export-xlsx'))) fail('payment list without export buttons');
+  const csv = await page.evaluate(async () => (await fetch(document.querySelector('#t .export-csv').getAttribute('href'))).status);
+  if (csv !== 200) fail(`payment list CSV: ${csv}`);
+  await checkPage(page, 'rltn', 'udbetalingsliste');
+  await page.click(`#t a[href="#/specifikation?provider=${provider}&month=2025-01"] >> nth=0`);
+  const specJan = await checkSpec(page, 'rltn', 'honorarspecifikation', { provider, monthDa: 'januar 2025' });
+  step(`closing January: ${payRows} clinics; ${provider} ${specJan.total}, closed ${specJan.closedOn}`);
+
+  step('rltn: a late claim and a correction for January: efterregulering, the correction with its cause');
+  const other = providers.find((x) => x.provider !== provider) || providers[0];
+  const head = 'claim_id,provider,cpr,service_date,code,quantity,contact_id,setting,indication\n';
+  async function uploadFile(name, content, { unchecked = false } = {}) {
+    await visit(page, '#/koersler');
+    await page.waitForSelector('#upload-form');
+    if (unchecked) {
+      // The server says providers were checked whenever a register is stored: the warning is shown from the job's report.
+      await page.route('**/api/jobs/*', async (route) => {
+        const res = await route.fetch();
+        const j = await res.json();
+        if (j.state === 'done') j.providers_checked = false;
+        await route.fulfill({ response: res, json: j });
+      });
+    }
+    await page.setInputFiles('#up-claims', { name, mimeType: 'text/csv', buffer: Buffer.from(content) });
+    await page.click('#upload-button');
+    await page.waitForSelector('#job-result', { timeout: 120000 });
+    if (unchecked) await page.unroute('**/api/jobs/*');
+  }
+  await uploadFile('e2e-sen-regning.csv', head + `e2e-${stamp}-a,${other.provider},2902924321,2025-01-15,0101,1,K1,,\n`, { unchecked: true });
+  await page.waitForSelector('#result-providers-unchecked');
+  if (!/ikke kontrolleret/.test(await page.textContent('#result-providers-unchecked'))) fail('the providers warning is not Danish');
+  await checkPage(page, 'rltn', 'afregninger-ukontrolleret');
+  await uploadFile('e2e-korrektion.csv', head + `e2e-${stamp}-b,${other.provider},2902924321,2025-01-15,0120,1,K1,,other\n`);
+  await page.waitForSelector('#result-corrections');
+  if ((await page.textContent('#result-corrections-n')).trim() !== '1') fail(`corrections: ${await page.textContent('#result-corrections-n')}`);
+  await checkPage(page, 'rltn', 'afregninger-korrektion');
+  await page.click('#result-corrections');
+  await page.waitForSelector('h1:has-text("Korrektioner")');
+  await page.waitForSelector('#t table tbody tr');
+  const corr = await page.$$eval('#t table tbody tr:first-child td', (tds) => tds.map((td) => td.textContent.trim().replace(/\s+/g, ' ')));
+  if (corr[0] !== `e2e-${stamp}-a`) fail(`corrected claim: ${corr[0]}`);
+  if (!/godkendt → .*afvist/.test(corr[4])) fail(`status old → new: ${corr[4]}`);
+  if (!/^−\d/.test(corr[6])) fail(`change in kr.: ${corr[6]}`);
+  if (!corr[8] || !corr[9]) fail('correction without reason or paragraph');
+  await checkPage(page, 'rltn', 'korrektioner');
+  await page.click(`#t a[href*="claim=e2e-${stamp}-b"] >> nth=0`);
+  await page.waitForSelector(`h1:has-text("Regning e2e-${stamp}-b")`);
+  await page.waitForSelector('#t table tbody tr');
+  if (!(await page.textContent('#t table tbody')).includes('0120')) fail('the causing claim\'s line is not 0120');
+  await checkPage(page, 'rltn', 'aarsag-linje');
+  await visit(page, `#/posteringer?provider=${other.provider}&month=2025-01&item=service`);
+  await page.waitForSelector('#t table tbody tr');
+  const kinds = await page.$$eval('#t table tbody tr', (trs) => trs.map((tr) => tr.textContent));
+  if (!kinds.some((x) => x.includes('tilbageførsel') && x.includes('februar 2025') && x.includes('Efterregulering'))) fail('no reversal booked in February as efterregulering');
+  if (!kinds.some((x) => x.includes('korrektion') && x.includes(`regning e2e-${stamp}-b`))) fail('no correction naming its cause');
+  await checkPage(page, 'rltn', 'posteringer-korrektion');
+
+  step('rltn: close February: the clinic\'s specification marks the efterregulering for January');
+  await closeOpenMonth(page, 'februar 2025');
+  await visit(page, `#/specifikation?provider=${other.provider}&month=2025-02`);
+  await page.waitForSelector('.spec-group.efter');
+  const efter = await page.textContent('.spec-group.efter tr.group');
+  if (!efter.includes('Efterregulering for januar 2025')) fail(`efterregulering group: ${efter}`);
+  await checkSpec(page, 'rltn', 'honorarspecifikation-efterregulering', { provider: other.provider, monthDa: 'februar 2025' });
   await page.close();
 
   // ---- plo: aggregates and the ramme -----------------------------------------------------
@@ -365,6 +584,24 @@ try {
     await visit(p, '#/oekonomi');
     await p.waitForSelector('#eco-ramme table');
     await checkPage(p, 'region', 'oekonomi');
+    await p.close();
+  }
+  {
+    const regionUser = { 1081: 'region-nordjylland', 1082: 'region-midtjylland', 1083: 'region-syddanmark', 1084: 'region-hovedstaden', 1085: 'region-sjaelland' }[providers[0].region_code];
+    const p = await newPage('region');
+    step(`${regionUser}: its clinics on January's payment list and one honorarspecifikation`);
+    await login(p, regionUser, { expectHash: '#/oversigt' });
+    await visit(p, '#/afslutning');
+    await p.waitForSelector('#closings table tbody tr');
+    if (await p.$('#close-month')) fail('a region is offered to close a month');
+    await checkPage(p, 'region', 'udbetalinger');
+    await p.click('#closings a[href="#/udbetaling?month=2025-01"] >> nth=0');
+    await p.waitForSelector('#t table tbody tr.pinned');
+    const regions = await p.$$eval('#t table tbody tr:not(.pinned) td:nth-child(3)', (tds) => [...new Set(tds.map((td) => td.textContent.trim()))]);
+    if (regions.length !== 1) fail(`region payment list shows regions ${regions.join(', ')}`);
+    await checkPage(p, 'region', 'udbetalingsliste');
+    await p.click(`#t a[href="#/specifikation?provider=${provider}&month=2025-01"] >> nth=0`);
+    await checkSpec(p, 'region', 'honorarspecifikation', { provider, monthDa: 'januar 2025' });
     await p.close();
   }
 
@@ -400,8 +637,18 @@ try {
   // ---- clinic: its statement and its rejections -------------------------------------------
   {
     const p = await newPage('klinik');
-    step(`klinik-${provider}: statement and rejected lines`);
-    await login(p, `klinik-${provider}`, { expectHash: '#/oversigt' });
+    step(`klinik-${provider}: lands on its payments; its specification; its statement and rejected lines`);
+    await login(p, `klinik-${provider}`, { expectHash: '#/afslutning' });
+    await p.waitForSelector('#latest-spec');
+    if (await p.$('#close-month')) fail('a clinic is offered to close a month');
+    await checkPage(p, 'klinik', 'udbetalinger');
+    await p.click('#closings a[href="#/udbetaling?month=2025-01"] >> nth=0');
+    await p.waitForSelector('#t table tbody tr.pinned');
+    const own = await p.$$eval('#t table tbody tr:not(.pinned) td:first-child', (tds) => tds.map((td) => td.textContent.trim()));
+    if (own.length !== 1 || own[0] !== provider) fail(`a clinic's payment list shows ${own.join(', ')}`);
+    await checkPage(p, 'klinik', 'udbetalingsliste');
+    await p.click(`#t a[href="#/specifikation?provider=${provider}&month=2025-01"] >> nth=0`);
+    await checkSpec(p, 'klinik', 'honorarspecifikation', { provider, monthDa: 'januar 2025' });
     await visit(p, `#/opgoerelse?provider=${provider}`);
     await p.waitForSelector('#statement-total');
     await checkPage(p, 'klinik', 'opgoerelse');

@@ -15,13 +15,15 @@ function uploadFields(files) {
 
 async function sendFiles(path, values) {
   const fd = new FormData();
-  for (const [k, v] of Object.entries(values)) if (v instanceof File) fd.append(k, v, v.name);
-  return upload(path, fd);
+  let files = 0;
+  for (const [k, v] of Object.entries(values)) if (v instanceof File) { fd.append(k, v, v.name); files += 1; }
+  // No file chosen: the server uses the ledger's listings register.
+  return files ? upload(path, fd) : api(path, { method: 'POST' });
 }
 
 export async function ceilingPanel({ el, me, year }) {
   const c = await api(`/api/economy/ceilings?year=${year}`);
-  const fields = uploadFields([['listings', 'ceilings.listings', true], ['decisions', 'ceilings.decisions', false]]);
+  const fields = uploadFields([['listings', 'ceilings.listings', false], ['decisions', 'ceilings.decisions', false]]);
   const form = me.role === 'rltn' ? formHtml('ceil-form', fields, t('ceilings.submit')) : '';
   if (!c.available) {
     el.innerHTML = `<div class="panel"><h2>${esc(t('ceilings.heading', { year }))}</h2><p class="muted">${esc(t('ceilings.not_computed'))}</p>${form}</div>`;
@@ -47,7 +49,7 @@ export async function ceilingPanel({ el, me, year }) {
 
 export async function qualityPanel({ el, me, year }) {
   const q = await api(`/api/economy/quality?year=${year}`);
-  const fields = uploadFields([['listings', 'quality.listings', true], ['clusters', 'quality.clusters', false]]);
+  const fields = uploadFields([['listings', 'quality.listings', false], ['clusters', 'quality.clusters', false]]);
   const form = me.role === 'rltn' ? formHtml('qual-form', fields, t('quality.submit')) : '';
   if (!q.available) {
     el.innerHTML = `<div class="panel"><h2>${esc(t('quality.heading', { year }))}</h2><p class="muted">${esc(t('quality.not_computed'))}</p>${form}</div>`;

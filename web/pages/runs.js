@@ -28,8 +28,9 @@ function runsTable(el, rows, me, qs) {
   ], rows, { exportUrl: '/api/settlements', label: t('runs.heading'), sort: { key: 'id', dir: -1 } });
 }
 
-// The result of one upload, from the stored run.
-async function resultPanel(el, runId, { alreadyImported, me, qs }) {
+// The result of one upload, from the stored run and the job's report (corrections
+// of earlier lines this upload made, whether the providers were checked).
+async function resultPanel(el, runId, { alreadyImported, me, qs, job = {} }) {
   const r = await api(`/api/settlements/${runId}`);
   const rejShare = r.lines ? pctPpm(Math.round((r.rejected * 1e6) / r.lines), 1) : '';
   const link = (status, n, key) => (me.permissions.lines && n ? `<a id="result-${status}" href="#/linjer${qs({ run: runId, status })}">${esc(t(key, { n: int(n) }))}</a>` : esc(t(key, { n: int(n) })));
@@ -43,14 +44,18 @@ async function resultPanel(el, runId, { alreadyImported, me, qs }) {
       <div><dt>${esc(t('col.review'))}</dt><dd id="result-review-n">${int(r.review)}</dd></div>
       <div><dt>${esc(t('runs.col_duplicates'))}</dt><dd>${int(r.duplicates)}</dd></div>
       <div><dt>${esc(t('upload.result_amount'))}</dt><dd id="result-amount">${kr(r.statement_amount_ore)}</dd></div>
+      ${job.corrections !== undefined ? `<div><dt>${esc(t('upload.result_corrections'))}</dt><dd id="result-corrections-n">${int(job.corrections)}</dd></div>` : ''}
     </dl>
-    <p>${link('rejected', r.rejected, 'upload.link_rejected')}${r.review ? ' · ' + link('review', r.review, 'upload.link_review') : ''}${me.permissions.lines ? ` · <a href="#/linjer${qs({ run: runId })}">${esc(t('upload.link_all'))}</a>` : ''}</p>
+    ${job.providers_checked === false ? `<p class="warning" id="result-providers-unchecked">${esc(t('upload.providers_unchecked'))}</p>` : ''}
+    ${job.corrections > 0 ? `<p class="notice" id="result-corrections-note">${esc(t('upload.corrections_note', { n: int(job.corrections) }))}${me.permissions.lines
+    ? ` <a id="result-corrections" href="#/korrektioner${qs({ run: runId })}">${esc(t('upload.link_corrections', { n: int(job.corrections) }))}</a>` : ''}</p>` : ''}
+    <p>${link('rejected', r.rejected, 'upload.link_rejected')}${r.review ? ' · ' + link('review', r.review, 'upload.link_review') : ''}${me.permissions.lines ? ` · <a href="#/linjer${qs({ run: runId })}">${esc(t('upload.link_all'))}</a>` : ''} · <a id="result-postings" href="#/posteringer${qs({ run: runId })}">${esc(t('upload.link_postings'))}</a></p>
     <button type="button" id="result-close">${esc(t('upload.close'))}</button></section>`;
   el.querySelector('#result-close').onclick = () => { sessionStorage.removeItem(LAST); el.innerHTML = ''; };
 }
 
 function uploadForm() {
-  const file = (name, key, required) => `<div class="field"><label for="up-${name}">${esc(t(key))}</label>${fileControl(`up-${name}`, `id="up-${name}" name="${name}"${required ? ' required' : ''} aria-describedby="up-${name}-err"`, '.csv,text/csv')}<span class="field-error" id="up-${name}-err"></span></div>`;
+  const file = (name, key, required) => `<div class="field"><label for="up-${name}">${esc(t(key))}</label>${fileControl(`up-${name}`, `id="up-${name}" name="${name}"${required ? ' required' : ''} aria-describedby="up-${name}-err"`, '.csv,.gz,.zst,text/csv')}<span class="field-error" id="up-${name}-err"></span></div>`;
   return `<form class="panel form" id="upload-form" novalidate><h2>${esc(t('upload.heading'))}</h2>
     <p class="muted">${esc(t('upload.intro'))}</p>
     <div class="fields">${file('claims', 'upload.claims', true)}${file('providers', 'upload.providers')}${file('listings', 'upload.listings')}</div>
@@ -68,8 +73,8 @@ export async function pageRuns({ main, me, qs, isCurrent }) {
   const resultEl = document.getElementById('result');
   const last = sessionStorage.getItem(LAST);
   if (last) {
-    const { run, already } = JSON.parse(last);
-    await resultPanel(resultEl, run, { alreadyImported: already, me, qs }).catch(() => sessionStorage.removeItem(LAST));
+    const { run, already, job } = JSON.parse(last);
+    await resultPanel(resultEl, run, { alreadyImported: already, me, qs, job }).catch(() => sessionStorage.removeItem(LAST));
   }
   await renderRerunPanel({ me, el: document.getElementById('reruns'), runs: tb.rows });
   const form = document.getElementById('upload-form');
@@ -109,10 +114,11 @@ export async function pageRuns({ main, me, qs, isCurrent }) {
         show(progress.at(stage, x.progress));
       }, { stillWanted: isCurrent });
       if (s.state === 'done') {
-        sessionStorage.setItem(LAST, JSON.stringify({ run: s.run_id, already: s.already_imported }));
+        const report = { corrections: s.corrections, providers_checked: s.providers_checked };
+        sessionStorage.setItem(LAST, JSON.stringify({ run: s.run_id, already: s.already_imported, job: report }));
         job.innerHTML = '';
         if (!isCurrent()) return;
-        await resultPanel(resultEl, s.run_id, { alreadyImported: s.already_imported, me, qs });
+        await resultPanel(resultEl, s.run_id, { alreadyImported: s.already_imported, me, qs, job: report });
         runsTable(document.getElementById('t'), (await api('/api/settlements')).rows, me, qs);
         resultEl.scrollIntoView({ block: 'nearest' });
       } else if (s.state === 'failed' || s.state === 'cancelled') {

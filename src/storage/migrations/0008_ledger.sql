@@ -108,6 +108,10 @@ CREATE INDEX line_corrections_run ON line_corrections (run_id);
 ALTER TABLE flagged_lines ADD COLUMN contact TEXT NOT NULL DEFAULT '';
 ALTER TABLE flagged_lines ADD COLUMN price_ore BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE flagged_lines ADD COLUMN quantity BIGINT NOT NULL DEFAULT 1;
+-- A block's contacts in brief: the sorted low 32 bits of its lines' contact
+-- keys (claim_keys.h encoding), so a later run decodes only the blocks that
+-- may hold a contact it looks for ('' = unknown: decode).
+ALTER TABLE line_blocks ADD COLUMN contacts TEXT NOT NULL DEFAULT '';
 
 -- Claim keys per run and provider, for the duplicate check of later runs:
 -- the sorted 32-bit fingerprints of the claim keys (settlement/types.h) as

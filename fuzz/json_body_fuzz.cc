@@ -1,0 +1,22 @@
+// JSON request bodies (server/respond.h JsonObject) and path ids (ParseId):
+// an object or a Danish error, never an exception, a deep recursion or a
+// non-UTF-8 answer.
+#include <cstdint>
+#include <string_view>
+
+#include "common/csv.h"
+#include "common/json_text.h"
+#include "server/respond.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view body(reinterpret_cast<const char*>(data), size);
+  auto j = almen::JsonObject(body);
+  if (j.ok()) {
+    if (!j->is_object()) __builtin_trap();
+    // What the handlers do with a body: look up fields, answer with it.
+    (void)j->value("username", std::string());
+    if (almen::FindInvalidUtf8(almen::JsonText(*j)) != std::string_view::npos) __builtin_trap();
+  }
+  (void)almen::ParseId(body.substr(0, 24));
+  return 0;
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs every libFuzzer target (fuzz/) for a fixed time, starting from the seed
+# corpus in the repository (fuzz/corpus/<target>/, read only: new inputs go to
+# a working corpus under the build directory). Builds the targets first
+# (clang, -DALMEN_FUZZ=ON: AddressSanitizer + UndefinedBehaviorSanitizer).
+#   scripts/fuzz.sh [SECONDS] [TARGET …]     (default 60 s, every target)
+#   ALMEN_FUZZ_BUILD=dir   build directory (default build-fuzz)
+#   ALMEN_FUZZ_JOBS=n      targets run at the same time (default 1)
+# Prints one line per target (seconds, executions, executions/s, crashes) and
+# exits non-zero if any target crashed, leaked or hung; crash inputs are kept
+# in <build>/fuzz-out/<target>/crashes/ (add each one, once fixed, to the seed
+# corpus). CI (scripts/test.sh) runs every target for a few seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-60}
+[ $# -gt 0 ] && shift
+build=${ALMEN_FUZZ_BUILD:-build-fuzz}
+jobs=${ALMEN_FUZZ_JOBS:-1}
+if [ ! -f "$build/CMakeCache.txt" ]; then
+  CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DALMEN_FUZZ=ON >/dev/null
+fi
+cmake --build "$build" --target almen_fuzzers -j "$(nproc)" >/dev/null
+if [ $# -gt 0 ]; then targets="$*"; else targets=$(ls fuzz/*_fuzz.cc | sed 's|fuzz/\(.*\)_fuzz.cc|\1|'); fi
+out=$build/fuzz-out
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+# Targets that write files (uploads) work in memory when /dev/shm exists.
+[ -d /dev/shm ] && [ -w /dev/shm ] && export TMPDIR=${ALMEN_FUZZ_TMPDIR:-/dev/shm}
+run() {
+  local t=$1 max_len=4096
+  case $t in upload|http_request|claims|csv) max_len=16384 ;; esac
+  mkdir -p "$out/$t/corpus" "$out/$t/crashes"
+  local rc=0
+  "$build/fuzz/fuzz_$t" -max_total_time="$secs" -max_len="$max_len" -timeout=20 -rss_limit_mb=2560 \
+    -print_final_stats=1 -artifact_prefix="$out/$t/crashes/" "$out/$t/corpus" "fuzz/corpus/$t" \
+    >"$out/$t/log" 2>&1 || rc=$?
+  local execs crashes rate
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$t/log" | tail -1)
+  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$out/$t/log" | tail -1)
+  crashes=$(find "$out/$t/crashes" -type f | wc -l)
+  printf '%-14s %6s s %14s execs %9s execs/s %3s crash(es)%s\n' "$t" "$secs" "${execs:-?}" "${rate:-?}" "$crashes" \
+    "$([ "$rc" != 0 ] && echo "  FAILED (exit $rc, see $out/$t/log)")"
+  [ "$rc" = 0 ] && [ "$crashes" = 0 ]
+}
+
+failed=0
+running=0
+pids=()
+for t in $targets; do
+  if [ "$jobs" -le 1 ]; then
+    run "$t" || failed=1
+  else
+    run "$t" & pids+=($!)
+    running=$((running + 1))
+    if [ "$running" -ge "$jobs" ]; then wait "${pids[0]}" || failed=1; pids=("${pids[@]:1}"); running=$((running - 1)); fi
+  fi
+done
+for p in "${pids[@]+"${pids[@]}"}"; do wait "$p" || failed=1; done
+[ "$failed" = 0 ] && echo "fuzz: no crashes" || { echo "fuzz: FAILED" >&2; exit 1; }

@@ -1,0 +1,25 @@
+// Ydernummer: a clinic's provider number under the agreement — six decimal
+// digits, leading zeros included ("033345"). The engine keys providers by the
+// number (an int in 0..999999); everywhere the number is text — files, the
+// database, the API, messages — it is the six digits. These two functions are
+// the only conversions between the two, so a leading zero cannot be lost
+// (std::to_string(33345) is "33345", which is not a ydernummer).
+//
+// Example:
+//   auto p = ParseYdernummer("033345");   // 33345
+//   YdernummerText(*p);                   // "033345"
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace almen {
+
+// Exactly six ASCII digits; nullopt otherwise (also for "33345" or " 033345").
+std::optional<int> ParseYdernummer(std::string_view text);
+
+// The six-digit text of a provider number. REQUIRES: 0 <= provider <= 999999.
+std::string YdernummerText(int provider);
+
+}  // namespace almen
