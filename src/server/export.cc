@@ -127,6 +127,17 @@ bool LocalTime(std::string_view s, Cell* c) {
   return true;
 }
 
+// "YYYY-MM-DD" as a date cell.
+bool IsoDate(const std::string& s, Cell* c) {
+  auto d = Date::Parse(s);
+  if (!d) return false;
+  c->kind = Cell::kDate;
+  c->y = d->year();
+  c->mo = static_cast<int>(d->month());
+  c->day = static_cast<int>(d->day());
+  return true;
+}
+
 // Any value as its plain cell: text, a whole number, a number, yes/no.
 Cell Plain(const json& v, bool danish, const json& cat) {
   Cell c;
@@ -187,15 +198,7 @@ Cell Danish(const json& v, const ExportColumn& col, const json& cat) {
         if (col.type == ExportType::kDate) c.kind = Cell::kDate;  // a timestamp in a date column: its local day
         return c;
       }
-      if (s) {
-        if (auto d = Date::Parse(*s)) {
-          c.kind = Cell::kDate;
-          c.y = d->year();
-          c.mo = static_cast<int>(d->month());
-          c.day = static_cast<int>(d->day());
-          return c;
-        }
-      }
+      if (s && IsoDate(*s, &c)) return c;
       break;
     case ExportType::kMonth:
       if (s) {
@@ -231,6 +234,10 @@ Cell Danish(const json& v, const ExportColumn& col, const json& cat) {
       }
       break;
     case ExportType::kText:
+      // A text that is exactly an ISO date or UTC timestamp (a parameter's value, a
+      // time of import) is shown as the page shows it: a date, local time.
+      if (s && s->size() == 10 && IsoDate(*s, &c)) return c;
+      if (s && s->size() >= 20 && (*s)[10] == 'T' && LocalTime(*s, &c)) return c;
       break;
   }
   return Plain(v, true, cat);

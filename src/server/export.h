@@ -49,7 +49,7 @@ namespace almen {
 
 // How a Danish export shows a column's cells (the UI's column types).
 enum class ExportType {
-  kText,     // as it is (a JSON integer stays a number)
+  kText,     // as it is (a JSON integer stays a number; an ISO date or UTC timestamp is a date or local time)
   kKr,       // øre -> kroner: "2.111,72" / #,##0.00 "kr."
   kInt,      // a whole number: "1234" / #,##0
   kDate,     // "2025-01-15" -> "15-01-2025" / a date cell (d. mmmm yyyy)

@@ -135,12 +135,13 @@ TEST(ExportDanish, CsvHasBomSemicolonsDanishNumbersDatesAndLocalTime) {
 
 TEST(ExportDanish, WithoutColumnsEveryColumnUnderItsNameAndAmountsInKroner) {
   Table t;
-  t.columns = {"provider", "amount_ore", "at"};
-  t.rows.push_back({"111111", 100, "x"});
+  t.columns = {"provider", "amount_ore", "at", "value", "imported"};
+  t.rows.push_back({"111111", 100, "x", "2025-07-01", "2025-12-31T23:30:00Z"});
   ExportOptions o;
   o.danish = true;
   o.catalogue = &Catalogue();
-  EXPECT_EQ(ToCsv(t, o), "\xEF\xBB\xBFprovider;amount_ore;at\r\n111111;1,00;x\r\n");
+  // A text that is an ISO date or timestamp reads as a date or local time.
+  EXPECT_EQ(ToCsv(t, o), "\xEF\xBB\xBFprovider;amount_ore;at;value;imported\r\n111111;1,00;x;01-07-2025;01-01-2026 00:30\r\n");
 }
 
 TEST(ExportDanish, MachineFormatIsUnchanged) {
