@@ -172,7 +172,7 @@ const SHAPES = [
   [{ type: 'ppm' }, (x) => (isInt(x) ? [0, 1, 2].map((d) => pctPpm(x, d)) : null)],
   [{ type: 'kr' }, (x) => (isInt(x) ? [kr(x), mioKr(x, 1), mioKr(x, 2)] : null)],
   [{ type: 'int' }, (x) => (isInt(x) ? [int(x)] : null)],
-  [{ type: 'date' }, (x) => (/^\d{4}-\d{2}-\d{2}$/.test(x) ? [dateDa(x)] : null)],
+  [{ type: 'date' }, (x) => (/^\d{4}-\d{2}-\d{2}(T|$)/.test(x) ? [dateDa(x)] : null)],
   [{ type: 'month' }, (x) => (/^\d{4}-\d{2}$/.test(x) ? [monthDa(x)] : null)],
   [{ type: 'time' }, (x) => (/^\d{4}-\d{2}-\d{2}T/.test(x) ? [timeDa(x)] : null)],
 ];
@@ -181,8 +181,8 @@ function candidates(first) {
   for (const g of allEnumGroups()) {
     if (!has(`enum.${g}.${first}`)) continue;
     // A value the catalogue lacks is shown (and exported) as it is.
-    out.push([{ type: 'enum', enum: g }, (x) => (has(`enum.${g}.${x}`) ? [tEnum(g, x)] : [x])]);
     out.push([{ type: 'enum', enum: g, with_id: true }, (x) => (has(`enum.${g}.${x}`) ? [`${tEnum(g, x)} ${x}`, `${tEnum(g, x)} (${x})`] : [x, `${x} ${x}`])]);
+    out.push([{ type: 'enum', enum: g }, (x) => (has(`enum.${g}.${x}`) ? [tEnum(g, x)] : [x])]);
   }
   return out;
 }
@@ -196,14 +196,19 @@ function exportType(c, rows) {
   if (!sample.length) return declared;
   const shown = sample.map((r) => { try { return plainText(c.html(r)); } catch { return null; } });
   for (const [spec, texts] of candidates(String(sample[0][c.key]))) {
-    if (sample.every((r, i) => { const want = texts(String(r[c.key])); return want !== null && want.includes(shown[i]); })) return spec;
+    // What it shows may be followed by a badge ("januar 2025 Efterregulering"); an
+    // enum name may stand in a sentence ("godkendt → afvist": the value is the new status).
+    const shows = (want, text) => want.some((w) => text === w || (text || '').startsWith(`${w} `) || (spec.type === 'enum' && w && (text || '').includes(w)));
+    if (sample.every((r, i) => { const want = texts(String(r[c.key])); return want !== null && shows(want, shown[i]); })) return spec;
   }
   return declared;
 }
 
 // The columns of an export as the table shows them: [{key, label, type, enum?, with_id?}].
+// A column whose key no row has is drawn from other fields (a link, a sum): left out.
 export function exportColumns(columns, rows = []) {
-  return columns.filter((c) => c.export !== false && c.key).map((c) => ({
+  const inData = (c) => !rows.length || rows.some((r) => r && Object.prototype.hasOwnProperty.call(r, c.key));
+  return columns.filter((c) => c.export !== false && c.key && (c.export || inData(c))).map((c) => ({
     key: c.key, label: String(c.label ?? c.key), ...(c.export && typeof c.export === 'object' ? c.export : exportType(c, rows)),
   }));
 }
