@@ -226,10 +226,12 @@ Cell Danish(const json& v, const ExportColumn& col, const json& cat) {
       }
       break;
     case ExportType::kEnum:
-      if (s) {
-        std::string name = Lookup(cat, "enum." + col.enum_group + "." + *s);
+      if (s || v.is_number_integer()) {  // a code may come as a number (a region's 1084)
+        const std::string value = s ? *s : JsonText(v);
+        std::string name = Lookup(cat, "enum." + col.enum_group + "." + value);
+        if (name.empty()) break;  // not in the catalogue: as it is
         c.kind = Cell::kText;
-        c.text = name.empty() ? *s : col.with_id && name != *s ? name + " (" + *s + ")" : name;
+        c.text = col.with_id && name != value ? name + " (" + value + ")" : name;
         return c;
       }
       break;
@@ -347,6 +349,11 @@ void WriteDanishCell(lxw_worksheet* ws, lxw_row_t row, lxw_col_t col, const Cell
   dt.hour = c.hh;
   dt.min = c.mi;
   dt.sec = c.ss;
+  const bool dated = c.kind == Cell::kDate || c.kind == Cell::kMonth || c.kind == Cell::kTime;
+  if (dated && (c.y < 1900 || c.y > 9999)) {  // outside Excel's calendar: the Danish text
+    worksheet_write_string(ws, row, col, DanishCsvText(c).c_str(), nullptr);
+    return;
+  }
   switch (c.kind) {
     case Cell::kEmpty: return;
     case Cell::kText: worksheet_write_string(ws, row, col, ValidUtf8(c.text).c_str(), nullptr); return;

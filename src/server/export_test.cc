@@ -78,6 +78,7 @@ const json& Catalogue() {
                          {"enum.status.accepted", "godkendt"},
                          {"enum.rule.claim.duplicate", "Dobbelt indberetning"},
                          {"fmt.quarter", "{n}. kvt. {year}"},
+                         {"enum.region.1084", "Region Hovedstaden"},
                          {"common.yes", "ja"},
                          {"common.no", "nej"}};
   return c;
@@ -142,6 +143,27 @@ TEST(ExportDanish, WithoutColumnsEveryColumnUnderItsNameAndAmountsInKroner) {
   o.catalogue = &Catalogue();
   // A text that is an ISO date or timestamp reads as a date or local time.
   EXPECT_EQ(ToCsv(t, o), "\xEF\xBB\xBFprovider;amount_ore;at;value;imported\r\n111111;1,00;x;01-07-2025;01-01-2026 00:30\r\n");
+}
+
+TEST(ExportDanish, EnumCodesAsNumbersAndDatesOutsideExcelsCalendar) {
+  Table t;
+  t.columns = {"region", "from"};
+  t.rows.push_back({1084, "1800-01-01"});
+  t.rows.push_back({9999, "2025-01-01"});
+  auto cols = ParseExportColumns(R"([{"key":"region","type":"enum","enum":"region"},{"key":"from","type":"date"}])");
+  ASSERT_TRUE(cols.ok());
+  ExportOptions o;
+  o.danish = true;
+  o.columns = *cols;
+  o.catalogue = &Catalogue();
+  EXPECT_EQ(ToCsv(t, o), "\xEF\xBB\xBFregion;from\r\nRegion Hovedstaden;01-01-1800\r\n9999;01-01-2025\r\n");
+  fs::path d = TempDir("xlsx-old");
+  o.format = "xlsx";
+  auto x = ToXlsx(t, "t", d.string(), o);
+  fs::remove_all(d);
+  ASSERT_TRUE(x.ok());
+  auto files = Unzip(*x);
+  EXPECT_NE(files["xl/sharedStrings.xml"].find("01-01-1800"), std::string::npos);  // text, not a broken date
 }
 
 TEST(ExportDanish, MachineFormatIsUnchanged) {
