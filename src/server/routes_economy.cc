@@ -178,9 +178,10 @@ void RegisterEconomyRoutes(const ServerRouteContext& ctx) {
     if (!r.ok()) return SendError(res, r.status());
     if (req.has_param("format")) {
       Table t;
-      t.columns = {"quarter", "ramme_ore", "spend_ore", "complete"};
+      t.columns = {"quarter", "ramme_ore", "spend_ore", "complete", "excluded_ore", "cumulative_spend_ore"};
       for (const auto& q : (*r)["quarters"])
-        t.rows.push_back({q["quarter"], q.value("ramme_ore", json(nullptr)), q["spend_ore"], q["complete"] ? 1 : 0});
+        t.rows.push_back({q["quarter"], q.value("ramme_ore", json(nullptr)), q["spend_ore"], q["complete"] ? 1 : 0,
+                          q.value("excluded_ore", json(nullptr)), q.value("cumulative_spend_ore", json(nullptr))});
       return ctx.send_table(req, res, u, t, "ramme-quarters");
     }
     SendJson(res, *r);

@@ -301,21 +301,18 @@ struct App::Impl {
     return false;
   }
 
-  // Sends a table as JSON, or as CSV/XLSX with ?format= (audited as an export).
+  // Sends a table as JSON, or as CSV/XLSX with ?format= (export.h: machine or,
+  // with ?lang=da, Danish; audited as an export).
   void SendTable(const httplib::Request& req, httplib::Response& res, const UserRecord& u,
                  const StatusOr<Table>& t, const std::string& name, json extra = json::object()) {
     if (!t.ok()) return SendError(res, t.status());
-    std::string format = req.has_param("format") ? req.get_param_value("format") : "json";
-    if (format == "csv" || format == "xlsx") {
-      Audit(u.username, "export", format + " " + name + " " + req.path + (req.params.empty() ? "" : " (filtered)") +
-                                      " rows=" + std::to_string(t->rows.size()));
-      res.set_header("Content-Disposition", "attachment; filename=\"" + name + "." + format + "\"");
-      if (format == "csv") return res.set_content(ToCsv(*t), "text/csv; charset=utf-8");
-      auto x = ToXlsx(*t, name, work->path());
-      if (!x.ok()) return SendError(res, x.status());
-      return res.set_content(*x, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    auto file = ExportOf(req, *t, name, work->path());
+    if (!file.ok()) return SendError(res, file.status());
+    if (*file) {
+      Audit(u.username, "export", (*file)->audit + " rows=" + std::to_string(t->rows.size()));
+      res.set_header("Content-Disposition", "attachment; filename=\"" + (*file)->filename + "\"");
+      return res.set_content((*file)->body, (*file)->content_type);
     }
-    if (format != "json") return SendError(res, InvalidInput("format must be json, csv or xlsx"));
     json j = t->ToJson();
     for (auto it = extra.begin(); it != extra.end(); ++it) j[it.key()] = *it;
     SendJson(res, j);
