@@ -113,15 +113,6 @@ json RowObject(const Table& t, size_t i) {
   return o;
 }
 
-StatusOr<std::string> HashPassword(const std::string& pw, bool fast) {
-  char out[crypto_pwhash_STRBYTES];
-  unsigned long long ops = fast ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE;
-  size_t mem = fast ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE;
-  if (crypto_pwhash_str_alg(out, pw.data(), pw.size(), ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
-    return Internal("password hashing failed (out of memory)");
-  return std::string(out);
-}
-
 // ---- roles ----------------------------------------------------------------------
 
 bool IsSecretariat(const UserRecord& u) { return u.role == "pool_secretariat" || u.role == "rltn"; }

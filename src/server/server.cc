@@ -103,15 +103,6 @@ json Permissions(const std::string& role) {
 
 // ---- passwords and tokens -------------------------------------------------------
 
-StatusOr<std::string> HashPassword(const std::string& pw, bool fast) {
-  char out[crypto_pwhash_STRBYTES];
-  unsigned long long ops = fast ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE;
-  size_t mem = fast ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE;
-  if (crypto_pwhash_str_alg(out, pw.data(), pw.size(), ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
-    return Internal("password hashing failed (out of memory)");
-  return std::string(out);
-}
-
 bool VerifyPassword(const std::string& hash, const std::string& pw) {
   return crypto_pwhash_str_verify(hash.c_str(), pw.data(), pw.size()) == 0;
 }
