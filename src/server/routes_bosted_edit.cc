@@ -29,7 +29,7 @@
 #include "server/routes_bosted.h"
 #include "server/access.h"
 #include "server/respond.h"
-#include "server/routes_cases.h"
+#include "storage/cases_store.h"
 
 namespace almen {
 

@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agreement/agreement_json.h"
+#include "cases/service.h"
 #include "common/csv.h"
 #include "common/file.h"
 #include "common/json_text.h"
@@ -43,6 +44,7 @@
 #include "server/routes_cases.h"
 #include "server/routes_economy.h"
 #include "server/routes_ledger.h"
+#include "storage/cases_store.h"
 #include "storage/reruns.h"
 #include "storage/storage.h"
 
