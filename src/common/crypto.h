@@ -18,6 +18,11 @@ namespace almen {
 
 std::string Sha256Hex(std::string_view data);
 
+// A password hash for users.password_hash: argon2id at libsodium's
+// interactive cost (crypto_pwhash_str). `fast`: the minimum cost, for tests
+// only (never in production).
+StatusOr<std::string> HashPassword(std::string_view password, bool fast);
+
 // Incremental SHA-256 for hashing several parts.
 class Sha256 {
  public:

@@ -879,4 +879,55 @@ Status LedgerTables::RecordRegisterChange(int64_t run_id, const std::string& reg
                  {run_id, reg, changed, detail, now});
 }
 
+StatusOr<int64_t> LedgerTables::InsertRun(const RunRow& r) {
+  ALMEN_ASSIGN_OR_RETURN(
+      auto run_rows,
+      c_.Query("INSERT INTO runs (created_at, created_by, source, claims_name, claims_sha256, agreement_version, "
+               "agreement_hash, options_json, summary_json) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id",
+               {r.created_at, r.created_by, r.source, r.claims_name, r.claims_sha256, r.agreement_version,
+                r.agreement_hash, r.options_json, std::string("{}")}));
+  return run_rows.at(0).Int(0);
+}
+
+Status LedgerTables::FinishRun(int64_t run_id, const std::string& summary_json, const ImportedLines& li,
+                               int64_t posted_ore) {
+  return c_.Exec("UPDATE runs SET summary_json = $1, lines = $2, accepted = $3, rejected = $4, review = "
+                 "$5, duplicates = $6, amount_ore = $7, statement_amount_ore = $8 WHERE id = $9",
+                 {summary_json, li.lines, li.accepted, li.rejected, li.review, li.duplicates, li.amount_ore, posted_ore,
+                  run_id});
+}
+
+StatusOr<std::optional<int64_t>> LedgerTables::ImportedFileRun(const std::string& sha256) {
+  ALMEN_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT COALESCE(run_id, 0) FROM imported_files WHERE sha256 = $1", {sha256}));
+  if (rows.empty()) return std::optional<int64_t>();
+  return std::optional<int64_t>(rows[0].Int(0));
+}
+
+Status LedgerTables::RecordImportedFile(const std::string& sha256, const std::string& kind, const std::string& name,
+                                        int64_t bytes, int64_t rows, int64_t run_id, const std::string& now,
+                                        const std::string& user) {
+  return c_.Exec("INSERT INTO imported_files (sha256, kind, name, bytes, rows_count, run_id, "
+                 "imported_at, imported_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+                 {sha256, kind, name, bytes, rows, run_id, now, user});
+}
+
+StatusOr<std::pair<int64_t, int64_t>> LedgerTables::BookedBetween(const std::string& after, const std::string& month) {
+  ALMEN_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT COUNT(DISTINCT provider), COALESCE(SUM(amount_ore), 0) FROM "
+                                             "postings WHERE book_month > $1 AND book_month <= $2",
+                                             {after, month}));
+  return std::make_pair(rows[0].Int(0), rows[0].Int(1));
+}
+
+Status LedgerTables::RecordClosing(const std::string& month, const std::string& now, const std::string& user,
+                                   int64_t providers, int64_t amount_ore) {
+  return c_.Exec("INSERT INTO ledger_closings (month, closed_at, closed_by, providers, amount_ore) VALUES "
+                 "($1,$2,$3,$4,$5)",
+                 {month, now, user, providers, amount_ore});
+}
+
+Status LedgerTables::SetImportCache(bool large) {
+  return c_.ExecScript(large ? "PRAGMA cache_size = -262144"  // 256 MiB
+                             : "PRAGMA cache_size = -2000");
+}
+
 }  // namespace almen
