@@ -108,6 +108,7 @@ TEST_P(PartitionTest, TablesArePartitionedByYearThenRegion) {
                         "flagged_lines"})
     EXPECT_EQ(strategy[t], "r") << t;
   EXPECT_EQ(strategy["claim_keys"], "l");
+  EXPECT_EQ(strategy.size(), 7u);
 
   // A new database: only the defaults, so no insert can fail.
   auto children = [&](const std::string& parent) {
@@ -122,12 +123,19 @@ TEST_P(PartitionTest, TablesArePartitionedByYearThenRegion) {
   EXPECT_EQ(children("claim_keys"), (std::set<std::string>{"claim_keys_other"}));
 
   Q(kProviders);
-  EXPECT_EQ(Sync("{2025}"), 6 * 3 + 2);  // 6 tables × (the year, 2 regions); claim_keys: 2 regions
+  // 5 tables × (the year, 2 regions), ledger_events the year, claim_keys 2 regions.
+  EXPECT_EQ(Sync("{2025}"), 5 * 3 + 1 + 2);
   EXPECT_EQ(Sync("{2025}"), 0);          // idempotent
   EXPECT_EQ(children("postings"), (std::set<std::string>{"postings_default", "postings_2025"}));
   EXPECT_EQ(children("postings_2025"),
             (std::set<std::string>{"postings_2025_r1081", "postings_2025_r1083", "postings_2025_other"}));
   EXPECT_EQ(children("claim_keys"), (std::set<std::string>{"claim_keys_r1081", "claim_keys_r1083", "claim_keys_other"}));
+  EXPECT_EQ(children("ledger_events"), (std::set<std::string>{"ledger_events_default", "ledger_events_2025"}));
+  auto sub = Q("SELECT c.relname, p.partstrat FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid "
+               "WHERE c.relname IN ('postings_2025', 'ledger_events_2025')");
+  ASSERT_EQ(sub.size(), 1u);  // ledger_events_2025 is not partitioned further
+  EXPECT_EQ(sub[0].Str(0), "postings_2025");
+  EXPECT_EQ(sub[0].Str(1), "l");
   auto bound = Q("SELECT pg_get_expr(relpartbound, oid) FROM pg_class WHERE relname = 'postings_2025_r1081'");
   ASSERT_EQ(bound.size(), 1u);
   EXPECT_EQ(bound[0].Str(0), "FOR VALUES IN ('100001', '100002')");
@@ -181,9 +189,9 @@ TEST_P(PartitionTest, RowsLandInTheirYearAndRegionAndTheSyncMovesTheRest) {
   EXPECT_EQ(balances["300003 2025-02 0201"], "ledger_balances_2025_r1083");
   EXPECT_EQ(balances["100001 2026-01 0101"], "ledger_balances_default");
   EXPECT_EQ(Where("ledger_events", "service_date"),
-            (std::map<std::string, std::string>{{"100001 2025-12-31", "ledger_events_2025_r1081"},
-                                                {"300003 2025-02-03", "ledger_events_2025_r1083"},
-                                                {"900009 2025-04-05", "ledger_events_2025_other"}}));
+            (std::map<std::string, std::string>{{"100001 2025-12-31", "ledger_events_2025"},
+                                                {"300003 2025-02-03", "ledger_events_2025"},
+                                                {"900009 2025-04-05", "ledger_events_2025"}}));
   EXPECT_EQ(Where("line_corrections", "claim_id"),
             (std::map<std::string, std::string>{{"100002 b1", "line_corrections_2025_r1081"}}));
   EXPECT_EQ(Where("claim_keys", "run_id"),
@@ -246,7 +254,7 @@ TEST_P(PartitionTest, RowsLandInTheirYearAndRegionAndTheSyncMovesTheRest) {
   EXPECT_EQ(Where("line_blocks", "month")["900009 2025-04"], "line_blocks_2025_r1084");
   EXPECT_EQ(Where("line_blocks", "month")["100001 2026-01"], "line_blocks_2026_r1081");
   EXPECT_EQ(Where("postings", "month || ' ' || code")["900009 2025-04 0101"], "postings_2025_r1084");
-  EXPECT_EQ(Where("ledger_events", "service_date")["900009 2025-04-05"], "ledger_events_2025_r1084");
+  EXPECT_EQ(Where("ledger_events", "service_date")["900009 2025-04-05"], "ledger_events_2025");
   EXPECT_EQ(Where("claim_keys", "run_id")["900009 1"], "claim_keys_r1084");
   EXPECT_EQ(Q("SELECT COUNT(*) FROM postings_default").at(0).Int(0), 0);
   EXPECT_EQ(Q("SELECT COUNT(*) FROM postings_2025_other").at(0).Int(0), 0);
@@ -310,7 +318,11 @@ TEST_P(PartitionTest, TheApplicationsQueriesPruneToOneYearAndRegion) {
                     "SELECT id, patient FROM ledger_events WHERE provider = $1 AND service_date >= $2 AND "
                     "service_date <= $3",
                     {std::string("300003"), std::string("2025-02-01"), std::string("2025-02-28")}),
-            S{"ledger_events_2025_r1083"});
+            S{"ledger_events_2025"});
+  // A patient's history: one partition per year, not per region and year.
+  EXPECT_EQ(Scanned("ledger_events", "SELECT id FROM ledger_events WHERE patient IN ($1, $2)",
+                    {std::string("00000000000000010000000000000001"), std::string("x")}),
+            (S{"ledger_events_2024", "ledger_events_2025", "ledger_events_2026", "ledger_events_default"}));
   EXPECT_EQ(Scanned("claim_keys", "SELECT run_id, data FROM claim_keys WHERE provider = $1", {std::string("100002")}),
             S{"claim_keys_r1081"});
   // A clinic's lines over all years: its region in every year (and the default).

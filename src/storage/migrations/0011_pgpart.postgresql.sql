@@ -2,16 +2,18 @@
 -- year, then by region (docs/architecture.md "Past one machine").
 --
 --   postings, line_corrections, ledger_balances, line_blocks, flagged_lines:
---     RANGE (month)         one partition per year:  FROM ('2025') TO ('2026')
---   ledger_events:
---     RANGE (service_date)  the same bounds ('2025-12-31' < '2026')
---   each year partition, and claim_keys (no year on its rows):
---     LIST (provider)       one partition per region: its ydernumre
+--     RANGE (month)         one partition per year:  FROM ('2025') TO ('2026'),
+--     LIST (provider)       each year one partition per region: its ydernumre;
+--   claim_keys (no year on its rows): LIST (provider) per region only;
+--   ledger_events: RANGE (service_date) per year only ('2025-12-31' < '2026').
 --
 -- The region level lists ydernumre, not a region column: no row carries its
 -- region (a clinic's region is its municipality's, in `providers`), and every
 -- query of the application names providers, so `provider = $1` prunes to one
 -- region and `month = $2` to one year without a change to the queries.
+-- ledger_events has no region level: its main read is a patient's history
+-- (`patient IN (…)`), and a patient's events lie at every clinic the patient
+-- went to, in any region; each history read would probe every region.
 --
 -- Nothing can fail to insert: every level has a DEFAULT partition
 -- (<table>_default for years without a partition, <year partition>_other and
@@ -22,25 +24,27 @@
 -- ledger's lock, so it waits for a running settlement.
 --
 -- Unique keys of a partitioned table include its partition keys: the
--- id-keyed tables get (id, month|service_date, provider). The append-only
--- triggers of 0009 are set on the partitioned parents (row triggers reach
--- every partition); TRUNCATE triggers are per table, so every partition of
--- postings and line_corrections gets its own.
+-- id-keyed tables get (id, month, provider) or (id, service_date). The
+-- append-only triggers of 0009 are set on the partitioned parents (row
+-- triggers reach every partition); TRUNCATE triggers are per table, so every
+-- partition of postings and line_corrections gets its own.
 
--- Which tables, by which year column ('' = region level only), append-only.
+-- Which tables: the year column ('' = no year level), whether years are
+-- split by region, append-only.
 CREATE TABLE almen_partitioned (
   name TEXT PRIMARY KEY,
   year_column TEXT NOT NULL,
+  by_region BOOLEAN NOT NULL,
   append_only BOOLEAN NOT NULL
 );
-INSERT INTO almen_partitioned (name, year_column, append_only) VALUES
-  ('postings', 'month', true),
-  ('line_corrections', 'month', true),
-  ('ledger_balances', 'month', false),
-  ('ledger_events', 'service_date', false),
-  ('line_blocks', 'month', false),
-  ('flagged_lines', 'month', false),
-  ('claim_keys', '', false);
+INSERT INTO almen_partitioned (name, year_column, by_region, append_only) VALUES
+  ('postings', 'month', true, true),
+  ('line_corrections', 'month', true, true),
+  ('ledger_balances', 'month', true, false),
+  ('ledger_events', 'service_date', false, false),
+  ('line_blocks', 'month', true, false),
+  ('flagged_lines', 'month', true, false),
+  ('claim_keys', '', true, false);
 
 -- TRUNCATE on a partition of an append-only table fails too.
 CREATE FUNCTION almen_partition_guard(tbl TEXT, append_only BOOLEAN) RETURNS void LANGUAGE plpgsql AS $$
@@ -107,7 +111,8 @@ END
 $$;
 
 -- Creates the year partitions of `years` and of the years whose rows are in a
--- <table>_default, each with its region partitions and an _other default;
+-- <table>_default, each with its region partitions and an _other default
+-- (ledger_events: the year only);
 -- adds region partitions for clinics new in the register; moves the rows the
 -- defaults hold where they belong. Idempotent. Returns the partitions created.
 --   SELECT almen_partition_sync(ARRAY[2026]);
@@ -123,7 +128,7 @@ DECLARE
   n INTEGER := 0;
 BEGIN
   PERFORM pg_advisory_xact_lock(7461);  -- the ledger's lock (LedgerTables::Lock)
-  FOR t IN SELECT name, year_column, append_only FROM almen_partitioned ORDER BY name LOOP
+  FOR t IN SELECT name, year_column, by_region, append_only FROM almen_partitioned ORDER BY name LOOP
     IF t.year_column = '' THEN
       n := n + almen_partition_regions(t.name, t.append_only);
       CONTINUE;
@@ -140,11 +145,13 @@ BEGIN
       EXECUTE format('ALTER TABLE %I RENAME TO %I', dflt, dflt || '_old');
     END IF;
     FOREACH y IN ARRAY fresh LOOP
-      EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L) PARTITION BY LIST (provider)',
-                     t.name || '_' || y, t.name, y::text, (y + 1)::text);
-      EXECUTE format('CREATE TABLE %I PARTITION OF %I DEFAULT', t.name || '_' || y || '_other', t.name || '_' || y);
+      EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)', t.name || '_' || y, t.name,
+                     y::text, (y + 1)::text) || CASE WHEN t.by_region THEN ' PARTITION BY LIST (provider)' ELSE '' END;
       PERFORM almen_partition_guard(t.name || '_' || y, t.append_only);
-      PERFORM almen_partition_guard(t.name || '_' || y || '_other', t.append_only);
+      IF t.by_region THEN
+        EXECUTE format('CREATE TABLE %I PARTITION OF %I DEFAULT', t.name || '_' || y || '_other', t.name || '_' || y);
+        PERFORM almen_partition_guard(t.name || '_' || y || '_other', t.append_only);
+      END IF;
       n := n + 1;
     END LOOP;
     FOR c IN SELECT cl.relname FROM pg_inherits i JOIN pg_class cl ON cl.oid = i.inhrelid
@@ -227,7 +234,7 @@ CREATE INDEX line_corrections_run ON line_corrections (run_id);
 ALTER TABLE ledger_balances ADD PRIMARY KEY (provider, month, item, code);
 CREATE INDEX ledger_balances_month ON ledger_balances (month);
 
-ALTER TABLE ledger_events ADD PRIMARY KEY (id, service_date, provider);
+ALTER TABLE ledger_events ADD PRIMARY KEY (id, service_date);
 CREATE INDEX ledger_events_patient ON ledger_events (patient);
 CREATE INDEX ledger_events_day ON ledger_events (provider, service_date);
 CREATE INDEX ledger_events_enrol ON ledger_events (enrol_from);
