@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# PostgreSQL partitioning by year and region (migration 0011_pgpart, issue 14 item 5): the same
+# PostgreSQL partitioning by year and region (migration 0012_pgpart, issue 14 item 5): the same
 # stored year unpartitioned and partitioned, side by side in one sitting. Not part of CI; results
 # go into docs/performance.md ("PostgreSQL partitioning").
 #
 # First store a year twice with scripts/bench-ledger.sh (docs/performance.md has the commands):
-# FLAT without migration 0011 (marked applied before almen first opens it), PART with it and
+# FLAT without migration 0012 (marked applied before almen first opens it), PART with it and
 # almen_partition_sync after the first batch. Then:
 #
 #   PG=postgresql://postgres@127.0.0.1:55432 FLAT=almen_flat10 PART=almen_part10 \

@@ -1,4 +1,4 @@
-// PostgreSQL partitioning by year and region (migration 0011_pgpart, docs/
+// PostgreSQL partitioning by year and region (migration 0012_pgpart, docs/
 // architecture.md "Past one machine"), on a real server started by the test:
 // the tables are partitioned, rows land in their year's and region's
 // partition, the application's queries prune to it, the append-only tables
@@ -361,7 +361,7 @@ TEST_P(PartitionTest, AppendOnlyHoldsOnEveryPartition) {
 INSTANTIATE_TEST_SUITE_P(Backends, PartitionTest, ::testing::Values("postgres"),
                          [](const auto& p) { return p.param; });
 
-// A database stored before migration 0011 (versions 1–10 applied as
+// A database stored before migration 0012 (versions 1–11 applied as
 // Storage::Migrate does, rows written through the ledger's tables) is moved
 // into partitions by Storage::Open: every row, with its id and partition.
 TEST(PartitionMigration, MovesStoredRowsIntoPartitions_postgres) {

@@ -53,7 +53,7 @@ class DatabaseTest : public ::testing::TestWithParam<std::string> {
   }
 
   // ALMEN_TEST_PG_PARTITIONS (a second CTest run of the PostgreSQL tests,
-  // migration 0011_pgpart): the years 2024–2026 get their partitions, and the
+  // migration 0012_pgpart): the years 2024–2026 get their partitions, and the
   // end of every run (its UPDATE of `runs`, inside its transaction) creates
   // the region partitions of the clinics it registered and moves its rows
   // there, so the tests read and write partitions, not the defaults.
