@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/json_text.h"
+#include "common/utc_time.h"
 #include "server/respond.h"
 
 namespace almen {
@@ -545,12 +546,7 @@ std::string ClientAddress(const httplib::Request& req, bool behind_proxy) {
 
 std::string RequestLogLine(const httplib::Request& req, const httplib::Response& res, double ms,
                            const std::string& user) {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char ts[32];
-  std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  nlohmann::json line = {{"ts", ts},
+  nlohmann::json line = {{"ts", UtcTimestamp()},
                          {"method", req.method},
                          {"path", req.path},
                          {"status", res.status},

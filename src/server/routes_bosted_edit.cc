@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bosted/register.h"
+#include "common/utc_time.h"
 #include "common/ydernummer.h"
 #include "sanctions/sanctions.h"
 #include "server/routes_bosted.h"
@@ -56,15 +57,6 @@ Status ValidateSnapshot(const BostedSnapshot& s, const Agreement& agreement) {
   if (auto p = m.find("): "); p != std::string::npos && p < 60) m = m.substr(p + 3);
   else if (auto q = m.find(": "); q != std::string::npos && q < 40) m = m.substr(q + 2);
   return InvalidInput("refused, nothing changed: " + m);
-}
-
-std::string NowIsoB() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 StatusOr<json> Body(const httplib::Request& req) { return JsonObject(req.body); }
@@ -462,7 +454,7 @@ void RegisterBostedEditRoutes(const ServerRouteContext& ctx) {
         BostedStore store(*c);
         auto snap = store.Snapshot();
         if (!snap.ok()) return SendError(res, snap.status());
-        const std::string now = NowIsoB();
+        const std::string now = UtcTimestamp();
         EditPlan plan;
         bool sanction_refusal = false;
         std::string id = kind == "change" ? std::string(req.matches[1]) : Str(*body, "botilbud_id");

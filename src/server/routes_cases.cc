@@ -16,6 +16,7 @@
 
 #include "cases/service.h"
 #include "claims/cpr.h"
+#include "common/utc_time.h"
 #include "server/access.h"
 #include "server/respond.h"
 
@@ -25,14 +26,6 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string NowUtc() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char b[32];
-  std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return b;
-}
 Date TodayOf(const std::string& now) { return Date::Parse(now.substr(0, 10)).value_or(Date()); }
 
 void Send(httplib::Response& res, const json& j, int status = 200) { SendJson(res, j, status); }
@@ -164,7 +157,7 @@ Status CaseRoutes::CreateCall(const httplib::Request& req, httplib::Response& re
   ALMEN_ASSIGN_OR_RETURN(r.budget_ore, Int(b, "budget_ore", false, pool.ore()));
   ALMEN_ASSIGN_OR_RETURN(r.opens, DateField(b, "opens"));
   ALMEN_ASSIGN_OR_RETURN(r.closes, DateField(b, "closes"));
-  ALMEN_ASSIGN_OR_RETURN(int64_t id, cases_.CreateCall(u, r, NowUtc()));
+  ALMEN_ASSIGN_OR_RETURN(int64_t id, cases_.CreateCall(u, r, UtcTimestamp()));
   Send(res, {{"id", id}, {"budget_ore", r.budget_ore}}, 201);
   return Status::Ok();
 }
@@ -183,7 +176,7 @@ Status CaseRoutes::AppointMember(const httplib::Request& req, httplib::Response&
   ALMEN_ASSIGN_OR_RETURN(r.password, Str(b, "password"));
   ALMEN_ASSIGN_OR_RETURN(r.party, Str(b, "party"));
   ALMEN_ASSIGN_OR_RETURN(r.region_code, Str(b, "region_code", false));
-  ALMEN_RETURN_IF_ERROR(cases_.AppointMember(u, r, NowUtc()));
+  ALMEN_RETURN_IF_ERROR(cases_.AppointMember(u, r, UtcTimestamp()));
   Send(res, {{"username", r.username}, {"party", r.party}, {"region_code", r.region_code}}, 201);
   return Status::Ok();
 }
@@ -217,7 +210,7 @@ Status CaseRoutes::Apply(const httplib::Request& req, httplib::Response& res, co
       r.partners.push_back({p["type"].get<std::string>(), p["name"].get<std::string>()});
     }
   }
-  ALMEN_ASSIGN_OR_RETURN(int64_t id, cases_.Apply(u, r, NowUtc()));
+  ALMEN_ASSIGN_OR_RETURN(int64_t id, cases_.Apply(u, r, UtcTimestamp()));
   Send(res, {{"id", id}, {"status", "submitted"}}, 201);
   return Status::Ok();
 }
@@ -253,7 +246,7 @@ Status CaseRoutes::Score(const httplib::Request& req, httplib::Response& res, co
   ALMEN_ASSIGN_OR_RETURN(r.score, Int(b, "score"));
   ALMEN_ASSIGN_OR_RETURN(r.comment, Str(b, "comment", false));
   r.recommend = BoolField(b, "recommend");
-  ALMEN_RETURN_IF_ERROR(cases_.Score(u, id, r, NowUtc()));
+  ALMEN_RETURN_IF_ERROR(cases_.Score(u, id, r, UtcTimestamp()));
   Send(res, {{"application_id", id}, {"score", r.score}});
   return Status::Ok();
 }
@@ -266,7 +259,7 @@ Status CaseRoutes::Recommend(const httplib::Request& req, httplib::Response& res
   ALMEN_ASSIGN_OR_RETURN(r.recommend, RequiredBool(b, "recommend"));
   ALMEN_ASSIGN_OR_RETURN(r.note, Str(b, "note", false));
   ALMEN_ASSIGN_OR_RETURN(r.amount_ore, OptInt(b, "amount_ore"));
-  ALMEN_ASSIGN_OR_RETURN(ApplicationState state, cases_.Recommend(u, id, r, NowUtc()));
+  ALMEN_ASSIGN_OR_RETURN(ApplicationState state, cases_.Recommend(u, id, r, UtcTimestamp()));
   Send(res, {{"application_id", id}, {"status", ApplicationStateName(state)}});
   return Status::Ok();
 }
@@ -281,7 +274,7 @@ Status CaseRoutes::Decide(const httplib::Request& req, httplib::Response& res, c
   if (r.grant) {
     ALMEN_ASSIGN_OR_RETURN(r.amount_ore, OptInt(b, "amount_ore"));
   }
-  ALMEN_ASSIGN_OR_RETURN(DecisionResult d, cases_.Decide(u, id, r, NowUtc()));
+  ALMEN_ASSIGN_OR_RETURN(DecisionResult d, cases_.Decide(u, id, r, UtcTimestamp()));
   Send(res, {{"application_id", id}, {"status", ApplicationStateName(d.state)}, {"granted_ore", d.granted_ore}});
   return Status::Ok();
 }
@@ -290,7 +283,7 @@ Status CaseRoutes::Pay(const httplib::Request& req, httplib::Response& res, cons
   ALMEN_RETURN_IF_ERROR(CheckMayDo(u, CaseAction::kPay));
   ALMEN_ASSIGN_OR_RETURN(int64_t id, PathId(req));
   ALMEN_ASSIGN_OR_RETURN(json b, Body(req));
-  const std::string now = NowUtc();
+  const std::string now = UtcTimestamp();
   ALMEN_ASSIGN_OR_RETURN(int64_t amount, Int(b, "amount_ore"));
   ALMEN_ASSIGN_OR_RETURN(Date paid_on, DateField(b, "paid_on", false, TodayOf(now)));
   ALMEN_ASSIGN_OR_RETURN(PaymentResult p, cases_.Pay(u, id, amount, paid_on, now));
@@ -303,7 +296,7 @@ Status CaseRoutes::RequestReport(const httplib::Request& req, httplib::Response&
   ALMEN_ASSIGN_OR_RETURN(int64_t id, PathId(req));
   ALMEN_ASSIGN_OR_RETURN(json b, Body(req));
   ALMEN_ASSIGN_OR_RETURN(Date due, DateField(b, "due"));
-  ALMEN_ASSIGN_OR_RETURN(int64_t report, cases_.RequestReport(u, id, due, NowUtc()));
+  ALMEN_ASSIGN_OR_RETURN(int64_t report, cases_.RequestReport(u, id, due, UtcTimestamp()));
   Send(res, {{"id", report}, {"application_id", id}, {"due", due.ToIso()}}, 201);
   return Status::Ok();
 }
@@ -314,7 +307,7 @@ Status CaseRoutes::ReceiveReport(const httplib::Request& req, httplib::Response&
   ALMEN_RETURN_IF_ERROR(ctx_.access->Check(u, ObjectKind::kPoolReport, id, Act::kWrite));
   ALMEN_ASSIGN_OR_RETURN(json b, Body(req));
   ALMEN_ASSIGN_OR_RETURN(std::string summary, Str(b, "summary"));
-  ALMEN_RETURN_IF_ERROR(cases_.ReceiveReport(u, id, summary, NowUtc()));
+  ALMEN_RETURN_IF_ERROR(cases_.ReceiveReport(u, id, summary, UtcTimestamp()));
   Send(res, {{"id", id}, {"received", true}});
   return Status::Ok();
 }
@@ -324,7 +317,7 @@ Status CaseRoutes::Evaluate(const httplib::Request& req, httplib::Response& res,
   ALMEN_ASSIGN_OR_RETURN(int64_t id, PathId(req));
   ALMEN_ASSIGN_OR_RETURN(json b, Body(req));
   ALMEN_ASSIGN_OR_RETURN(std::string text, Str(b, "text"));
-  ALMEN_ASSIGN_OR_RETURN(json figures, cases_.Evaluate(u, id, text, NowUtc()));
+  ALMEN_ASSIGN_OR_RETURN(json figures, cases_.Evaluate(u, id, text, UtcTimestamp()));
   Send(res, {{"call_id", id}, {"figures", figures}}, 201);
   return Status::Ok();
 }
@@ -384,7 +377,7 @@ Status CaseRoutes::AddSanctions(const httplib::Request& req, httplib::Response& 
                                                       req.body));
     add = file.rows();
   }
-  ALMEN_ASSIGN_OR_RETURN(size_t added, cases_.AddSanctions(u, add, NowUtc()));
+  ALMEN_ASSIGN_OR_RETURN(size_t added, cases_.AddSanctions(u, add, UtcTimestamp()));
   Send(res, {{"added", added}}, 201);
   return Status::Ok();
 }
@@ -418,7 +411,7 @@ Status CaseRoutes::AddEmployment(const httplib::Request& req, httplib::Response&
   ALMEN_ASSIGN_OR_RETURN(r.provider, ActingFor(u, "clinic", provider, "a clinic registers its own employees only"));
   ALMEN_ASSIGN_OR_RETURN(r.period.from, DateField(b, "from_date"));
   ALMEN_ASSIGN_OR_RETURN(r.period.to, DateField(b, "to_date", false, Date::Max()));
-  ALMEN_ASSIGN_OR_RETURN(int64_t id, cases_.AddEmployment(u, r, NowUtc()));
+  ALMEN_ASSIGN_OR_RETURN(int64_t id, cases_.AddEmployment(u, r, UtcTimestamp()));
   Send(res, {{"id", id}}, 201);
   return Status::Ok();
 }
@@ -426,7 +419,7 @@ Status CaseRoutes::AddEmployment(const httplib::Request& req, httplib::Response&
 Status CaseRoutes::CheckEmployment(const httplib::Request& req, httplib::Response& res, const UserRecord& u) {
   ALMEN_RETURN_IF_ERROR(CheckMayDo(u, CaseAction::kCheckEmployment));
   std::string doctor = req.get_param_value("doctor_id");
-  auto d = req.has_param("date") ? Date::Parse(req.get_param_value("date")) : std::optional<Date>(TodayOf(NowUtc()));
+  auto d = req.has_param("date") ? Date::Parse(req.get_param_value("date")) : std::optional<Date>(TodayOf(UtcTimestamp()));
   if (doctor.empty() || !d) return InvalidInput("doctor_id and date (YYYY-MM-DD) are required");
   ALMEN_ASSIGN_OR_RETURN(EmploymentCheck check, cases_.CheckEmployment(u, doctor, *d));
   Send(res, {{"doctor_id", doctor},
@@ -446,7 +439,7 @@ Status CaseRoutes::AddBlock(const httplib::Request& req, httplib::Response& res,
   ALMEN_ASSIGN_OR_RETURN(std::string sector, Str(b, "sector", false));
   if (note_type.empty()) note_type = "all";
   if (sector.empty()) sector = "all";
-  ALMEN_ASSIGN_OR_RETURN(int64_t id, cases_.AddBlock(u, p, note_type, sector, NowUtc()));
+  ALMEN_ASSIGN_OR_RETURN(int64_t id, cases_.AddBlock(u, p, note_type, sector, UtcTimestamp()));
   Send(res, {{"id", id}, {"note_type", note_type}, {"sector", sector}}, 201);
   return Status::Ok();
 }
@@ -456,7 +449,7 @@ Status CaseRoutes::RevokeBlock(const httplib::Request& req, httplib::Response& r
   ALMEN_ASSIGN_OR_RETURN(int64_t id, PathId(req));
   // Whose block it is (issue 12: ids are sequential; any clinic could revoke any block).
   ALMEN_RETURN_IF_ERROR(ctx_.access->Check(u, ObjectKind::kSharingBlock, id, Act::kWrite));
-  ALMEN_RETURN_IF_ERROR(cases_.RevokeBlock(u, id, NowUtc()));
+  ALMEN_RETURN_IF_ERROR(cases_.RevokeBlock(u, id, UtcTimestamp()));
   Send(res, {{"id", id}, {"revoked", true}});
   return Status::Ok();
 }
@@ -475,7 +468,7 @@ Status CaseRoutes::CheckSharing(const httplib::Request& req, httplib::Response& 
   ALMEN_ASSIGN_OR_RETURN(std::string provider, ActingFor(u, "clinic", given, "a clinic asks for itself only"));
   ALMEN_ASSIGN_OR_RETURN(std::string note_type, Str(b, "note_type"));
   ALMEN_ASSIGN_OR_RETURN(std::string sector, Str(b, "sector"));
-  ALMEN_ASSIGN_OR_RETURN(SharingAnswer a, cases_.CheckSharing(u, p, provider, note_type, sector, NowUtc()));
+  ALMEN_ASSIGN_OR_RETURN(SharingAnswer a, cases_.CheckSharing(u, p, provider, note_type, sector, UtcTimestamp()));
   Send(res, {{"allowed", a.allowed}, {"block_id", a.block_id ? json(*a.block_id) : json(nullptr)},
              {"reason", a.reason}, {"provider", provider}, {"note_type", note_type}, {"sector", sector}});
   return Status::Ok();
@@ -510,7 +503,7 @@ Status CaseRoutes::Spend(const httplib::Request& req, httplib::Response& res, co
   ALMEN_ASSIGN_OR_RETURN(r.amount_ore, Int(b, "amount_ore"));
   ALMEN_ASSIGN_OR_RETURN(r.spent_on, DateField(b, "spent_on"));
   ALMEN_ASSIGN_OR_RETURN(r.description, Str(b, "description"));
-  ALMEN_ASSIGN_OR_RETURN(SpendResult s, cases_.RecordSpend(u, r, NowUtc()));
+  ALMEN_ASSIGN_OR_RETURN(SpendResult s, cases_.RecordSpend(u, r, UtcTimestamp()));
   Send(res, {{"budget", r.budget}, {"spent_ore", s.spent_ore}, {"remaining_ore", s.remaining_ore}}, 201);
   return Status::Ok();
 }

@@ -19,6 +19,7 @@
 
 #include "common/file.h"
 #include "common/json_text.h"
+#include "common/utc_time.h"
 #include "server/app_impl.h"
 #include "server/export.h"
 #include "server/respond.h"
@@ -38,14 +39,8 @@ using json = nlohmann::json;
 
 namespace server_internal {
 
-std::string IsoUtc(std::time_t t) {
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char b[32];
-  std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return b;
-}
-std::string Now() { return IsoUtc(std::time(nullptr)); }
+std::string IsoUtc(std::time_t t) { return UtcTimestamp(t); }
+std::string Now() { return UtcTimestamp(); }
 
 bool Allowed(const std::string& role, Perm p) {
   if (role == "rltn") return true;
