@@ -88,7 +88,7 @@ EMSCRIPTEN_KEEPALIVE const char* almen_agreement_info() {
                  {"sha256_ok", almen::Sha256KnownAnswers()}});
 }
 
-EMSCRIPTEN_KEEPALIVE const char* almen_check(const char* claims_path, const char* options_json) {
+static const char* Check(const char* claims_path, const char* options_json) {
   json o = json::parse(options_json ? options_json : "{}", nullptr, false);
   if (o.is_discarded() || !o.is_object()) o = json::object();
   almen::SettleOptions options;
@@ -102,6 +102,16 @@ EMSCRIPTEN_KEEPALIVE const char* almen_check(const char* claims_path, const char
   almen::CheckReport report;
   if (Status st = almen::CheckClaims(**agreement, options, &report); !st.ok()) return ReturnError(st);
   return Return({{"ok", true}, {"report", almen::CheckReportJson(report)}});
+}
+
+// No exception may leave the module (the worker would be lost): one that the
+// engine did not turn into a Status is an internal error, reported as such.
+EMSCRIPTEN_KEEPALIVE const char* almen_check(const char* claims_path, const char* options_json) {
+  try {
+    return Check(claims_path, options_json);
+  } catch (const std::exception& e) {
+    return ReturnError(almen::Internal(std::string("intern fejl i kontrollen: ") + e.what()));
+  }
 }
 
 }  // extern "C"
