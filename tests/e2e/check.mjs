@@ -144,7 +144,7 @@ try {
     await dropFile(page, 'forkert.csv', broken);
     await page.waitForSelector('#check-error');
     const err = await page.textContent('#check-error');
-    if (!/forkert\.csv:2:\d+/.test(err)) fail(`malformed file message: ${err}`);
+    if (!/forkert\.csv, linje 2/.test(err)) fail(`malformed file message: ${err}`);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 

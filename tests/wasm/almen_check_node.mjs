@@ -45,6 +45,9 @@ if (info) {
   console.log(mod.UTF8ToString(mod.ccall('almen_agreement_info', 'number', [], [])));
   process.exit(0);
 }
+// Relative paths resolve against the same working directory as natively.
+mod.FS.mkdirTree(process.cwd());
+mod.FS.chdir(process.cwd());
 if (claims) put(claims);
 for (const k of Object.values(FILES)) if (opts[k]) put(opts[k]);
 if (agreement) {

@@ -11,6 +11,7 @@ import { t } from '../i18n.js';
 import { kr, int } from '../format.js';
 import { renderTable, esc } from '../table.js';
 import { ruleHtml, ruleName } from '../rules.js';
+import { errorText } from '../errors.js';
 
 const MAX_BYTES = 1024 * 1024 * 1024;  // 1 GiB: beyond it the browser's memory, not the rules, is the limit
 
@@ -88,7 +89,10 @@ export async function pageCheck({ main, isCurrent }) {
     pending = null;
     statusEl.textContent = '';
     if (!m.ok) {
-      resultEl.innerHTML = `<p class="error" role="alert" id="check-error">${esc(t('check.bad_file', { message: String(m.error || '').replace(/^almen: /, '') }))}</p>`;
+      // The engine's file:line:col messages in Danish, as the server's (errors.js).
+      const msg = String(m.error || '').replace(/^almen: /, '');
+      const text = /^[^:\s]+:\d+:\d+/.test(msg) ? errorText(400, { message: msg }) : msg;
+      resultEl.innerHTML = `<p class="error" role="alert" id="check-error">${esc(t('check.bad_file', { message: text }))}</p>`;
       return;
     }
     renderReport(resultEl, m.report, name, m.seconds);
