@@ -28,6 +28,7 @@
 #include "server/routes_control.h"
 #include "server/routes_economy.h"
 #include "server/routes_ledger.h"
+#include "server/routes_uploads.h"
 
 namespace almen {
 
