@@ -3,7 +3,7 @@
 // CheckReportJson), on files the JavaScript side wrote into emscripten's
 // in-memory file system. Nothing here does I/O outside that file system.
 //
-//   almen_agreement_info()          -> {"id","name","version","content_hash","sha256_ok"}
+//   almen_agreement_info()          -> {"id","name","version","content_hash"}
 //   almen_check(claims_path, opts)  -> {"ok":true,"report":{…CheckReportJson…}}
 //                                    | {"ok":false,"exit":1|2,"error":"file:line:col: …"}
 // opts is a JSON object: providers, listings, botilbud, attachments, sanctions
@@ -23,7 +23,6 @@
 #include "control/check.h"
 
 namespace almen {
-bool Sha256KnownAnswers();  // crypto_wasm.cc
 }  // namespace almen
 
 namespace {
@@ -84,8 +83,7 @@ EMSCRIPTEN_KEEPALIVE const char* almen_agreement_info() {
                  {"id", a->id()},
                  {"name", a->name()},
                  {"version", a->version()},
-                 {"content_hash", a->content_hash()},
-                 {"sha256_ok", almen::Sha256KnownAnswers()}});
+                 {"content_hash", a->content_hash()}});
 }
 
 static const char* Check(const char* claims_path, const char* options_json) {
