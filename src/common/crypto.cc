@@ -48,6 +48,13 @@ std::string Sha256::FinishHex() {
   return hex;
 }
 
+void RandomBytes(void* buf, size_t n) {
+  InitSodium();
+  randombytes_buf(buf, n);
+}
+
+void SecureZero(void* buf, size_t n) { sodium_memzero(buf, n); }
+
 std::string Sha256Hex(std::string_view data) {
   Sha256 h;
   h.Update(data);

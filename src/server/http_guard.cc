@@ -410,8 +410,10 @@ void GuardedServer::Install(std::function<bool(const httplib::Request&)> has_ses
   // algorithm and the client's delayed ACK add ~40 ms to every keep-alive request.
   set_tcp_nodelay(true);
 
+  // 'wasm-unsafe-eval' lets the page's worker compile the WebAssembly check
+  // (/wasm/, Tjek regninger); it allows no JavaScript eval.
   std::string csp =
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+      "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
       "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
   httplib::Headers headers = {{"Content-Security-Policy", csp},
                               {"X-Frame-Options", "DENY"},

@@ -28,6 +28,7 @@ std::string ContentType(const std::string& path) {
   if (ends(".svg")) return "image/svg+xml";
   if (ends(".png")) return "image/png";
   if (ends(".ico")) return "image/x-icon";
+  if (ends(".wasm")) return "application/wasm";
   return "application/octet-stream";
 }
 
