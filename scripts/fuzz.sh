@@ -6,7 +6,8 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET …]     (default 60 s, every target)
 #   ALMEN_FUZZ_BUILD=dir   build directory (default build-fuzz)
 #   ALMEN_FUZZ_JOBS=n      targets run at the same time (default 1)
-# Prints one line per target (seconds, executions, executions/s, crashes) and
+# Prints one line per target (seconds, executions, executions/s, the working
+# corpus at the end (inputs/size), coverage (edges cov, features ft), crashes) and
 # exits non-zero if any target crashed, leaked or hung; crash inputs are kept
 # in <build>/fuzz-out/<target>/crashes/ (add each one, once fixed, to the seed
 # corpus). CI (scripts/test.sh) runs every target for a few seconds.
@@ -35,11 +36,16 @@ run() {
   "$build/fuzz/fuzz_$t" -max_total_time="$secs" -max_len="$max_len" -timeout=20 -rss_limit_mb=2560 \
     -print_final_stats=1 -artifact_prefix="$out/$t/crashes/" "$out/$t/corpus" "fuzz/corpus/$t" \
     >"$out/$t/log" 2>&1 || rc=$?
-  local execs crashes rate
+  local execs crashes rate last corp cov
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$t/log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$out/$t/log" | tail -1)
   crashes=$(find "$out/$t/crashes" -type f | wc -l)
-  printf '%-14s %6s s %14s execs %9s execs/s %3s crash(es)%s\n' "$t" "$secs" "${execs:-?}" "${rate:-?}" "$crashes" \
+  # libFuzzer's last status line: "#N DONE cov: C ft: F corp: I/SIZE …".
+  last=$(grep -E '^#[0-9]+' "$out/$t/log" | tail -1 || true)
+  corp=$(sed -n 's/.* corp: \([0-9]*\/[0-9]*[a-zA-Z]*\).*/\1/p' <<<"$last")
+  cov=$(sed -n 's/.* cov: \([0-9]*\) ft: \([0-9]*\).*/\1\/\2/p' <<<"$last")
+  printf '%-14s %6s s %14s execs %9s execs/s  corpus %-12s cov/ft %-12s %3s crash(es)%s\n' "$t" "$secs" "${execs:-?}" \
+    "${rate:-?}" "${corp:-?}" "${cov:-?}" "$crashes" \
     "$([ "$rc" != 0 ] && echo "  FAILED (exit $rc, see $out/$t/log)")"
   [ "$rc" = 0 ] && [ "$crashes" = 0 ]
 }
