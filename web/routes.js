@@ -17,6 +17,8 @@ import { pageAudit } from './pages/audit.js';
 import { pagePool, pageApplication } from './pages/pool.js';
 import { pageSanctions } from './pages/sanctions.js';
 import { pageSharing } from './pages/sharing.js';
+import { pageControl, pageControlClinic } from './pages/control.js';
+import { pageControlCases, pageControlCase } from './pages/control-case.js';
 import { pagePostings } from './pages/postings.js';
 import { pageCorrections } from './pages/corrections.js';
 import { pageClosings, pagePayments } from './pages/closings.js';
@@ -55,6 +57,10 @@ export const ROUTES = {
   '#/pulje': { page: pagePool, title: 'title.pool', nav: 'nav.pool', allow: role('rltn', 'plo', 'region', ...POOL_ROLES) },
   '#/ansoegning': { page: pageApplication, title: 'title.application', allow: role('rltn', 'plo', 'region', ...POOL_ROLES) },
   '#/sanktioner': { page: pageSanctions, title: 'title.sanctions', nav: 'nav.sanctions', allow: role('rltn', 'plo', 'region', 'clinic') },
+  '#/kontrol': { page: pageControl, title: 'title.control', nav: 'nav.control', allow: role('rltn', 'region') },
+  '#/kontrol-klinik': { page: pageControlClinic, title: 'title.control_clinic', allow: role('rltn', 'region') },
+  '#/kontrolsager': { page: pageControlCases, title: 'title.control_cases', nav: 'nav.control_cases', allow: role('rltn', 'region', 'clinic') },
+  '#/kontrolsag': { page: pageControlCase, title: 'title.control_case', allow: role('rltn', 'region', 'clinic') },
   '#/deling': { page: pageSharing, title: 'title.sharing', nav: 'nav.sharing', allow: role('rltn', 'plo', 'clinic', 'pool_secretariat') },
   '#/overenskomst': { page: pageAgreement, title: 'title.agreement', nav: 'nav.agreement', allow: () => true },
   '#/oekonomi': { page: pageEconomy, title: 'title.economy', nav: 'nav.economy', allow: () => true },

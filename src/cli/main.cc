@@ -12,6 +12,7 @@
 #include "agreement/agreement.h"
 #include "cli/bench.h"
 #include "cli/bosted_commands.h"
+#include "cli/check_command.h"
 #include "cli/diff_command.h"
 #include "cli/commands.h"
 #include "cli/economy_commands.h"
@@ -146,6 +147,9 @@ int main(int argc, char** argv) {
   // coverage (src/cli/bosted_commands.cc)
   BostedSubcommands bosted_cmds(app);
 
+  // check (src/cli/check_command.cc): pre-validation for clinics
+  CheckSubcommand check_cmd(app);
+
   // diff (src/cli/diff_command.cc)
   DiffSubcommand diff_cmd(app);
 
@@ -205,6 +209,8 @@ int main(int argc, char** argv) {
     st = economy_cmds.Run(*agreement);
   } else if (ledger_cmds.parsed()) {
     st = ledger_cmds.Run();
+  } else if (check_cmd.parsed()) {
+    st = check_cmd.Run(*agreement);
   } else if (diff_cmd.parsed()) {
     st = diff_cmd.Run();
   } else if (bosted_cmds.parsed()) {

@@ -56,6 +56,8 @@ Status ObjectAccess::Check(const UserRecord& u, ObjectKind kind, std::string_vie
       }
       return Run(ScopeOf(u), run, "re-run", id);
     }
+    case ObjectKind::kControlCase:
+      return ControlCase(u, id, act);
   }
   return PermissionDenied("unknown object kind");
 }
@@ -159,6 +161,25 @@ Status ObjectAccess::Clinic(const UserRecord& u, std::string_view provider) cons
   if (rows.empty() || rows[0].Str(0) != u.scope)
     return PermissionDenied("region " + u.scope + " may only attach its own region's clinics (provider " +
                             std::string(provider) + " is not one of them)");
+  return Status::Ok();
+}
+
+// A control case (issue 16, control/cases.h) is its clinic's: rltn every
+// case, a region its region's, a clinic its own (to read and answer); only
+// rltn and regions act on one (sample, request, findings, conclusion).
+Status ObjectAccess::ControlCase(const UserRecord& u, std::string_view id, Act act) const {
+  auto n = NumericId(id);
+  if (!n) return Missing("control case", id);
+  if (u.role != "rltn" && u.role != "region" && u.role != "clinic")
+    return PermissionDenied("role '" + u.role + "' has no control cases");
+  auto c = db_.pool().Borrow();
+  ALMEN_ASSIGN_OR_RETURN(auto rows, c->Query("SELECT provider, region_code FROM control_cases WHERE id = $1", {*n}));
+  if (rows.empty()) return Missing("control case", id);
+  const bool mine = u.role == "rltn" || (u.role == "region" && rows[0].Str(1) == u.scope) ||
+                    (u.role == "clinic" && rows[0].Str(0) == u.scope);
+  if (!mine) return Missing("control case", id);
+  if (act != Act::kRead && u.role == "clinic")
+    return PermissionDenied("a clinic answers its control case; the region decides it");
   return Status::Ok();
 }
 

@@ -18,6 +18,8 @@
 //   settlement run         a role with a scope (region, clinic): only a run holding lines or
 //                          statement rows of its clinics; unscoped roles every run
 //   re-run                 as its run
+//   control case           rltn; a region its region's clinics';  rltn; a region its region's clinics'
+//                          a clinic its own (issue 16)
 // An object outside the user's scope is "not found" (404), so ids do not tell
 // what exists; a visible object the role may not change is 403.
 //
@@ -35,7 +37,16 @@
 
 namespace almen {
 
-enum class ObjectKind : uint8_t { kSharingBlock, kPoolApplication, kPoolReport, kBotilbud, kClinic, kRun, kRerun };
+enum class ObjectKind : uint8_t {
+  kSharingBlock,
+  kPoolApplication,
+  kPoolReport,
+  kBotilbud,
+  kClinic,
+  kRun,
+  kRerun,
+  kControlCase,
+};
 enum class Act : uint8_t { kRead, kWrite, kAttach };
 
 class ObjectAccess {
@@ -54,6 +65,7 @@ class ObjectAccess {
   Status PoolObject(const UserRecord& u, ObjectKind kind, std::string_view id) const;
   Status Botilbud(const UserRecord& u, std::string_view id, Act act) const;
   Status Clinic(const UserRecord& u, std::string_view provider) const;
+  Status ControlCase(const UserRecord& u, std::string_view id, Act act) const;
   Status Run(const Scope& scope, int64_t run_id, std::string_view what, std::string_view id) const;
   Storage& db_;
 };

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -44,15 +45,26 @@ std::string Normalise(std::string path) {
 
 std::set<Route> RegisteredRoutes() {
   std::set<Route> routes;
-  static const std::regex kReg(R"re(\.(Get|Post|Put|Patch|Delete)\(\s*(?:R"\((.*?)\)"|"([^"]*)"))re");
+  static const std::regex kReg(R"re(\.(Get|Post|Put|Patch|Delete)\(\s*(?:R"\((.*?)\)"|"([^"]*)"|(k[A-Za-z0-9]+)\s*,))re");
+  static const std::regex kConst(R"re(constexpr const char\*\s*(k[A-Za-z0-9]+)\s*=\s*(?:R"\((.*?)\)"|"([^"]*)"))re");
   for (const auto& e : fs::directory_iterator(fs::path(ALMEN_SOURCE_DIR) / "src" / "server")) {
     std::string name = e.path().filename().string();
     if (!name.ends_with(".cc") || name.ends_with("_test.cc")) continue;
     std::string text = Slurp(e.path());
+    // A path kept in a named constant (`constexpr const char* kIdPath = R"(…)";`
+    // and `.Get(kIdPath, …)`, routes_uploads.cc) is resolved in its own file.
+    std::map<std::string, std::string> constants;
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), kConst); it != std::sregex_iterator(); ++it)
+      constants[(*it)[1].str()] = (*it)[2].matched ? (*it)[2].str() : (*it)[3].str();
     for (auto it = std::sregex_iterator(text.begin(), text.end(), kReg); it != std::sregex_iterator(); ++it) {
       std::string method = (*it)[1].str();
       for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      std::string path = (*it)[2].matched ? (*it)[2].str() : (*it)[3].str();
+      std::string path = (*it)[2].matched ? (*it)[2].str() : (*it)[3].matched ? (*it)[3].str() : "";
+      if (!(*it)[2].matched && !(*it)[3].matched) {
+        auto c = constants.find((*it)[4].str());
+        if (c == constants.end()) continue;
+        path = c->second;
+      }
       // The catch-alls (unknown /api/… → 404, static files) are not endpoints.
       if (path.find(".*") != std::string::npos) continue;
       routes.insert({method, Normalise(path)});

@@ -48,8 +48,12 @@ class RolesTest : public testing::InProcessServerTest {
       httplib::MultipartFormDataItems items = {{"note", "x", "", "text/plain"}};
       return status(method == "post" ? c.Post(path.c_str(), h, items) : c.Put(path.c_str(), h, items));
     }
-    const std::string body = type.empty() ? "" : type == "text/csv" ? "a\n1\n" : "{}";
+    const std::string body = type.empty() ? "" : type == "text/csv" || type == "application/octet-stream" ? "a\n1\n" : "{}";
     const char* ctype = type.empty() ? "text/plain" : type.c_str();
+    if (method == "patch") {
+      h.emplace("Upload-Offset", "0");
+      return status(c.Patch(path.c_str(), h, body, ctype));
+    }
     return status(method == "post" ? c.Post(path.c_str(), h, body, ctype) : c.Put(path.c_str(), h, body, ctype));
   }
 
@@ -123,6 +127,7 @@ TEST_P(RolesTest, EveryOperationRefusesWhoMayNotActOnIt) {
     if (kind == "pool_application") return std::to_string(apps["rows"][0]["id"].get<int64_t>());
     if (kind == "pool_report") return std::to_string(report);
     if (kind == "report_kind") return "q4-regional";
+    if (kind == "upload") return "0123456789abcdef0123456789abcdef";
     return "1";
   };
 

@@ -41,8 +41,11 @@
 #include "server/work_dir.h"
 #include "server/routes_bosted.h"
 #include "server/routes_cases.h"
+#include "server/routes_control.h"
 #include "server/routes_economy.h"
 #include "server/routes_ledger.h"
+#include "server/routes_uploads.h"
+#include "server/resumable.h"
 #include "storage/reruns.h"
 #include "storage/storage.h"
 
@@ -211,6 +214,7 @@ struct App::Impl {
   std::unique_ptr<Pseudonymizer> pseudonymizer;
   std::unique_ptr<WorkDir> work;
   std::unique_ptr<GuardedServer> http;
+  std::unique_ptr<ResumableUploads> resumable;  // pieces of uploads sent with PATCH (resumable.h)
   std::unique_ptr<ObjectAccess> access;
   LoginThrottle login_throttle;
   std::unique_ptr<FailedLoginLog> failed_logins;
@@ -360,6 +364,9 @@ StatusOr<std::unique_ptr<App>> App::Create(const Agreement& agreement, const Ser
   m.failed_logins = std::make_unique<FailedLoginLog>(
       [&m](const std::string& user, const std::string& action, const std::string& detail) { m.Audit(user, action, detail); });
   m.access = std::make_unique<ObjectAccess>(*m.db);
+  m.resumable = std::make_unique<ResumableUploads>(
+      m.work.get(), std::vector<std::string>{"claims", "providers", "listings", "botilbud", "attachments"},
+      static_cast<uint64_t>(options.max_upload_bytes));
   GuardOptions go;
   go.behind_tls = options.behind_tls;
   go.public_origin = options.public_origin;
@@ -374,6 +381,7 @@ StatusOr<std::unique_ptr<App>> App::Create(const Agreement& agreement, const Ser
       m.maintenance_cv.wait_for(lock, std::chrono::minutes(5));
       if (m.stopping) break;
       m.PurgeSessions();
+      m.resumable->PurgeIdle();
       m.failed_logins->Flush(std::chrono::steady_clock::now());
     }
   });
@@ -717,15 +725,35 @@ void App::Impl::Upload(const httplib::Request& req, httplib::Response& res, cons
                           j.progress = std::min(1.0, static_cast<double>(j.bytes_received) / j.bytes_expected);
                       });
                     });
-  bool transfer_ok;
-  if (req.is_multipart_form_data()) {
+  bool transfer_ok = true;
+  Status delivered;
+  if (HasMediaType(req, "application/json")) {
+    // {"uploads": {"claims": id, …}}: files sent earlier in pieces (resumable.h).
+    std::string text;
+    transfer_ok = reader([&](const char* d, size_t n) {
+      text.append(d, n);
+      return text.size() <= (64u << 10);
+    });
+    auto body = JsonObject(text);
+    std::map<std::string, std::string> ids;
+    if (!body.ok()) {
+      delivered = body.status();
+    } else if (!body->contains("uploads") || !(*body)["uploads"].is_object()) {
+      delivered = InvalidInput("Angiv overførslerne som {\"uploads\": {\"claims\": \"<id>\", …}}.");
+    } else {
+      for (auto it = (*body)["uploads"].begin(); it != (*body)["uploads"].end(); ++it)
+        if (it.value().is_string()) ids[it.key()] = it.value().get<std::string>();
+        else delivered = InvalidInput("Overførslen til " + CleanText(it.key(), 40) + " skal angives med sit id.");
+    }
+    if (delivered.ok() && transfer_ok) delivered = resumable->Deliver(u.username, ids, rx);
+  } else if (req.is_multipart_form_data()) {
     transfer_ok = reader([&](const httplib::MultipartFormData& f) { return rx.BeginPart(f.name, f.filename); },
                          [&](const char* d, size_t n) { return rx.Write(d, n); });
   } else {
     rx.BeginRaw("claims", req.has_param("name") ? req.get_param_value("name") : "claims.csv");
     transfer_ok = reader([&](const char* d, size_t n) { return rx.Write(d, n); });
   }
-  Status s = rx.Finish(transfer_ok);
+  Status s = delivered.ok() ? rx.Finish(transfer_ok) : delivered;
   std::vector<ImportInput> inputs;
   json files = json::array();
   for (const UploadedFile& f : rx.files()) {
@@ -770,7 +798,8 @@ void App::Impl::Routes() {
   // The routes that take large bodies (streamed, after the session is checked);
   // every other route takes JSON up to 64 KiB (http_guard.h).
   const uint64_t big = static_cast<uint64_t>(options.max_upload_bytes);
-  h.AcceptBody("POST", R"(/api/settlements)", kBodyMultipart | kBodyCsv, big);
+  h.AcceptBody("POST", R"(/api/settlements)", kBodyMultipart | kBodyCsv | kBodyJson, big);
+  DeclareResumableBodies(h, big);
   h.AcceptBody("POST", R"(/api/settlements/\d+/rerun)", kBodyJson | kBodyMultipart, big);
   h.AcceptBody("POST", R"(/api/economy/(ceilings|quality))", kBodyMultipart, big);
   h.AcceptBody("POST", R"(/api/economy/expenses)", kBodyMultipart, uint64_t{64} << 20);
@@ -802,6 +831,14 @@ void App::Impl::Routes() {
   }));
 
   // -- settlements
+  UploadRouteDeps upload_deps;
+  upload_deps.authed = [this](UploadRouteDeps::Handler f) { return Authed(std::move(f)); };
+  upload_deps.authed_upload = [this](UploadRouteDeps::ReaderHandler f) { return AuthedUpload(std::move(f)); };
+  upload_deps.may_upload = [this](httplib::Response& res, const UserRecord& u) { return Require(res, u, Perm::kUpload); };
+  upload_deps.audit = [this](const std::string& user, const std::string& action, const std::string& detail) {
+    Audit(user, action, detail);
+  };
+  RegisterResumableRoutes(h, *resumable, upload_deps);
   h.Post("/api/settlements",
             AuthedUpload([this](const httplib::Request& req, httplib::Response& res,
                                 const httplib::ContentReader& reader, const UserRecord& u) { Upload(req, res, reader, u); }));
@@ -1079,6 +1116,7 @@ void App::Impl::Routes() {
   RegisterBostedRoutes(routes);   // issue 6: bostedslæger (routes_bosted.cc)
   RegisterEconomyRoutes(routes);  // issue 5: ramme from stored settlements, ceilings, quality (routes_economy.cc)
   RegisterLedgerRoutes(routes);   // issue 11: postings, corrections, closings, payment lists (routes_ledger.cc)
+  RegisterControlRoutes(routes);  // issue 16: risk-based post-payment control, control cases (routes_control.cc)
   // -- static UI and the OpenAPI document
   h.Get("/api/openapi.json", [](const httplib::Request&, httplib::Response& res) {
     for (const auto& [name, content] : WebFiles())

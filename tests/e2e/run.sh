@@ -30,4 +30,6 @@ until curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do
   sleep 0.2
 done
 BASE_URL="http://127.0.0.1:$port" node "$here/e2e.mjs" || { echo "run.sh: server log tail:" >&2; tail -20 "$work/server.log" >&2; exit 1; }
+# Post-payment control (issue 16): ranking, a case, its sample, the clinic's answer, the recovery.
+BASE_URL="http://127.0.0.1:$port" node "$here/control.mjs" || { echo "run.sh: server log tail:" >&2; tail -20 "$work/server.log" >&2; exit 1; }
 echo "run.sh: screenshots in $SHOT_DIR"
