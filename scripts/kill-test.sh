@@ -167,6 +167,7 @@ check() {  # $1: label
 
 # Runs after the test's kills: each file uploaded once more must be stored exactly once.
 final_uploads() {
+  local job=
   for f in $(seq 1 "$files"); do
     local d=$work/gen/$f
     j=$(curl -fsS -b "$work/cookies" -F "claims=@$d/claims.csv" -F "providers=@$d/providers.csv" \
@@ -174,11 +175,12 @@ final_uploads() {
     s=none
     for _ in $(seq 1 1200); do
       [ -n "$j" ] && [ "$j" != null ] || break
-      s=$(curl -fsS -b "$work/cookies" "$base/api/jobs/$j" | jq -r .state)
+      job=$(curl -fsS -b "$work/cookies" "$base/api/jobs/$j")
+      s=$(jq -r .state <<<"$job")
       [ "$s" = done ] || [ "$s" = failed ] && break
       sleep 0.1
     done
-    [ "$s" = done ] || violation "final upload of file $f: $s"
+    [ "$s" = done ] || violation "final upload of file $f: $s ($(jq -c '{stage, error}' <<<"${job:-{\}}"))"
   done
   local runs
   runs=$(sql "SELECT COUNT(*) FROM runs")
