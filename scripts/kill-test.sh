@@ -80,8 +80,14 @@ done
 for f in $(seq 1 "$files"); do
   cut -d, -f3 "$work/gen/$f/claims.csv" | tail -n +2 | sort -u | shuf -n 150 --random-source=<(yes)
   cut -d, -f2 "$work/gen/$f/listings.csv" | tail -n +2 | sort -u | shuf -n 50 --random-source=<(yes)
-done | grep -E '^[0-9]{6}-?[0-9]{4}$' | sort -u >"$work/cprs.txt"
-log "$(wc -l <"$work/cprs.txt") CPR numbers to look for on disk"
+done | grep -E '^[0-9]{6}-?[0-9]{4}$' | tr -d - | sort -u >"$work/cprs.digits"
+# Both spellings of each (the files mix 0101011234 and 010101-1234; either
+# could be what a leak writes).
+sed 's/^\([0-9]\{6\}\)/\1-/' "$work/cprs.digits" | cat - "$work/cprs.digits" | sort -u >"$work/cprs.txt"
+log "$(wc -l <"$work/cprs.digits") CPR numbers (each in both spellings) to look for on disk"
+# The detector itself: it must find them in the generated files.
+grep -qwF -f "$work/cprs.txt" "$work/gen/1/claims.csv" && grep -qwF -f "$work/cprs.txt" "$work/gen/1/listings.csv" ||
+  { echo "kill-test: the CPR search finds nothing in the input files" >&2; exit 2; }
 
 # ---- PostgreSQL ---------------------------------------------------------------------
 pg_port=
