@@ -20,6 +20,8 @@
 #   ALMEN_KILL_FILES  distinct claim files (default KILLS: each kill meets a file not stored yet)
 #   ALMEN_BIN   the almen binary (default build/src/cli/almen)
 #   ALMEN_KILL_VERBOSE=1  one line per kill (where it landed, runs stored)
+#   ALMEN_KILL_STAGES   the stages to aim the kills at, comma-separated (default
+#               receiving,settle,import lines,postings,keep inputs,commit in turn)
 # Prints one summary line per backend (and the restart test) and exits 1 on
 # any violation (a committed run that cannot be re-run is one: the ledger
 # commits a run and its sealed inputs in one transaction).
@@ -196,6 +198,8 @@ final_uploads() {
 # Where the kills are aimed, in turn (the ledger's stages, ledger/ledger.cc;
 # "postings" stands for history, postings and monthly items).
 stages=(receiving settle "import lines" postings "keep inputs" commit)
+# ALMEN_KILL_STAGES="import lines" (comma-separated): aim every kill at these.
+[ -n "${ALMEN_KILL_STAGES:-}" ] && IFS=, read -r -a stages <<<"$ALMEN_KILL_STAGES"
 # A stage's place in the job's order (a later stage than the target: the poll
 # missed the target, the kill lands where the job is).
 stage_rank() {
@@ -239,6 +243,11 @@ for backend in $backends; do
         now=$st
         [ "$st" = running ] && now=$sg
         [ "$now" = history ] || [ "$now" = "monthly items" ] && [ "$target" = postings ] && now=postings
+        # The import reads lines.csv ("import lines", progress every 65 536
+        # lines) and then writes the line blocks ("import line blocks"): a
+        # kill aimed at the import lands in the reading past its start or in
+        # the writing.
+        if [ "$target" = "import lines" ] && [ "$now" = "import line blocks" ]; then where=$now; break; fi
         if [ "$now" = "$target" ] && { [ "$target" != "import lines" ] || awk -v p="$pr" 'BEGIN{exit !(p > 0.05 && p < 0.6)}'; }; then
           where=$now; break
         fi
