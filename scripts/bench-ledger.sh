@@ -10,6 +10,9 @@
 #   ALMEN=build-rel/src/cli/almen DB=postgresql://postgres@127.0.0.1:5432/almen_bench scripts/bench-ledger.sh 70000000
 #
 # Needs disk for the generated year (~80 bytes a line) plus the database.
+# AFTER_FIRST: a shell command run (timed) once the first batch has loaded the registers, e.g. the
+# PostgreSQL partitioning of docs/performance.md:
+#   AFTER_FIRST="psql \$DB -c 'SELECT almen_partition_sync(ARRAY[2025, 2026])'"
 set -euo pipefail
 lines=${1:-10000000}
 work=${2:-/tmp/almen-bench-ledger}
@@ -49,6 +52,11 @@ flush() {
   rm -rf "$work/out"
   # shellcheck disable=SC2086
   "$almen" settle --claims "$work/batch.csv" $ref --db "$db" --out "$work/out" 2>&1 | grep -E '^almen: run' >&2
+  if [ -n "$ref" ] && [ -n "${AFTER_FIRST:-}" ]; then
+    start=$(date +%s%N)
+    DB="$db" bash -c "$AFTER_FIRST" >&2
+    echo "bench-ledger: AFTER_FIRST took $(( ($(date +%s%N) - start) / 1000000 )) ms" >&2
+  fi
   ref=""
   batch=()
 }

@@ -13,9 +13,9 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential cmake ninja-build pkg-config python3 git ca-certificates \
   libfmt-dev nlohmann-json3-dev libcli11-dev libsodium-dev libzstd-dev zlib1g-dev libabsl-dev libxxhash-dev \
   libsqlite3-dev sqlite3 libpq-dev libpqxx-dev postgresql \
-  libcpp-httplib-dev libssl-dev libxlsxwriter-dev libjs-chart.js curl jq wrk \
+  libcpp-httplib-dev libssl-dev libxlsxwriter-dev libcctz-dev tzdata libjs-chart.js curl jq wrk \
   libgtest-dev libgmock-dev libbenchmark-dev \
-  clang libclang-rt-14-dev llvm \
+  clang libclang-rt-14-dev llvm emscripten ccache \
   chromium fonts-dejavu-core >/dev/null
 # Node.js and npm for the web UI build and the browser tests, if the machine lacks them.
 if ! command -v npm >/dev/null 2>&1; then $SUDO apt-get install -y -qq nodejs npm >/dev/null; fi

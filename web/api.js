@@ -9,6 +9,7 @@ export class ApiError extends Error {
     this.status = status;
     this.code = err && err.code;
     this.key = err && err.key;
+    this.vars = (err && err.vars) || {};
     this.field = err && err.field;
     this.serverMessage = err && err.message;
   }

@@ -1,8 +1,10 @@
-// Server errors in Danish. The API answers {"error": {"code", "message"}} with an
-// English message today; a future {"error": {"key", "vars"}} is used as it is
-// (the key names a catalogue entry "error.…"). Until then the messages users can
-// meet are recognised here and mapped to catalogue keys; anything else is shown
-// as "Serveren afviste: <message>" so nothing is hidden.
+// Server errors in Danish. The API answers {"error": {"code", "message"}}, and
+// where it has one a stable {"key", "vars"} (the key names a catalogue entry
+// "error.…"; today the file errors "file:line:col (field): msg", see
+// src/server/respond.h): a key the catalogue knows is used first, its `msg`
+// translated in turn. Other messages users can meet are recognised here by
+// pattern and mapped to catalogue keys; anything else is shown as
+// "Serveren afviste: <message>" so nothing is hidden.
 import { t, has } from './i18n.js';
 
 // [pattern on the English message, catalogue key]; named groups become {vars}.
@@ -83,7 +85,11 @@ function inner(message) {
 
 // status: HTTP status; err: the body's "error" object (or undefined).
 export function errorText(status, err) {
-  if (err && err.key && has(err.key)) return t(err.key, err.vars || {});
+  if (err && err.key && has(err.key)) {
+    const vars = { ...(err.vars || {}) };
+    if (typeof vars.msg === 'string') vars.msg = inner(vars.msg);
+    return t(err.key, vars);
+  }
   const message = (err && err.message) || '';
   if (status === 403 && !/^conflict of interest|^a region applies|^a clinic/.test(message)) return t('error.forbidden');
   if (status === 401 && !message) return t('error.session_expired');

@@ -23,6 +23,7 @@ import { pagePostings } from './pages/postings.js';
 import { pageCorrections } from './pages/corrections.js';
 import { pageClosings, pagePayments } from './pages/closings.js';
 import { pageSpecification } from './pages/specification.js';
+import { pageCheck } from './pages/check.js';
 
 const POOL_ROLES = ['pool_secretariat', 'pool_committee', 'pool_board'];
 const role = (...roles) => (me) => roles.includes(me.role);
@@ -62,6 +63,8 @@ export const ROUTES = {
   '#/kontrolsager': { page: pageControlCases, title: 'title.control_cases', nav: 'nav.control_cases', allow: role('rltn', 'region', 'clinic') },
   '#/kontrolsag': { page: pageControlCase, title: 'title.control_case', allow: role('rltn', 'region', 'clinic') },
   '#/deling': { page: pageSharing, title: 'title.sharing', nav: 'nav.sharing', allow: role('rltn', 'plo', 'clinic', 'pool_secretariat') },
+  // Pre-validation in the browser (WebAssembly, no request carries the file): for every role.
+  '#/tjek': { page: pageCheck, title: 'title.check', nav: 'nav.check', allow: () => true },
   '#/overenskomst': { page: pageAgreement, title: 'title.agreement', nav: 'nav.agreement', allow: () => true },
   '#/oekonomi': { page: pageEconomy, title: 'title.economy', nav: 'nav.economy', allow: () => true },
   '#/revision': { page: pageAudit, title: 'title.audit', nav: 'nav.audit', allow: perm('audit') },

@@ -5,8 +5,12 @@
 // Server tables (opts.server) sort on the server: a header button asks for the
 // new order (the page puts it in its hash), aria-sort shows the server's order,
 // only the columns the server can sort by are buttons; serverPager() pages.
-import { kr, int, dateDa, monthDa, timeDa, quarterDa } from './format.js';
-import { t, tEnum } from './i18n.js';
+// Export buttons ask the server for what the table shows (the Danish export,
+// docs/formats.md): ?lang=da&columns=[{key, label, type, enum, with_id}] in the
+// order on screen, from exportColumns(); the server applies the same
+// authorisation and row scoping as to the JSON and writes the one file.
+import { kr, mioKr, int, dateDa, monthDa, timeDa, quarterDa, pctPpm } from './format.js';
+import { t, tEnum, has, keysWithPrefix } from './i18n.js';
 
 export function esc(s) {
   return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
@@ -21,7 +25,8 @@ const FORMATS = {
 const NUMERIC = new Set(['kr', 'int']);
 let tableSeq = 0;
 
-// columns: [{key, label, type, link: (row) => href, html: (row) => string, sort: (row) => value}]
+// columns: [{key, label, type, link: (row) => href, html: (row) => string, sort: (row) => value,
+//            export: false (left out of exports) | {type, enum, with_id} (how the export shows it)}]
 // opts: {exportUrl, caption, empty, pageSize, filter: true, tree: {id, parent}, pinned: (row) => bool,
 //        label: accessible name of the table, sort: {key, dir},
 //        server: {sort: 'col' | '-col' | '', sortable: [col…] (all when absent), onSort: (sort) => void}}
@@ -72,7 +77,7 @@ export function renderTable(el, columns, rows, opts = {}) {
     return out;
   };
 
-  const exp = opts.exportUrl ? exportButtons(opts.exportUrl) : '';
+  const exp = opts.exportUrl ? exportButtons(opts.exportUrl, exportColumns(columns, rows), opts.label || opts.caption || '') : '';
   const filter = opts.filter ? `<label class="filter" for="${id}-q">${esc(t('table.filter'))} <input id="${id}-q" type="search" autocomplete="off"></label>` : '';
   el.innerHTML = `<div class="toolbar">${opts.caption ? `<span class="muted caption">${esc(opts.caption)}</span>` : ''}${filter}<span class="spacer"></span>${exp}</div>
     <div class="table-wrap" id="${id}-wrap"></div><div class="toolbar pager" id="${id}-pager"></div>`;
@@ -136,10 +141,76 @@ export function renderTable(el, columns, rows, opts = {}) {
   draw();
 }
 
-export function exportButtons(url) {
+// The export buttons of a table at `url`: the Danish presentation (lang=da) of
+// `columns` (exportColumns(): keys, Danish headers, types, in the order shown);
+// `title` names the XLSX sheet. Without columns the server shows every column
+// of the table under its own name.
+export function exportButtons(url, columns = null, title = '') {
   const sep = url.includes('?') ? '&' : '?';
-  return `<a class="button export-csv" href="${esc(url + sep + 'format=csv')}" download>${esc(t('table.export_csv'))}</a>` +
-    `<a class="button export-xlsx" href="${esc(url + sep + 'format=xlsx')}" download>${esc(t('table.export_xlsx'))}</a>`;
+  const da = `lang=da${columns && columns.length ? `&columns=${encodeURIComponent(JSON.stringify(columns))}` : ''}${title ? `&title=${encodeURIComponent(title)}` : ''}`;
+  return `<a class="button export-csv" href="${esc(`${url}${sep}format=csv&${da}`)}" download>${esc(t('table.export_csv'))}</a>` +
+    `<a class="button export-xlsx" href="${esc(`${url}${sep}format=xlsx&${da}`)}" download>${esc(t('table.export_xlsx'))}</a>`;
+}
+
+// ---- what an export shows of a column ---------------------------------------------
+// A column's export type comes from its `type`; a column drawn by `html` is
+// matched against what it shows for the rows at hand (up to 20): a Danish enum
+// name (catalogue "enum.<group>.<value>", with the value beside it: with_id),
+// kroner, a percentage of ppm, a date; otherwise the value itself is exported.
+const EXPORT_TYPES = { kr: 'kr', int: 'int', date: 'date', month: 'month', time: 'time', quarter: 'quarter', text: 'text' };
+let enumGroups = null;
+const allEnumGroups = () => enumGroups || (enumGroups = [...new Set(keysWithPrefix('enum.').map((k) => k.split('.')[1]))]);
+function plainText(html) {
+  const tpl = document.createElement('template');
+  tpl.innerHTML = String(html ?? '');
+  return tpl.content.textContent.replace(/\s+/g, ' ').trim();
+}
+const isInt = (v) => /^-?\d+$/.test(String(v));
+
+// [spec, (value) => the texts a column of this spec shows for the value, or null when it cannot show it]
+const SHAPES = [
+  [{ type: 'ppm' }, (x) => (isInt(x) ? [0, 1, 2].map((d) => pctPpm(x, d)) : null)],
+  [{ type: 'kr' }, (x) => (isInt(x) ? [kr(x), mioKr(x, 1), mioKr(x, 2)] : null)],
+  [{ type: 'int' }, (x) => (isInt(x) ? [int(x)] : null)],
+  [{ type: 'date' }, (x) => (/^\d{4}-\d{2}-\d{2}(T|$)/.test(x) ? [dateDa(x)] : null)],
+  [{ type: 'month' }, (x) => (/^\d{4}-\d{2}$/.test(x) ? [monthDa(x)] : null)],
+  [{ type: 'time' }, (x) => (/^\d{4}-\d{2}-\d{2}T/.test(x) ? [timeDa(x)] : null)],
+];
+function candidates(first) {
+  const out = SHAPES.slice();
+  for (const g of allEnumGroups()) {
+    if (!has(`enum.${g}.${first}`)) continue;
+    // A value the catalogue lacks is shown (and exported) as it is.
+    out.push([{ type: 'enum', enum: g, with_id: true }, (x) => (has(`enum.${g}.${x}`) ? [`${tEnum(g, x)} ${x}`, `${tEnum(g, x)} (${x})`] : [x, `${x} ${x}`])]);
+    out.push([{ type: 'enum', enum: g }, (x) => (has(`enum.${g}.${x}`) ? [tEnum(g, x)] : [x])]);
+  }
+  return out;
+}
+
+function exportType(c, rows) {
+  if (c.type === 'status' || c.type === 'item') return { type: 'enum', enum: c.type };
+  const declared = { type: EXPORT_TYPES[c.type] || 'text' };
+  if (!c.html) return declared;
+  const blank = (v) => v === null || v === undefined || v === '' || typeof v === 'object';
+  const sample = rows.filter((r) => !blank(r[c.key])).slice(0, 20);
+  if (!sample.length) return declared;
+  const shown = sample.map((r) => { try { return plainText(c.html(r)); } catch { return null; } });
+  for (const [spec, texts] of candidates(String(sample[0][c.key]))) {
+    // What it shows may be followed by a badge ("januar 2025 Efterregulering"); an
+    // enum name may stand in a sentence ("godkendt → afvist": the value is the new status).
+    const shows = (want, text) => want.some((w) => text === w || (text || '').startsWith(`${w} `) || (spec.type === 'enum' && w && (text || '').includes(w)));
+    if (sample.every((r, i) => { const want = texts(String(r[c.key])); return want !== null && shows(want, shown[i]); })) return spec;
+  }
+  return declared;
+}
+
+// The columns of an export as the table shows them: [{key, label, type, enum?, with_id?}].
+// A column whose key no row has is drawn from other fields (a link, a sum): left out.
+export function exportColumns(columns, rows = []) {
+  const inData = (c) => !rows.length || rows.some((r) => r && Object.prototype.hasOwnProperty.call(r, c.key));
+  return columns.filter((c) => c.export !== false && c.key && (c.export || inData(c))).map((c) => ({
+    key: c.key, label: String(c.label ?? c.key), ...(c.export && typeof c.export === 'object' ? c.export : exportType(c, rows)),
+  }));
 }
 
 // Paging links of a server table: "Forrige", "Viser 1–100 af 1.234", "Næste".

@@ -10,6 +10,7 @@
 #include "common/csv.h"
 #include "common/file.h"
 #include "common/format_da.h"
+#include "common/utc_time.h"
 #include "ledger/ledger.h"
 #include "server/routes_bosted.h"
 #include "server/routes_cases.h"
@@ -22,15 +23,6 @@ namespace almen {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string NowIso() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char b[32];
-  std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return b;
-}
 
 // statements.csv of the whole ledger: Σ postings per (provider, month, item,
 // code), in the order and format of `almen settle` (settlement/statement.h).
@@ -79,7 +71,7 @@ Status RunSettleWithState(const Agreement& agreement, const SettleOptions& optio
   rq.options_json = {{"price_level", so.price_level_apr24 ? "apr-24" : "regulated"}};
   rq.user = "cli";
   rq.source = "cli";
-  rq.now = NowIso();
+  rq.now = UtcTimestamp();
   rq.require_providers = false;
   // The settlement's work files live in a private directory beside the output.
   ALMEN_ASSIGN_OR_RETURN(OutputDir out, OutputDir::Create(out_dir));
@@ -180,7 +172,7 @@ Status LedgerSubcommands::Run() {
 
 Status RunLedgerClose(const std::string& db_url, const std::string& month, const std::string& user) {
   ALMEN_ASSIGN_OR_RETURN(auto db, Storage::Open(db_url, 2));
-  ALMEN_ASSIGN_OR_RETURN(ClosingResult r, CloseMonth(*db, month, user, NowIso()));
+  ALMEN_ASSIGN_OR_RETURN(ClosingResult r, CloseMonth(*db, month, user, UtcTimestamp()));
   std::cout << nlohmann::json{{"month", r.month}, {"providers", r.providers}, {"amount_ore", r.amount_ore}}.dump(2)
             << "\n";
   return Status::Ok();

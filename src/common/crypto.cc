@@ -19,6 +19,16 @@ const char kHex[] = "0123456789abcdef";
 
 static_assert(sizeof(crypto_hash_sha256_state) <= 512);
 
+StatusOr<std::string> HashPassword(std::string_view pw, bool fast) {
+  InitSodium();
+  char out[crypto_pwhash_STRBYTES];
+  unsigned long long ops = fast ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE;
+  size_t mem = fast ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE;
+  if (crypto_pwhash_str_alg(out, pw.data(), pw.size(), ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
+    return Internal("password hashing failed (out of memory)");
+  return std::string(out);
+}
+
 Sha256::Sha256() {
   InitSodium();
   crypto_hash_sha256_init(reinterpret_cast<crypto_hash_sha256_state*>(state_));
@@ -37,6 +47,13 @@ std::string Sha256::FinishHex() {
   }
   return hex;
 }
+
+void RandomBytes(void* buf, size_t n) {
+  InitSodium();
+  randombytes_buf(buf, n);
+}
+
+void SecureZero(void* buf, size_t n) { sodium_memzero(buf, n); }
 
 std::string Sha256Hex(std::string_view data) {
   Sha256 h;

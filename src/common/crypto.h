@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -17,6 +18,17 @@
 namespace almen {
 
 std::string Sha256Hex(std::string_view data);
+
+// `n` bytes from the system's cryptographic random source (libsodium; in the
+// WebAssembly build getentropy, i.e. the browser's crypto.getRandomValues).
+void RandomBytes(void* buf, size_t n);
+// Zeroes `n` bytes in a way the compiler does not remove (key material).
+void SecureZero(void* buf, size_t n);
+
+// A password hash for users.password_hash: argon2id at libsodium's
+// interactive cost (crypto_pwhash_str). `fast`: the minimum cost, for tests
+// only (never in production).
+StatusOr<std::string> HashPassword(std::string_view password, bool fast);
 
 // Incremental SHA-256 for hashing several parts.
 class Sha256 {

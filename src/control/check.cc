@@ -2,7 +2,6 @@
 // report from a private temporary directory that never outlives the call.
 #include "control/check.h"
 
-#include <sodium.h>
 #include <stdlib.h>
 
 #include <cstdlib>
@@ -46,15 +45,14 @@ class PrivateDir {
 // pseudonym, and the outcome of a line does not depend on the key.
 Pseudonymizer OneOffPseudonymizer() {
   unsigned char raw[32];
-  if (sodium_init() < 0) std::abort();
-  randombytes_buf(raw, sizeof raw);
+  RandomBytes(raw, sizeof raw);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string key;
   for (unsigned char b : raw) {
     key += kHex[b >> 4];
     key += kHex[b & 15];
   }
-  sodium_memzero(raw, sizeof raw);
+  SecureZero(raw, sizeof raw);
   return Pseudonymizer(key);
 }
 

@@ -30,23 +30,21 @@ const ImportInput* ClaimsInput(const std::vector<ImportInput>& inputs) {
 
 // Registers the input files by content hash (a file imported before is kept
 // once: its first import's row stays).
-Status RecordFiles(SqlConnection& c, const std::vector<ImportInput>& inputs, const std::string& claims_sha,
+Status RecordFiles(LedgerTables& t, const std::vector<ImportInput>& inputs, const std::string& claims_sha,
                    int64_t run_id, int64_t claim_lines, const LedgerRunRequest& rq) {
   for (const auto& in : inputs) {
     ALMEN_ASSIGN_OR_RETURN(MappedFile f, MappedFile::Open(in.path));
     const std::string sha = in.kind == "claims" ? claims_sha : Sha256Hex(f.data());
-    ALMEN_ASSIGN_OR_RETURN(auto seen, c.Query("SELECT 1 FROM imported_files WHERE sha256 = $1", {sha}));
-    if (!seen.empty()) continue;
+    ALMEN_ASSIGN_OR_RETURN(auto seen, t.ImportedFileRun(sha));
+    if (seen) continue;
     int64_t rows = in.kind == "claims" ? claim_lines : -1;
     if (rows < 0) {
       rows = 0;
       for (char ch : f.data()) rows += ch == '\n';
       rows = std::max<int64_t>(0, rows - 1);
     }
-    ALMEN_RETURN_IF_ERROR(c.Exec("INSERT INTO imported_files (sha256, kind, name, bytes, rows_count, run_id, "
-                                 "imported_at, imported_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
-                                 {sha, in.kind, in.name.empty() ? in.kind + ".csv" : in.name,
-                                  static_cast<int64_t>(f.data().size()), rows, run_id, rq.now, rq.user}));
+    ALMEN_RETURN_IF_ERROR(t.RecordImportedFile(sha, in.kind, in.name.empty() ? in.kind + ".csv" : in.name,
+                                               static_cast<int64_t>(f.data().size()), rows, run_id, rq.now, rq.user));
   }
   return Status::Ok();
 }
@@ -96,32 +94,29 @@ StatusOr<LedgerRunResult> SettleIntoLedger(Storage& db, const Agreement& agreeme
   ALMEN_RETURN_IF_ERROR(c.Begin());  // rolled back by the lease on any early return
   LedgerTables t(c);
   ALMEN_RETURN_IF_ERROR(t.Lock());
-  ALMEN_ASSIGN_OR_RETURN(auto again, c.Query("SELECT COALESCE(run_id, 0) FROM imported_files WHERE sha256 = $1", {sha}));
-  if (!again.empty()) {
+  ALMEN_ASSIGN_OR_RETURN(auto again, t.ImportedFileRun(sha));
+  if (again) {
     ALMEN_RETURN_IF_ERROR(c.Rollback());
-    result.run_id = again[0].Int(0);
+    result.run_id = *again;
     result.already_imported = true;
     return result;
   }
   // SQLite: a large page cache for this connection while it imports.
   struct CacheRestore {
-    SqlConnection* c = nullptr;
+    LedgerTables* t = nullptr;
     ~CacheRestore() {
-      if (c) (void)c->ExecScript("PRAGMA cache_size = -2000");
+      if (t) (void)t->SetImportCache(false);
     }
   } cache_restore;
   if (c.dialect() == SqlDialect::kSqlite) {
-    ALMEN_RETURN_IF_ERROR(c.ExecScript("PRAGMA cache_size = -262144"));  // 256 MiB
-    cache_restore.c = &c;
+    ALMEN_RETURN_IF_ERROR(t.SetImportCache(true));
+    cache_restore.t = &t;
   }
 
   ALMEN_ASSIGN_OR_RETURN(
-      auto run_rows,
-      c.Query("INSERT INTO runs (created_at, created_by, source, claims_name, claims_sha256, agreement_version, "
-              "agreement_hash, options_json, summary_json) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id",
-              {rq.now, rq.user, rq.source, claims->name.empty() ? std::string("claims.csv") : claims->name, sha,
-               agreement.version(), agreement.content_hash(), JsonText(rq.options_json), std::string("{}")}));
-  const int64_t run_id = run_rows.at(0).Int(0);
+      const int64_t run_id,
+      t.InsertRun({rq.now, rq.user, rq.source, claims->name.empty() ? std::string("claims.csv") : claims->name, sha,
+                   agreement.version(), agreement.content_hash(), JsonText(rq.options_json)}));
   result.run_id = run_id;
 
   // 1. Registers.
@@ -219,7 +214,7 @@ StatusOr<LedgerRunResult> SettleIntoLedger(Storage& db, const Agreement& agreeme
     ALMEN_RETURN_IF_ERROR(StoreAgreementVersion(c, agreement.content_hash(), agreement.version(), agreement.files(), rq.now));
     ALMEN_RETURN_IF_ERROR(StoreSealedInputs(c, sha, rq.inputs, pseudonymizer.archive_key()));
   }
-  ALMEN_RETURN_IF_ERROR(RecordFiles(c, rq.inputs, sha, run_id, li.lines, rq));
+  ALMEN_RETURN_IF_ERROR(RecordFiles(t, rq.inputs, sha, run_id, li.lines, rq));
   nlohmann::json sj = nlohmann::json::object();
   {
     auto text = ReadFile(out_dir + "/summary.json");
@@ -231,10 +226,7 @@ StatusOr<LedgerRunResult> SettleIntoLedger(Storage& db, const Agreement& agreeme
                   {"corrections", ls.prior.corrections.size()},
                   {"new_events", ls.prior.new_events.size()},
                   {"changed_events", ls.prior.changed_events.size()}};
-  ALMEN_RETURN_IF_ERROR(c.Exec("UPDATE runs SET summary_json = $1, lines = $2, accepted = $3, rejected = $4, review = "
-                               "$5, duplicates = $6, amount_ore = $7, statement_amount_ore = $8 WHERE id = $9",
-                               {JsonText(sj), li.lines, li.accepted, li.rejected, li.review, li.duplicates, li.amount_ore,
-                                posted, run_id}));
+  ALMEN_RETURN_IF_ERROR(t.FinishRun(run_id, JsonText(sj), li, posted));
   ALMEN_RETURN_IF_ERROR(cancelled());
   report("commit", 1.0);
   ALMEN_RETURN_IF_ERROR(c.Commit());
@@ -268,16 +260,12 @@ StatusOr<ClosingResult> CloseMonth(Storage& db, const std::string& month_text, c
   if (last && !(*last + 1 == *month))
     return Conflict("Månederne afsluttes i rækkefølge: næste måned er " + FormatMonthDa(*last + 1) + ".");
   // The payment list: everything booked since the last closing, up to and including the month.
-  ALMEN_ASSIGN_OR_RETURN(auto rows, c.Query("SELECT COUNT(DISTINCT provider), COALESCE(SUM(amount_ore), 0) FROM "
-                                            "postings WHERE book_month > $1 AND book_month <= $2",
-                                            {last ? last->ToString() : std::string(""), month->ToString()}));
+  ALMEN_ASSIGN_OR_RETURN(auto booked, t.BookedBetween(last ? last->ToString() : std::string(""), month->ToString()));
   ClosingResult r;
   r.month = month->ToString();
-  r.providers = rows[0].Int(0);
-  r.amount_ore = rows[0].Int(1);
-  ALMEN_RETURN_IF_ERROR(c.Exec("INSERT INTO ledger_closings (month, closed_at, closed_by, providers, amount_ore) VALUES "
-                               "($1,$2,$3,$4,$5)",
-                               {r.month, now, user, r.providers, r.amount_ore}));
+  r.providers = booked.first;
+  r.amount_ore = booked.second;
+  ALMEN_RETURN_IF_ERROR(t.RecordClosing(r.month, now, user, r.providers, r.amount_ore));
   ALMEN_RETURN_IF_ERROR(c.Commit());
   return r;
 }

@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/json_text.h"
+#include "common/utc_time.h"
 #include "server/respond.h"
 
 namespace almen {
@@ -409,8 +410,10 @@ void GuardedServer::Install(std::function<bool(const httplib::Request&)> has_ses
   // algorithm and the client's delayed ACK add ~40 ms to every keep-alive request.
   set_tcp_nodelay(true);
 
+  // 'wasm-unsafe-eval' lets the page's worker compile the WebAssembly check
+  // (/wasm/, Tjek regninger); it allows no JavaScript eval.
   std::string csp =
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+      "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
       "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
   httplib::Headers headers = {{"Content-Security-Policy", csp},
                               {"X-Frame-Options", "DENY"},
@@ -548,12 +551,7 @@ std::string ClientAddress(const httplib::Request& req, bool behind_proxy) {
 
 std::string RequestLogLine(const httplib::Request& req, const httplib::Response& res, double ms,
                            const std::string& user) {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char ts[32];
-  std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  nlohmann::json line = {{"ts", ts},
+  nlohmann::json line = {{"ts", UtcTimestamp()},
                          {"method", req.method},
                          {"path", req.path},
                          {"status", res.status},

@@ -8,9 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cases/service.h"
 #include "common/file.h"
 #include "server/routes_bosted.h"
-#include "server/routes_cases.h"
 #include "settlement/diff.h"
 #include "storage/reruns.h"
 

@@ -11,9 +11,48 @@ void SendJson(httplib::Response& res, const nlohmann::json& j, int status) {
   res.set_content(JsonText(j), "application/json; charset=utf-8");
 }
 
-void SendError(httplib::Response& res, const Status& s) {
-  SendJson(res, {{"error", {{"code", static_cast<int>(s.code())}, {"message", s.message()}}}}, HttpStatus(s));
+namespace {
+
+// The number at `p` (digits up to a ':' or ' '), or npos.
+size_t DigitsEnd(const std::string& m, size_t p) {
+  size_t e = p;
+  while (e < m.size() && m[e] >= '0' && m[e] <= '9') ++e;
+  return e > p ? e : std::string::npos;
 }
+
+}  // namespace
+
+nlohmann::json ErrorBody(const Status& s) {
+  nlohmann::json e = {{"code", static_cast<int>(s.code())}, {"message", s.message()}};
+  // "file:line:col (field): msg" or "file:line:col: msg" (common/csv.h): a key of
+  // the UI's catalogue with its parts, the inner message left for the UI to match.
+  const std::string& m = s.message();
+  const size_t c1 = m.find(':');
+  if (c1 != std::string::npos && c1 > 0 && m.find_first_of(" \t", 0) > c1) {
+    const size_t l_end = DigitsEnd(m, c1 + 1);
+    const size_t c_end = l_end != std::string::npos && l_end < m.size() && m[l_end] == ':' ? DigitsEnd(m, l_end + 1)
+                                                                                          : std::string::npos;
+    if (c_end != std::string::npos && c_end < m.size()) {
+      nlohmann::json vars = {{"file", m.substr(0, c1)},
+                             {"line", m.substr(c1 + 1, l_end - c1 - 1)},
+                             {"col", m.substr(l_end + 1, c_end - l_end - 1)}};
+      const size_t close = m.find("): ", c_end);
+      if (m.compare(c_end, 2, " (") == 0 && close != std::string::npos) {
+        vars["field"] = m.substr(c_end + 2, close - c_end - 2);
+        vars["msg"] = m.substr(close + 3);
+        e["key"] = "error.file.field";
+        e["vars"] = vars;
+      } else if (m.compare(c_end, 2, ": ") == 0) {
+        vars["msg"] = m.substr(c_end + 2);
+        e["key"] = "error.file.record";
+        e["vars"] = vars;
+      }
+    }
+  }
+  return e;
+}
+
+void SendError(httplib::Response& res, const Status& s) { SendJson(res, {{"error", ErrorBody(s)}}, HttpStatus(s)); }
 
 void SendHttpError(httplib::Response& res, int http_status, const std::string& message) {
   StatusCode code = StatusCode::kInvalidInput;

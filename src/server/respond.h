@@ -25,7 +25,13 @@ namespace almen {
 // Sets `j` as the JSON body ("application/json; charset=utf-8") with `status`.
 void SendJson(httplib::Response& res, const nlohmann::json& j, int status = 200);
 // {"error": {"code": …, "message": …}} with the HTTP status of `s` (status.h).
+// A message about a place in a file ("claims.csv:3:5 (code): …", common/csv.h)
+// also gets a stable "key" of the UI's catalogue (error.file.field or
+// error.file.record) and its "vars" (file, line, col, field, msg), which the UI
+// shows in Danish (web/errors.js) whatever the English around them says.
 void SendError(httplib::Response& res, const Status& s);
+// The "error" object SendError sends.
+nlohmann::json ErrorBody(const Status& s);
 // The same error body with an HTTP status Status has no code for (411, 413,
 // 415, 416, 429, 431, 503).
 void SendHttpError(httplib::Response& res, int http_status, const std::string& message);

@@ -12,6 +12,7 @@
 
 #include "common/file.h"
 #include "common/json_text.h"
+#include "common/utc_time.h"
 
 namespace almen {
 
@@ -21,15 +22,6 @@ using json = nlohmann::json;
 
 int64_t SteadySeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-std::string UtcNow() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char b[32];
-  std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return b;
 }
 
 // 128 random bits as 32 hex digits: ids that cannot be guessed or counted.
@@ -83,7 +75,7 @@ StatusOr<json> ResumableUploads::Create(const std::string& user, const std::stri
   e.user = user;
   e.field = field;
   e.name = CleanFileName(name.empty() ? field + ".csv" : name);
-  e.created_at = UtcNow();
+  e.created_at = UtcTimestamp();
   e.file = (std::filesystem::path(dir.path()) / "data").string();
   {
     std::ofstream f(e.file, std::ios::binary);

@@ -12,24 +12,27 @@
 // in one transaction under one lock and appended to the audit log; a refusal
 // changes nothing. Roles: a municipality edits its own botilbud (and attaches
 // doctors to them), a region attaches doctors in its region, rltn everything.
+// The register is read and written through storage/bosted_store.h (its SQL).
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "bosted/register.h"
-#include "common/csv.h"
+#include "common/utc_time.h"
 #include "common/ydernummer.h"
 #include "sanctions/sanctions.h"
 #include "server/routes_bosted.h"
 #include "server/access.h"
 #include "server/respond.h"
-#include "server/routes_cases.h"
+#include "storage/bosted_store.h"
+#include "storage/cases_store.h"
 
 namespace almen {
 
@@ -41,99 +44,10 @@ using json = nlohmann::json;
 // interleave with another's (two overlapping attachments in one instant).
 std::mutex g_bosted_edit_mu;
 
-struct EditSectionRow {
-  int64_t id = 0;  // 0 = new
-  std::string botilbud_id, section, name, municipality_code, paragraph, op, valid_from, valid_to;
-  int64_t places = 0, residents = 0;
-  Period period() const {
-    return {valid_from.empty() ? Date::Min() : Date::Parse(valid_from).value_or(Date::Min()),
-            valid_to.empty() ? Date::Max() : Date::Parse(valid_to).value_or(Date::Max())};
-  }
-};
-
-struct EditAttachmentRow {
-  bool stored = true;
-  std::string botilbud_id, section, provider, from_date, to_date, doctor_id;
-  int64_t listed_residents = -1;
-  Period period() const {
-    return {Date::Parse(from_date).value_or(Date::Min()),
-            to_date.empty() ? Date::Max() : Date::Parse(to_date).value_or(Date::Max())};
-  }
-};
-
-struct EditSnapshot {
-  std::vector<EditSectionRow> sections;
-  std::vector<EditAttachmentRow> attachments;
-};
-
-StatusOr<EditSnapshot> ReadSnapshot(SqlConnection& c) {
-  EditSnapshot s;
-  ALMEN_ASSIGN_OR_RETURN(auto brows,
-                         c.Query("SELECT id, botilbud_id, section, name, municipality_code, paragraph, places, operator, "
-                                 "residents, valid_from, valid_to FROM botilbud ORDER BY botilbud_id, section, "
-                                 "valid_from"));
-  for (const auto& r : brows) {
-    EditSectionRow e;
-    e.id = r.Int(0);
-    e.botilbud_id = r.Str(1);
-    e.section = r.Str(2);
-    e.name = r.Str(3);
-    e.municipality_code = r.Str(4);
-    e.paragraph = r.Str(5);
-    e.places = r.Int(6);
-    e.op = r.Str(7);
-    e.residents = r.Int(8);
-    e.valid_from = r.Str(9);
-    e.valid_to = r.Str(10);
-    s.sections.push_back(std::move(e));
-  }
-  ALMEN_ASSIGN_OR_RETURN(auto arows, c.Query("SELECT botilbud_id, section, provider, from_date, to_date, doctor_id, "
-                                             "listed_residents FROM attachments ORDER BY botilbud_id, section, "
-                                             "from_date"));
-  for (const auto& r : arows) {
-    EditAttachmentRow a;
-    a.botilbud_id = r.Str(0);
-    a.section = r.Str(1);
-    a.provider = r.Str(2);
-    a.from_date = r.Str(3);
-    a.to_date = r.Str(4);
-    a.doctor_id = r.Str(5);
-    a.listed_residents = r.IsNull(6) ? -1 : r.Int(6);
-    s.attachments.push_back(std::move(a));
-  }
-  return s;
-}
-
-std::pair<std::string, std::string> SnapshotCsv(const EditSnapshot& s) {
-  std::string b = "botilbud_id,name,municipality_code,paragraph,places,operator,section,residents,valid_from,valid_to\n";
-  for (const auto& r : s.sections) {
-    for (const std::string* f : {&r.botilbud_id, &r.name, &r.municipality_code, &r.paragraph}) {
-      AppendCsvField(b, *f);
-      b += ',';
-    }
-    b += std::to_string(r.places) + ',';
-    AppendCsvField(b, r.op);
-    b += ',';
-    AppendCsvField(b, r.section);
-    b += ',' + std::to_string(r.residents) + ',' + r.valid_from + ',' + r.valid_to + '\n';
-  }
-  std::string a = "botilbud_id,section,provider,from_date,to_date,listed_residents\n";
-  for (const auto& r : s.attachments) {
-    AppendCsvField(a, r.botilbud_id);
-    a += ',';
-    AppendCsvField(a, r.section);
-    a += ',';
-    AppendCsvField(a, r.provider);
-    a += ',' + r.from_date + ',' + r.to_date + ',' +
-         (r.listed_residents >= 0 ? std::to_string(r.listed_residents) : std::string()) + '\n';
-  }
-  return {b, a};
-}
-
 // The register after a change, validated like botilbud.csv/attachments.csv.
 // Errors lose the "file:line:col (column): " prefix, which names no real file.
-Status ValidateSnapshot(const EditSnapshot& s, const Agreement& agreement) {
-  auto [b, a] = SnapshotCsv(s);
+Status ValidateSnapshot(const BostedSnapshot& s, const Agreement& agreement) {
+  auto [b, a] = BostedSnapshotCsv(s);
   BostedLoadOptions lo;
   auto min = agreement.IntParameter("bosted_min_section_residents", Date::FromYmd(2025, 1, 1));
   if (min.ok()) lo.min_section_residents = *min;
@@ -143,15 +57,6 @@ Status ValidateSnapshot(const EditSnapshot& s, const Agreement& agreement) {
   if (auto p = m.find("): "); p != std::string::npos && p < 60) m = m.substr(p + 3);
   else if (auto q = m.find(": "); q != std::string::npos && q < 40) m = m.substr(q + 2);
   return InvalidInput("refused, nothing changed: " + m);
-}
-
-std::string NowIsoB() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 StatusOr<json> Body(const httplib::Request& req) { return JsonObject(req.body); }
@@ -215,12 +120,12 @@ Status MayEdit(const UserRecord& u, const std::string& municipality_code, bool a
   return PermissionDenied("role '" + u.role + "' may not change the botilbud register");
 }
 
-StatusOr<SanctionRegister> StoredSanctions(SqlConnection& c) {
-  ALMEN_ASSIGN_OR_RETURN(std::vector<SanctionRow> all, StoredSanctionRows(c));
+StatusOr<SanctionRegister> StoredSanctions(BostedStore& store) {
+  ALMEN_ASSIGN_OR_RETURN(std::vector<SanctionRow> all, StoredSanctionRows(store.connection()));
   return SanctionRegister::FromRows(std::move(all), "sanctions register");
 }
 
-json SectionJson(const EditSectionRow& r) {
+json SectionJson(const BotilbudSectionRow& r) {
   return {{"botilbud_id", r.botilbud_id}, {"section", r.section},     {"name", r.name},
           {"municipality_code", r.municipality_code},                 {"paragraph", r.paragraph},
           {"places", r.places},           {"operator", r.op},         {"residents", r.residents},
@@ -228,7 +133,7 @@ json SectionJson(const EditSectionRow& r) {
           {"valid_to", r.valid_to.empty() ? json(nullptr) : json(r.valid_to)}};
 }
 
-json AttachmentJson(const EditAttachmentRow& a) {
+json AttachmentJson(const BotilbudAttachmentRow& a) {
   return {{"botilbud_id", a.botilbud_id},
           {"section", a.section},
           {"provider", a.provider},
@@ -238,7 +143,7 @@ json AttachmentJson(const EditAttachmentRow& a) {
           {"listed_residents", a.listed_residents >= 0 ? json(a.listed_residents) : json(nullptr)}};
 }
 
-json HistoryJson(const EditSnapshot& s, const std::string& id) {
+json HistoryJson(const BostedSnapshot& s, const std::string& id) {
   json secs = json::array(), atts = json::array();
   for (const auto& r : s.sections)
     if (r.botilbud_id == id) secs.push_back(SectionJson(r));
@@ -248,29 +153,24 @@ json HistoryJson(const EditSnapshot& s, const std::string& id) {
 }
 
 // The municipality of a stored botilbud, or NotFound.
-StatusOr<std::string> MunicipalityOf(const EditSnapshot& s, const std::string& id) {
+StatusOr<std::string> MunicipalityOf(const BostedSnapshot& s, const std::string& id) {
   for (const auto& r : s.sections)
     if (r.botilbud_id == id) return r.municipality_code;
   return NotFound("botilbud '" + id + "' is not in the register");
 }
 
-// A change: the SQL to run after validation, and the audit line.
+// A change: the writes to run after validation (storage/bosted_store.h), and the audit line.
 struct EditPlan {
-  std::vector<std::pair<std::string, SqlParams>> sql;
+  std::vector<std::function<Status(BostedStore&)>> writes;
   std::string action, detail;
+  void InsertSection(const BotilbudSectionRow& r, const std::string& now, const std::string& user) {
+    writes.push_back([r, now, user](BostedStore& st) { return st.InsertSection(r, now, user); });
+  }
 };
 
-SqlParams InsertParams(const EditSectionRow& r, const std::string& now, const std::string& user) {
-  return {r.botilbud_id, r.section, r.name,       r.municipality_code, r.paragraph, r.places, r.op,
-          r.residents,   r.valid_from, r.valid_to, now,                 user};
-}
-constexpr const char* kInsertSection =
-    "INSERT INTO botilbud (botilbud_id, section, name, municipality_code, paragraph, places, operator, residents, "
-    "valid_from, valid_to, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)";
-
 // POST /api/bosted/botilbud
-Status PlanCreate(const json& b, const UserRecord& u, const std::string& now, EditSnapshot* s, EditPlan* plan) {
-  EditSectionRow base;
+Status PlanCreate(const json& b, const UserRecord& u, const std::string& now, BostedSnapshot* s, EditPlan* plan) {
+  BotilbudSectionRow base;
   base.botilbud_id = Str(b, "botilbud_id");
   if (base.botilbud_id.empty()) return InvalidInput("botilbud_id is required");
   base.name = Str(b, "name");
@@ -300,14 +200,14 @@ Status PlanCreate(const json& b, const UserRecord& u, const std::string& now, Ed
   if (sections.empty()) return InvalidInput("a botilbud needs at least one section");
   std::set<std::string> names;
   for (const auto& sj : sections) {
-    EditSectionRow r = base;
+    BotilbudSectionRow r = base;
     r.section = Str(sj, "section");
     if (!names.insert(r.section).second) return InvalidInput("section '" + r.section + "' is given twice");
     ALMEN_ASSIGN_OR_RETURN(auto residents, Int(sj, "residents"));
     if (!residents) return InvalidInput("residents is required for section '" + r.section + "'");
     ALMEN_RETURN_IF_ERROR(CheckCount(*residents, "residents"));
     r.residents = *residents;
-    plan->sql.push_back({kInsertSection, InsertParams(r, now, u.username)});
+    plan->InsertSection(r, now, u.username);
     s->sections.push_back(r);
   }
   plan->action = "bosted.botilbud.create";
@@ -318,7 +218,7 @@ Status PlanCreate(const json& b, const UserRecord& u, const std::string& now, Ed
 }
 
 // PUT /api/bosted/botilbud/{id}
-Status PlanChange(const std::string& id, const json& b, const UserRecord& u, const std::string& now, EditSnapshot* s,
+Status PlanChange(const std::string& id, const json& b, const UserRecord& u, const std::string& now, BostedSnapshot* s,
                   EditPlan* plan) {
   ALMEN_ASSIGN_OR_RETURN(std::string muni, MunicipalityOf(*s, id));  // the caller checked access (access.h)
   ALMEN_ASSIGN_OR_RETURN(Date d, DateField(b, "valid_from"));
@@ -350,11 +250,11 @@ Status PlanChange(const std::string& id, const json& b, const UserRecord& u, con
     }
   }
   // The rows valid on d: end each, and start its successor (unless ended).
-  const EditSectionRow* any = nullptr;
-  std::vector<EditSectionRow> added;
+  const BotilbudSectionRow* any = nullptr;
+  std::vector<BotilbudSectionRow> added;
   size_t n = s->sections.size();
   for (size_t i = 0; i < n; ++i) {
-    EditSectionRow& r = s->sections[i];
+    BotilbudSectionRow& r = s->sections[i];
     if (r.botilbud_id != id || !r.period().Contains(d)) continue;
     any = &r;
     auto cit = changes.find(r.section);
@@ -369,7 +269,7 @@ Status PlanChange(const std::string& id, const json& b, const UserRecord& u, con
         if (a.botilbud_id == id && a.section == r.section && a.period().to > d)
           return Conflict("section '" + r.section + "' of botilbud " + id + " has a fixed doctor (provider " +
                           a.provider + ") after " + iso + ": end the attachment first");
-    EditSectionRow next = r;
+    BotilbudSectionRow next = r;
     next.id = 0;
     next.valid_from = iso;
     if (!name.empty()) next.name = name;
@@ -377,10 +277,10 @@ Status PlanChange(const std::string& id, const json& b, const UserRecord& u, con
     if (!op.empty()) next.op = op;
     if (places) next.places = *places;
     if (c && c->residents) next.residents = *c->residents;
-    plan->sql.push_back({"UPDATE botilbud SET valid_to = $1 WHERE id = $2", {iso, r.id}});
+    plan->writes.push_back([row = r.id, iso](BostedStore& st) { return st.EndSection(row, iso); });
     r.valid_to = iso;
     if (!end) {
-      plan->sql.push_back({kInsertSection, InsertParams(next, now, u.username)});
+      plan->InsertSection(next, now, u.username);
       added.push_back(next);
     }
   }
@@ -391,7 +291,7 @@ Status PlanChange(const std::string& id, const json& b, const UserRecord& u, con
     if (c.end) return NotFound("section '" + sec + "' of botilbud " + id + " is not in the register on " + iso);
     if (!c.residents) return InvalidInput("residents is required for the new section '" + sec + "'");
     if (added.empty()) return InvalidInput("botilbud " + id + " is closed from " + iso + ": no new section");
-    EditSectionRow r = added.front();
+    BotilbudSectionRow r = added.front();
     r.section = sec;
     r.residents = *c.residents;
     // A later row of this section (a future change) bounds the new one.
@@ -399,7 +299,7 @@ Status PlanChange(const std::string& id, const json& b, const UserRecord& u, con
       if (o.botilbud_id == id && o.section == sec && o.period().from > d &&
           (r.valid_to.empty() || o.valid_from < r.valid_to))
         r.valid_to = o.valid_from;
-    plan->sql.push_back({kInsertSection, InsertParams(r, now, u.username)});
+    plan->InsertSection(r, now, u.username);
     added.push_back(r);
   }
   for (auto& r : added) s->sections.push_back(std::move(r));
@@ -412,9 +312,9 @@ Status PlanChange(const std::string& id, const json& b, const UserRecord& u, con
 }
 
 // POST /api/bosted/attachments
-Status PlanAttach(SqlConnection& c, const json& b, const UserRecord& u, const std::string& now, EditSnapshot* s,
+Status PlanAttach(BostedStore& store, const json& b, const UserRecord& u, const std::string& now, BostedSnapshot* s,
                   EditPlan* plan, bool* sanction_refusal) {
-  EditAttachmentRow a;
+  BotilbudAttachmentRow a;
   a.stored = false;
   a.botilbud_id = Str(b, "botilbud_id");
   ALMEN_RETURN_IF_ERROR(MunicipalityOf(*s, a.botilbud_id).status());  // the caller checked access (access.h)
@@ -441,10 +341,10 @@ Status PlanAttach(SqlConnection& c, const json& b, const UserRecord& u, const st
   if (listed) ALMEN_RETURN_IF_ERROR(CheckCount(*listed, "listed_residents"));
   a.listed_residents = listed.value_or(-1);
   // The provider must be a known clinic (when providers are registered).
-  ALMEN_ASSIGN_OR_RETURN(auto pc, c.Query("SELECT COUNT(*) FROM providers"));
-  if (!pc.empty() && pc[0].Int(0) > 0) {
-    ALMEN_ASSIGN_OR_RETURN(auto pr, c.Query("SELECT COUNT(*) FROM providers WHERE provider = $1", {a.provider}));
-    if (pr.empty() || pr[0].Int(0) == 0) return InvalidInput("provider " + a.provider + " is not a registered clinic");
+  ALMEN_ASSIGN_OR_RETURN(bool any_provider, store.AnyProvider());
+  if (any_provider) {
+    ALMEN_ASSIGN_OR_RETURN(bool known, store.ProviderExists(a.provider));
+    if (!known) return InvalidInput("provider " + a.provider + " is not a registered clinic");
   }
   const Period p = a.period();
   for (const auto& o : s->attachments)
@@ -453,7 +353,7 @@ Status PlanAttach(SqlConnection& c, const json& b, const UserRecord& u, const st
                       " already has a fixed doctor in this period (provider " + o.provider + " from " + o.from_date +
                       (o.to_date.empty() ? "" : " to " + o.to_date) + ")");
   // LSU sanctions: d/e (and f naming the provider) on the first day, f of the doctor in the period.
-  ALMEN_ASSIGN_OR_RETURN(SanctionRegister sanctions, StoredSanctions(c));
+  ALMEN_ASSIGN_OR_RETURN(SanctionRegister sanctions, StoredSanctions(store));
   if (sanctions.ProviderExcluded(*provider_number, from)) {
     *sanction_refusal = true;
     return Conflict("provider " + a.provider + " is excluded by an LSU sanction (§ 114 stk. 2) on " + a.from_date +
@@ -465,10 +365,8 @@ Status PlanAttach(SqlConnection& c, const json& b, const UserRecord& u, const st
       return Conflict("doctor " + a.doctor_id + " cannot be attached as fixed doctor: " +
                       EmploymentBlockedMessage(*ban));
     }
-  plan->sql.push_back({"INSERT INTO attachments (botilbud_id, section, provider, from_date, to_date, doctor_id, "
-                       "listed_residents, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
-                       {a.botilbud_id, a.section, a.provider, a.from_date, a.to_date, a.doctor_id,
-                        a.listed_residents, now, u.username}});
+  plan->writes.push_back(
+      [a, now, user = u.username](BostedStore& st) { return st.InsertAttachment(a, now, user); });
   plan->action = "bosted.attachment.create";
   plan->detail = a.botilbud_id + "/" + a.section + " provider=" + a.provider + " from=" + a.from_date +
                  (a.to_date.empty() ? "" : " to=" + a.to_date);
@@ -477,12 +375,12 @@ Status PlanAttach(SqlConnection& c, const json& b, const UserRecord& u, const st
 }
 
 // PUT /api/bosted/attachments: end (or shorten) one.
-Status PlanEndAttachment(const json& b, const UserRecord&, EditSnapshot* s, EditPlan* plan) {
+Status PlanEndAttachment(const json& b, const UserRecord&, BostedSnapshot* s, EditPlan* plan) {
   std::string id = Str(b, "botilbud_id");
   ALMEN_RETURN_IF_ERROR(MunicipalityOf(*s, id).status());  // the caller checked access (access.h)
   std::string section = Str(b, "section"), provider = Str(b, "provider"), from = Str(b, "from_date");
   ALMEN_ASSIGN_OR_RETURN(Date to, DateField(b, "to_date"));
-  EditAttachmentRow* hit = nullptr;
+  BotilbudAttachmentRow* hit = nullptr;
   for (auto& a : s->attachments)
     if (a.botilbud_id == id && a.provider == provider && a.from_date == from && (section.empty() || a.section == section))
       hit = &a;
@@ -492,9 +390,7 @@ Status PlanEndAttachment(const json& b, const UserRecord&, EditSnapshot* s, Edit
   if (!(to < hit->period().to))
     return Conflict("the attachment already ends " + (hit->to_date.empty() ? std::string("never") : hit->to_date) +
                     ": an attachment can be ended or shortened, not extended (register a new one)");
-  plan->sql.push_back({"UPDATE attachments SET to_date = $1 WHERE botilbud_id = $2 AND section = $3 AND provider = $4 "
-                       "AND from_date = $5",
-                       {to.ToIso(), hit->botilbud_id, hit->section, hit->provider, hit->from_date}});
+  plan->writes.push_back([row = *hit, iso = to.ToIso()](BostedStore& st) { return st.EndAttachment(row, iso); });
   plan->action = "bosted.attachment.end";
   plan->detail = id + "/" + hit->section + " provider=" + provider + " from=" + from + " to=" + to.ToIso() +
                  " (was " + (hit->to_date.empty() ? "open" : hit->to_date) + ")";
@@ -505,8 +401,8 @@ Status PlanEndAttachment(const json& b, const UserRecord&, EditSnapshot* s, Edit
 }  // namespace
 
 StatusOr<std::pair<std::string, std::string>> StoredBostedCsv(SqlConnection& c) {
-  ALMEN_ASSIGN_OR_RETURN(EditSnapshot s, ReadSnapshot(c));
-  return SnapshotCsv(s);
+  ALMEN_ASSIGN_OR_RETURN(BostedSnapshot s, BostedStore(c).Snapshot());
+  return BostedSnapshotCsv(s);
 }
 
 StatusOr<bool> WriteStoredBostedFiles(Storage& db, const std::string& dir, std::string* botilbud_path,
@@ -514,9 +410,9 @@ StatusOr<bool> WriteStoredBostedFiles(Storage& db, const std::string& dir, std::
   std::pair<std::string, std::string> csv;
   {
     auto c = db.pool().Borrow();
-    ALMEN_ASSIGN_OR_RETURN(EditSnapshot s, ReadSnapshot(*c));
+    ALMEN_ASSIGN_OR_RETURN(BostedSnapshot s, BostedStore(*c).Snapshot());
     if (s.sections.empty()) return false;
-    csv = SnapshotCsv(s);
+    csv = BostedSnapshotCsv(s);
   }
   namespace fs = std::filesystem;
   const fs::path b = fs::path(dir) / "stored-botilbud.csv", a = fs::path(dir) / "stored-attachments.csv";
@@ -555,31 +451,29 @@ void RegisterBostedEditRoutes(const ServerRouteContext& ctx) {
         }
         std::lock_guard lock(g_bosted_edit_mu);
         auto c = ctx.db->pool().Borrow();
-        auto snap = ReadSnapshot(*c);
+        BostedStore store(*c);
+        auto snap = store.Snapshot();
         if (!snap.ok()) return SendError(res, snap.status());
-        const std::string now = NowIsoB();
+        const std::string now = UtcTimestamp();
         EditPlan plan;
         bool sanction_refusal = false;
         std::string id = kind == "change" ? std::string(req.matches[1]) : Str(*body, "botilbud_id");
         Status s = kind == "create"   ? PlanCreate(*body, *u, now, &*snap, &plan)
                    : kind == "change" ? PlanChange(id, *body, *u, now, &*snap, &plan)
-                   : kind == "attach" ? PlanAttach(*c, *body, *u, now, &*snap, &plan, &sanction_refusal)
+                   : kind == "attach" ? PlanAttach(store, *body, *u, now, &*snap, &plan, &sanction_refusal)
                                       : PlanEndAttachment(*body, *u, &*snap, &plan);
         if (s.ok()) s = ValidateSnapshot(*snap, *ctx.agreement);
         if (s.ok()) {
           s = c->Begin();
-          for (size_t i = 0; s.ok() && i < plan.sql.size(); ++i) s = c->Exec(plan.sql[i].first, plan.sql[i].second);
-          if (s.ok())
-            s = c->Exec("INSERT INTO audit_log (at, username, action, detail) VALUES ($1, $2, $3, $4)",
-                        {now, u->username, plan.action, plan.detail});
+          for (size_t i = 0; s.ok() && i < plan.writes.size(); ++i) s = plan.writes[i](store);
+          if (s.ok()) s = store.Audit(now, u->username, plan.action, plan.detail);
           if (s.ok()) s = c->Commit();
           if (!s.ok()) (void)c->Rollback();
         } else if (sanction_refusal || s.code() == StatusCode::kPermissionDenied) {
-          (void)c->Exec("INSERT INTO audit_log (at, username, action, detail) VALUES ($1, $2, $3, $4)",
-                        {now, u->username, "bosted.edit.refused", kind + " " + id + ": " + s.message()});
+          (void)store.Audit(now, u->username, "bosted.edit.refused", kind + " " + id + ": " + s.message());
         }
         if (!s.ok()) return SendError(res, s);
-        auto after = ReadSnapshot(*c);
+        auto after = store.Snapshot();
         if (!after.ok()) return SendError(res, after.status());
         SendJson(res, HistoryJson(*after, id), kind == "create" || kind == "attach" ? 201 : 200);
       } catch (const std::exception& e) {
@@ -599,7 +493,7 @@ void RegisterBostedEditRoutes(const ServerRouteContext& ctx) {
       Status may = ctx.access->Check(*u, ObjectKind::kBotilbud, std::string(req.matches[1]), Act::kRead);
       if (!may.ok()) return SendError(res, may);
       auto c = ctx.db->pool().Borrow();
-      auto snap = ReadSnapshot(*c);
+      auto snap = BostedStore(*c).Snapshot();
       if (!snap.ok()) return SendError(res, snap.status());
       std::string id = req.matches[1];
       SendJson(res, HistoryJson(*snap, id));

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/utc_time.h"
 #include "common/ydernummer.h"
 #include "control/cases.h"
 #include "control/load.h"
@@ -19,16 +20,7 @@ namespace {
 using json = nlohmann::json;
 using control::Actor;
 
-std::string NowUtcC() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char b[32];
-  std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return b;
-}
-
-Actor ActorOf(const UserRecord& u) { return {u.username, u.role, u.scope, NowUtcC()}; }
+Actor ActorOf(const UserRecord& u) { return {u.username, u.role, u.scope, UtcTimestamp()}; }
 
 // An integer query parameter within [lo, hi], or a Danish error.
 StatusOr<int64_t> Bounded(const httplib::Request& req, const char* key, int64_t dflt, int64_t lo, int64_t hi) {

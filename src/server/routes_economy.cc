@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/decimal.h"
+#include "common/utc_time.h"
 #include "economy/ceiling.h"
 #include "economy/economy.h"
 #include "economy/ramme.h"
@@ -34,17 +35,8 @@ int YearParam(const httplib::Request& req) {
   return y && *y >= 2000 && *y <= 2100 ? static_cast<int>(*y) : 0;
 }
 
-std::string NowUtcE() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char b[32];
-  std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return b;
-}
-
 void AuditE(Storage& db, const UserRecord& u, const std::string& action, const std::string& detail) {
-  Status s = db.Audit(NowUtcE(), u.username, action, detail);
+  Status s = db.Audit(UtcTimestamp(), u.username, action, detail);
   if (!s.ok()) std::fprintf(stderr, "almen serve: audit log write failed: %s\n", s.message().c_str());
 }
 
@@ -178,9 +170,10 @@ void RegisterEconomyRoutes(const ServerRouteContext& ctx) {
     if (!r.ok()) return SendError(res, r.status());
     if (req.has_param("format")) {
       Table t;
-      t.columns = {"quarter", "ramme_ore", "spend_ore", "complete"};
+      t.columns = {"quarter", "ramme_ore", "spend_ore", "complete", "excluded_ore", "cumulative_spend_ore"};
       for (const auto& q : (*r)["quarters"])
-        t.rows.push_back({q["quarter"], q.value("ramme_ore", json(nullptr)), q["spend_ore"], q["complete"] ? 1 : 0});
+        t.rows.push_back({q["quarter"], q.value("ramme_ore", json(nullptr)), q["spend_ore"], q["complete"] ? 1 : 0,
+                          q.value("excluded_ore", json(nullptr)), q.value("cumulative_spend_ore", json(nullptr))});
       return ctx.send_table(req, res, u, t, "ramme-quarters");
     }
     SendJson(res, *r);
@@ -269,7 +262,7 @@ void RegisterEconomyRoutes(const ServerRouteContext& ctx) {
     up.year = year;
     up.quarter = req.get_param_value("quarter");
     up.user = u.username;
-    up.now = NowUtcE();
+    up.now = UtcTimestamp();
     auto r = ImportExpenseFile(*ctx.db, up);
     if (!r.ok()) {
       AuditE(*ctx.db, u, "expenses.refused", up.name + ": " + r.status().message().substr(0, 400));
@@ -358,7 +351,7 @@ void RegisterEconomyRoutes(const ServerRouteContext& ctx) {
       if (!d.ok()) return SendError(res, d.status());
     }
     ListingProfileUpload up{year, "ceilings", listings->empty() ? "tilmeldingsregistret" : "listings.csv",
-                            *listings, reference, std::string(*decisions), u.username, NowUtcE()};
+                            *listings, reference, std::string(*decisions), u.username, UtcTimestamp()};
     auto stored = StoreListingProfile(*ctx.db, *ctx.agreement, up);
     if (!stored.ok()) return SendError(res, stored.status());
     AuditE(*ctx.db, u, "economy.ceilings",
@@ -414,7 +407,7 @@ void RegisterEconomyRoutes(const ServerRouteContext& ctx) {
       if (!cl.ok()) return SendError(res, cl.status());
     }
     ListingProfileUpload up{year, "quality", listings->empty() ? "tilmeldingsregistret" : "listings.csv",
-                            *listings, "", std::string(*clusters), u.username, NowUtcE()};
+                            *listings, "", std::string(*clusters), u.username, UtcTimestamp()};
     auto stored = StoreListingProfile(*ctx.db, *ctx.agreement, up);
     if (!stored.ok()) return SendError(res, stored.status());
     AuditE(*ctx.db, u, "economy.quality",

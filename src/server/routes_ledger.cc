@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/utc_time.h"
 #include "ledger/ledger.h"
 #include "server/respond.h"
 #include "storage/ledger_reports.h"
@@ -15,15 +16,6 @@ namespace almen {
 namespace {
 
 using json = nlohmann::json;
-
-std::string NowUtcL() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char b[32];
-  std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return b;
-}
 
 Scope ScopeOfL(const UserRecord& u) {
   if (u.role == "region") return {Scope::Kind::kRegion, u.scope};
@@ -122,9 +114,9 @@ void RegisterLedgerRoutes(const ServerRouteContext& ctx) {
       if (!body.ok()) return SendError(res, body.status());
       if (body->contains("month") && (*body)["month"].is_string()) month = (*body)["month"].get<std::string>();
     }
-    auto r = CloseMonth(*ctx.db, month, u.username, NowUtcL());
+    auto r = CloseMonth(*ctx.db, month, u.username, UtcTimestamp());
     if (!r.ok()) return SendError(res, r.status());
-    Status a = ctx.db->Audit(NowUtcL(), u.username, "ledger.close",
+    Status a = ctx.db->Audit(UtcTimestamp(), u.username, "ledger.close",
                              r->month + " providers=" + std::to_string(r->providers) +
                                  " amount_ore=" + std::to_string(r->amount_ore));
     if (!a.ok()) std::fprintf(stderr, "almen serve: audit log write failed: %s\n", a.message().c_str());

@@ -132,6 +132,53 @@ TEST_P(ServerTest, RegionSeesOnlyItsClinics) {
   EXPECT_EQ(csv->body.find("333333"), std::string::npos);
 }
 
+// Issue 15: the Danish export the UI's buttons ask for (lang=da + the columns
+// shown) is scoped like the JSON: a region's export holds its clinics only, and
+// a column list cannot widen it (a column the route does not give stays empty).
+TEST_P(ServerTest, RegionDanishExportHoldsOnlyItsClinics) {
+  std::string cookie = Login("region-hovedstaden");
+  const std::string cols = httplib::detail::encode_query_param(
+      R"([{"key":"provider","label":"Ydernummer"},{"key":"amount_ore","label":"Beløb","type":"kr"},)"
+      R"({"key":"status","label":"Status","type":"enum","enum":"status"},{"key":"cpr","label":"CPR"}])");
+  auto csv = Get(cookie, "/api/lines?format=csv&lang=da&columns=" + cols);
+  ASSERT_TRUE(csv);
+  ASSERT_EQ(csv->status, 200) << csv->body;
+  const std::string& b = csv->body;
+  ASSERT_EQ(b.rfind("\xEF\xBB\xBFYdernummer;Beløb;Status;CPR\r\n", 0), 0u) << b;
+  int rows = 0;
+  for (size_t p = b.find("\r\n"); p != std::string::npos && p + 2 < b.size(); p = b.find("\r\n", p + 2)) {
+    ++rows;
+    EXPECT_EQ(b.substr(p + 2, 7), "111111;") << b;
+  }
+  EXPECT_EQ(rows, 10);
+  EXPECT_EQ(b.find("222222"), std::string::npos);
+  EXPECT_EQ(b.find("333333"), std::string::npos);
+  EXPECT_NE(b.find("111111;177,53;godkendt;\r\n"), std::string::npos) << b;
+  EXPECT_NE(b.find(";afvist;"), std::string::npos) << b;
+  // The same for an XLSX of the statements, and a clinic's own export.
+  auto xlsx = Get(cookie, "/api/statements?format=xlsx&lang=da&columns=" + cols);
+  ASSERT_TRUE(xlsx);
+  EXPECT_EQ(xlsx->status, 200);
+  EXPECT_EQ(xlsx->body.substr(0, 2), "PK");
+  auto clinic = Get(Login("klinik-222222"), "/api/lines?format=csv&lang=da&columns=" + cols);
+  ASSERT_TRUE(clinic);
+  EXPECT_EQ(clinic->body.find("111111"), std::string::npos);
+  EXPECT_NE(clinic->body.find("222222;"), std::string::npos);
+  // A municipality may not export lines at all, Danish or not.
+  GetJson(Login("kommune-0101"), "/api/lines?format=csv&lang=da&columns=" + cols, 403);
+  // A bad column list is a 400, not an export.
+  GetJson(cookie, "/api/lines?format=csv&lang=da&columns=%5B1%5D", 400);
+  GetJson(cookie, "/api/lines?format=csv&columns=" + cols, 400);  // columns only with lang=da
+  // Audited as a Danish export.
+  bool audited = false;
+  const json audit = GetJson(Login("rltn"), "/api/audit?limit=100");
+  for (const auto& r : audit["rows"])
+    if (r["action"] == "export" && r["username"] == "region-hovedstaden" &&
+        r["detail"].get<std::string>().rfind("csv da lines /api/lines rows=10", 0) == 0)
+      audited = true;
+  EXPECT_TRUE(audited) << audit.dump();
+}
+
 TEST_P(ServerTest, ClinicSeesOnlyItself) {
   std::string cookie = Login("klinik-222222");
   json lines = GetJson(cookie, "/api/lines?limit=1000");

@@ -4,8 +4,8 @@
 //
 // The engine asks a PriorState (implemented over the database by the ledger,
 // storage/ledger_store.h) for:
-//  - which of this file's claim keys earlier runs hold, one provider at a
-//    time (duplicates);
+//  - which of this file's claim keys earlier runs hold (duplicates), per
+//    provider, in batches of providers;
 //  - which (provider, date)s of this file already had lines (late bills,
 //    contacts split over files);
 //  - the stored event lines of given patients (whole histories), and in brief
@@ -81,6 +81,18 @@ class PriorState {
   virtual ~PriorState() = default;
   // Which of `keys` (claim keys of `provider` in this file) stored lines hold.
   virtual StatusOr<std::vector<Key128>> KnownClaims(int provider, const std::vector<Key128>& keys) = 0;
+  // The same for the keys of many providers at once (a national file names
+  // nearly every clinic): an implementation may read them in batches. The
+  // default asks KnownClaims one provider at a time.
+  virtual StatusOr<std::vector<Key128>> KnownClaimsOf(const absl::flat_hash_map<int, std::vector<Key128>>& by_provider) {
+    std::vector<Key128> known;
+    for (const auto& [p, keys] : by_provider) {
+      if (keys.empty()) continue;
+      ALMEN_ASSIGN_OR_RETURN(auto k, KnownClaims(p, keys));
+      known.insert(known.end(), k.begin(), k.end());
+    }
+    return known;
+  }
   // Of `days`, those with stored lines.
   virtual StatusOr<ProviderDays> SeenDays(const ProviderDays& days) = 0;
   // The stored events of `patients`: each patient's whole history.

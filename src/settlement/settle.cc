@@ -211,15 +211,13 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
       for (auto& [p, ds] : c.days) days[p].insert(ds.begin(), ds.end());
       c.days.clear();
     }
-    // Duplicates of stored claims, one provider at a time.
-    absl::flat_hash_map<int, std::vector<Key128>> by_provider;
-    for (const auto& c : p1)
-      for (const auto& [p, keys] : c.claims.sets()) by_provider[p].insert(by_provider[p].end(), keys.begin(), keys.end());
-    for (auto& [p, keys] : by_provider) {
-      ALMEN_ASSIGN_OR_RETURN(auto known, prior->KnownClaims(p, keys));
+    // Duplicates of stored claims, the providers in batches.
+    {
+      absl::flat_hash_map<int, std::vector<Key128>> by_provider;
+      for (const auto& c : p1)
+        for (const auto& [p, keys] : c.claims.sets()) by_provider[p].insert(by_provider[p].end(), keys.begin(), keys.end());
+      ALMEN_ASSIGN_OR_RETURN(auto known, prior->KnownClaimsOf(by_provider));
       prior_dups.insert(known.begin(), known.end());
-      keys.clear();
-      keys.shrink_to_fit();
     }
     for (Event& e : events)
       if (!e.rejected && prior_dups.contains(e.claim_key)) e.rejected = true;

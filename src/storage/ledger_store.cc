@@ -13,6 +13,7 @@
 #include "storage/claim_keys.h"
 #include "storage/line_blocks.h"
 #include "storage/lines_store.h"
+#include "storage/prior_store.h"
 #include "storage/storage.h"
 #include "storage/table_util.h"
 
@@ -33,20 +34,6 @@ std::string Hex64(uint64_t v) {
   return b;
 }
 
-uint64_t FromHex64(const std::string& s) {
-  if (s.empty()) return 0;
-  return std::strtoull(s.c_str(), nullptr, 16);
-}
-
-std::optional<Pseudonym> PseudonymFromHex(const std::string& s) {
-  auto k = Key128::FromHex(s);
-  if (!k) return std::nullopt;
-  Pseudonym p;
-  p.hi = k->hi;
-  p.lo = k->lo;
-  return p;
-}
-
 Date DateOr(const std::string& s, Date dflt) {
   auto d = Date::Parse(s);
   return d ? *d : dflt;
@@ -61,290 +48,6 @@ Month FirstMonthFrom(Date d) {
 }
 
 std::string DateText(Date d) { return d.is_max() ? "" : d.ToIso(); }
-
-// The current state of stored lines: corrections of later runs win.
-struct Current {
-  std::string status, rule, reason, paragraph;
-  int64_t amount = 0;
-};
-
-class SqlPrior final : public PriorState {
- public:
-  explicit SqlPrior(SqlConnection& c) : c_(c) {}
-
-  StatusOr<std::vector<Key128>> KnownClaims(int provider, const std::vector<Key128>& keys) override {
-    std::vector<Key128> known;
-    if (keys.empty()) return known;
-    const std::string p = ProviderText(provider);
-    // 1. The stored fingerprints of the provider, one segment per run (claim_keys.h).
-    ALMEN_ASSIGN_OR_RETURN(auto segments, c_.Query("SELECT run_id, data FROM claim_keys WHERE provider = $1", {p}));
-    std::map<int64_t, absl::flat_hash_set<Key128>> maybe;  // run -> keys whose fingerprint it holds
-    std::vector<std::pair<uint32_t, size_t>> mine;          // (fingerprint, index in keys), sorted
-    mine.reserve(keys.size());
-    for (size_t i = 0; i < keys.size(); ++i) mine.push_back({ClaimFingerprint(keys[i].hi), i});
-    std::sort(mine.begin(), mine.end());
-    std::vector<uint32_t> fps;
-    for (const auto& seg : segments) {
-      fps.clear();
-      ALMEN_RETURN_IF_ERROR(DecodeClaimKeySegment(seg.Str(1), &fps));
-      // Both sorted: one walk.
-      size_t i = 0, j = 0;
-      while (i < mine.size() && j < fps.size()) {
-        if (mine[i].first < fps[j]) ++i;
-        else if (fps[j] < mine[i].first) ++j;
-        else maybe[seg.Int(0)].insert(keys[mine[i++].second]);
-      }
-    }
-    // 2. Only such a run's lines of the provider are read, to compare the claim ids.
-    for (auto& [run_id, candidates] : maybe) {
-      auto check = [&](std::string_view claim_id) {
-        const Key128 k = ClaimKey(provider, claim_id);
-        if (candidates.erase(k)) known.push_back(k);
-      };
-      ALMEN_ASSIGN_OR_RETURN(auto flagged, c_.Query("SELECT claim_id FROM flagged_lines WHERE provider = $1 AND "
-                                                    "run_id = $2",
-                                                    {p, run_id}));
-      for (const auto& r : flagged) check(r.Str(0));
-      if (candidates.empty()) continue;
-      ALMEN_ASSIGN_OR_RETURN(auto blocks, c_.Query("SELECT data FROM line_blocks WHERE provider = $1 AND run_id = $2",
-                                                   {p, run_id}));
-      for (const auto& blk : blocks) {
-        ALMEN_RETURN_IF_ERROR(DecodeLineBlockBase64(blk.Str(0), [&](const BlockLine& l) { check(l.claim_id); }));
-        if (candidates.empty()) break;
-      }
-    }
-    std::sort(known.begin(), known.end());
-    known.erase(std::unique(known.begin(), known.end()), known.end());
-    return known;
-  }
-
-  StatusOr<ProviderDays> SeenDays(const ProviderDays& days) override {
-    ProviderDays seen;
-    int32_t lo = INT32_MAX, hi = INT32_MIN;
-    for (const auto& [p, ds] : days)
-      for (int32_t d : ds) {
-        lo = std::min(lo, d);
-        hi = std::max(hi, d);
-      }
-    if (lo > hi) return seen;
-    ALMEN_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT provider, month, days FROM ledger_days WHERE month >= $1 AND "
-                                               "month <= $2",
-                                               {Month::Of(Date::FromDays(lo)).ToString(),
-                                                Month::Of(Date::FromDays(hi)).ToString()}));
-    for (const auto& r : rows) {
-      const int provider = std::atoi(r.Str(0).c_str());
-      auto it = days.find(provider);
-      if (it == days.end()) continue;
-      auto m = Month::Parse(r.Str(1));
-      if (!m) continue;
-      const uint64_t bits = static_cast<uint64_t>(r.Int(2));
-      for (int day = 1; day <= m->days(); ++day) {
-        if (!((bits >> day) & 1u)) continue;
-        const int32_t d = m->first_day().days() + day - 1;
-        if (it->second.contains(d)) seen[provider].insert(d);
-      }
-    }
-    return seen;
-  }
-
-  StatusOr<std::vector<DayEvent>> DayEvents(const ProviderDays& days) override {
-    std::vector<DayEvent> out;
-    for (const auto& [provider, ds] : days) {
-      if (ds.empty()) continue;
-      int32_t lo = INT32_MAX, hi = INT32_MIN;
-      for (int32_t d : ds) {
-        lo = std::min(lo, d);
-        hi = std::max(hi, d);
-      }
-      ALMEN_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT id, patient, service_date, contact, trip, code, setting, "
-                                                 "indication, status FROM ledger_events WHERE provider = $1 AND "
-                                                 "service_date >= $2 AND service_date <= $3",
-                                                 {ProviderText(provider), Date::FromDays(lo).ToIso(),
-                                                  Date::FromDays(hi).ToIso()}));
-      for (const auto& r : rows) {
-        auto d = Date::Parse(r.Str(2));
-        if (!d || !ds.contains(d->days())) continue;
-        auto patient = PseudonymFromHex(r.Str(1));
-        if (!patient) return Internal("ledger_events row " + r.Str(0) + " is damaged");
-        DayEvent e;
-        e.id = r.Int(0);
-        e.patient = *patient;
-        e.contact = FromHex64(r.Str(3));
-        e.trip = FromHex64(r.Str(4));
-        e.provider = provider;
-        e.code = static_cast<int16_t>(std::atoi(r.Str(5).c_str()));
-        e.setting = static_cast<Setting>(r.Int(6));
-        e.indication = static_cast<Indication>(r.Int(7));
-        e.status = ParseLineStatus(r.Str(8)).value_or(LineStatus::kRejected);
-        out.push_back(e);
-      }
-    }
-    return out;
-  }
-
-  StatusOr<std::vector<PriorEvent>> Events(const std::vector<Pseudonym>& patients) override {
-    std::set<std::string> wanted;
-    for (const Pseudonym& p : patients) wanted.insert(p.ToHex());
-    std::vector<PriorEvent> out;
-    std::vector<std::string> batch;
-    auto flush = [&]() -> Status {
-      if (batch.empty()) return Status::Ok();
-      SqlParams params;
-      std::string in;
-      for (auto& p : batch) in += (in.empty() ? "" : ",") + storage_internal::Param(params, std::move(p));
-      batch.clear();
-      ALMEN_ASSIGN_OR_RETURN(
-          auto rows,
-          c_.Query("SELECT id, patient, provider, service_date, code, claim_key, claim_id, contact, trip, course, "
-                   "indication, setting, km, minutes, price_ore, run_id, seq, facts_categories, facts_present, "
-                   "status, rule, amount_ore, reason, paragraph, enrol_from, enrol_to, quantity FROM ledger_events WHERE "
-                   "patient IN (" + in + ")",
-                   params));
-      for (const auto& r : rows) {
-        PriorEvent pe;
-        pe.id = r.Int(0);
-        auto patient = PseudonymFromHex(r.Str(1));
-        auto date = Date::Parse(r.Str(3));
-        auto key = Key128::FromHex(r.Str(5));
-        auto status = ParseLineStatus(r.Str(19));
-        if (!patient || !date || !key || !status) return Internal("ledger_events row " + r.Str(0) + " is damaged");
-        Event& e = pe.event;
-        e.patient = *patient;
-        e.provider = std::atoi(r.Str(2).c_str());
-        e.date = *date;
-        e.code = static_cast<int16_t>(std::atoi(r.Str(4).c_str()));
-        e.claim_key = *key;
-        pe.claim_id = r.Str(6);
-        e.contact = FromHex64(r.Str(7));
-        e.trip = FromHex64(r.Str(8));
-        e.course = FromHex64(r.Str(9));
-        e.indication = static_cast<Indication>(r.Int(10));
-        e.setting = static_cast<Setting>(r.Int(11));
-        e.km = static_cast<int32_t>(r.Int(12));
-        e.minutes = static_cast<int32_t>(r.Int(13));
-        e.price = Money::FromOre(r.Int(14));
-        pe.run_id = r.Int(15);
-        pe.seq = r.Int(16);
-        pe.facts.categories = static_cast<uint32_t>(r.Int(17));
-        pe.facts.present = static_cast<uint8_t>(r.Int(18));
-        pe.decision.status = *status;
-        pe.decision.rule = r.Str(20);
-        pe.decision.amount = Money::FromOre(r.Int(21));
-        pe.decision.reason = r.Str(22);
-        pe.decision.paragraph = r.Str(23);
-        if (auto m = Month::Parse(r.Str(24))) pe.decision.enrol_from = *m;
-        if (auto m = Month::Parse(r.Str(25))) pe.decision.enrol_to = *m;
-        e.quantity = static_cast<int32_t>(r.Int(26));
-        out.push_back(std::move(pe));
-      }
-      return Status::Ok();
-    };
-    for (const std::string& p : wanted) {
-      batch.push_back(p);
-      if (batch.size() == 500) ALMEN_RETURN_IF_ERROR(flush());
-    }
-    ALMEN_RETURN_IF_ERROR(flush());
-    std::sort(out.begin(), out.end(), [](const PriorEvent& a, const PriorEvent& b) { return a.id < b.id; });
-    return out;
-  }
-
-  StatusOr<std::vector<PriorLine>> ContactLines(const std::vector<ContactRef>& contacts) override {
-    // By (provider, month): the days and contacts wanted.
-    std::map<std::pair<int, int32_t>, absl::flat_hash_set<uint64_t>> groups;
-    for (const ContactRef& r : contacts) groups[{r.provider, Month::Of(r.date).serial}].insert(r.contact);
-    std::vector<PriorLine> out;
-    for (const auto& [key, wanted] : groups) {
-      const std::string provider = ProviderText(key.first), month = Month{key.second}.ToString();
-      // The blocks' contact sketches first: only a block that may hold a wanted
-      // contact is read and decoded.
-      ALMEN_ASSIGN_OR_RETURN(auto sketches, c_.Query("SELECT run_id, contacts FROM line_blocks WHERE provider = $1 "
-                                                     "AND month = $2",
-                                                     {provider, month}));
-      std::vector<int64_t> runs;
-      std::vector<uint32_t> sketch;
-      for (const auto& sk : sketches) {
-        bool maybe = sk.Str(1).empty();  // a block from before sketches: decode it
-        if (!maybe) {
-          sketch.clear();
-          ALMEN_RETURN_IF_ERROR(DecodeClaimKeySegment(sk.Str(1), &sketch));
-          for (uint64_t w : wanted)
-            if (std::binary_search(sketch.begin(), sketch.end(), static_cast<uint32_t>(w))) {
-              maybe = true;
-              break;
-            }
-        }
-        if (maybe) runs.push_back(sk.Int(0));
-      }
-      for (int64_t run : runs) {
-        ALMEN_ASSIGN_OR_RETURN(auto blocks, c_.Query("SELECT run_id, data FROM line_blocks WHERE provider = $1 AND "
-                                                     "month = $2 AND run_id = $3",
-                                                     {provider, month, run}));
-        if (blocks.empty()) continue;
-        const auto& b = blocks[0];
-        const int64_t run_id = b.Int(0);
-        ALMEN_RETURN_IF_ERROR(DecodeLineBlockBase64(b.Str(1), [&](const BlockLine& l) {
-          if (!wanted.contains(l.contact)) return;
-          PriorLine p;
-          p.run_id = run_id;
-          p.seq = l.seq;
-          p.claim_id = std::string(l.claim_id);
-          p.provider = key.first;
-          p.date = Date::FromDays(Month{key.second}.first_day().days() + l.day - 1);
-          p.code = std::atoi(std::string(l.code).c_str());
-          p.contact = l.contact;
-          p.status = LineStatus::kAccepted;
-          p.amount = p.price = Money::FromOre(l.amount_ore);
-          p.quantity = l.quantity;
-          p.rule = std::string(l.rule);
-          p.reason = std::string(l.reason);
-          p.paragraph = std::string(l.paragraph);
-          out.push_back(std::move(p));
-        }));
-      }
-      ALMEN_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT run_id, seq, claim_id, service_date, code, contact, status, "
-                                                 "amount_ore, price_ore, rule, reason, paragraph, quantity FROM flagged_lines "
-                                                 "WHERE provider = $1 AND month = $2 AND contact <> ''",
-                                                 {provider, month}));
-      for (const auto& r : rows) {
-        const uint64_t contact = FromHex64(r.Str(5));
-        if (!wanted.contains(contact)) continue;
-        PriorLine p;
-        p.run_id = r.Int(0);
-        p.seq = r.Int(1);
-        p.claim_id = r.Str(2);
-        p.provider = key.first;
-        p.date = DateOr(r.Str(3), Month{key.second}.first_day());
-        p.code = std::atoi(r.Str(4).c_str());
-        p.contact = contact;
-        p.status = ParseLineStatus(r.Str(6)).value_or(LineStatus::kRejected);
-        p.amount = Money::FromOre(r.Int(7));
-        p.price = Money::FromOre(r.Int(8));
-        p.rule = r.Str(9);
-        p.reason = r.Str(10);
-        p.paragraph = r.Str(11);
-        p.quantity = r.Int(12);
-        out.push_back(std::move(p));
-      }
-    }
-    // Later corrections are the lines' current state.
-    for (PriorLine& p : out) {
-      ALMEN_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT status, amount_ore, rule, reason, paragraph FROM "
-                                                 "line_corrections WHERE line_run_id = $1 AND line_seq = $2 ORDER BY "
-                                                 "id DESC LIMIT 1",
-                                                 {p.run_id, p.seq}));
-      if (rows.empty()) continue;
-      p.status = ParseLineStatus(rows[0].Str(0)).value_or(p.status);
-      p.amount = Money::FromOre(rows[0].Int(1));
-      p.rule = rows[0].Str(2);
-      p.reason = rows[0].Str(3);
-      p.paragraph = rows[0].Str(4);
-    }
-    return out;
-  }
-
- private:
-  SqlConnection& c_;
-};
 
 }  // namespace
 
@@ -367,7 +70,7 @@ StatusOr<std::optional<Month>> LedgerTables::FrozenThrough() {
   return m ? std::optional<Month>(*m) : std::optional<Month>();
 }
 
-std::unique_ptr<PriorState> LedgerTables::Prior() { return std::make_unique<SqlPrior>(c_); }
+std::unique_ptr<PriorState> LedgerTables::Prior() { return NewSqlPrior(c_); }
 
 StatusOr<std::optional<std::pair<Month, Month>>> LedgerTables::Period() {
   ALMEN_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT first_month, last_month FROM ledger_period WHERE id = 1"));
@@ -877,6 +580,57 @@ Status LedgerTables::RecordRegisterChange(int64_t run_id, const std::string& reg
                                           const std::string& detail, const std::string& now) {
   return c_.Exec("INSERT INTO register_changes (run_id, register, changed, detail, created_at) VALUES ($1,$2,$3,$4,$5)",
                  {run_id, reg, changed, detail, now});
+}
+
+StatusOr<int64_t> LedgerTables::InsertRun(const RunRow& r) {
+  ALMEN_ASSIGN_OR_RETURN(
+      auto run_rows,
+      c_.Query("INSERT INTO runs (created_at, created_by, source, claims_name, claims_sha256, agreement_version, "
+               "agreement_hash, options_json, summary_json) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id",
+               {r.created_at, r.created_by, r.source, r.claims_name, r.claims_sha256, r.agreement_version,
+                r.agreement_hash, r.options_json, std::string("{}")}));
+  return run_rows.at(0).Int(0);
+}
+
+Status LedgerTables::FinishRun(int64_t run_id, const std::string& summary_json, const ImportedLines& li,
+                               int64_t posted_ore) {
+  return c_.Exec("UPDATE runs SET summary_json = $1, lines = $2, accepted = $3, rejected = $4, review = "
+                 "$5, duplicates = $6, amount_ore = $7, statement_amount_ore = $8 WHERE id = $9",
+                 {summary_json, li.lines, li.accepted, li.rejected, li.review, li.duplicates, li.amount_ore, posted_ore,
+                  run_id});
+}
+
+StatusOr<std::optional<int64_t>> LedgerTables::ImportedFileRun(const std::string& sha256) {
+  ALMEN_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT COALESCE(run_id, 0) FROM imported_files WHERE sha256 = $1", {sha256}));
+  if (rows.empty()) return std::optional<int64_t>();
+  return std::optional<int64_t>(rows[0].Int(0));
+}
+
+Status LedgerTables::RecordImportedFile(const std::string& sha256, const std::string& kind, const std::string& name,
+                                        int64_t bytes, int64_t rows, int64_t run_id, const std::string& now,
+                                        const std::string& user) {
+  return c_.Exec("INSERT INTO imported_files (sha256, kind, name, bytes, rows_count, run_id, "
+                 "imported_at, imported_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+                 {sha256, kind, name, bytes, rows, run_id, now, user});
+}
+
+StatusOr<std::pair<int64_t, int64_t>> LedgerTables::BookedBetween(const std::string& after, const std::string& month) {
+  ALMEN_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT COUNT(DISTINCT provider), COALESCE(SUM(amount_ore), 0) FROM "
+                                             "postings WHERE book_month > $1 AND book_month <= $2",
+                                             {after, month}));
+  return std::make_pair(rows[0].Int(0), rows[0].Int(1));
+}
+
+Status LedgerTables::RecordClosing(const std::string& month, const std::string& now, const std::string& user,
+                                   int64_t providers, int64_t amount_ore) {
+  return c_.Exec("INSERT INTO ledger_closings (month, closed_at, closed_by, providers, amount_ore) VALUES "
+                 "($1,$2,$3,$4,$5)",
+                 {month, now, user, providers, amount_ore});
+}
+
+Status LedgerTables::SetImportCache(bool large) {
+  return c_.ExecScript(large ? "PRAGMA cache_size = -262144"  // 256 MiB
+                             : "PRAGMA cache_size = -2000");
 }
 
 }  // namespace almen

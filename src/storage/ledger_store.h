@@ -131,6 +131,26 @@ class LedgerTables {
   Status RecordRegisterChange(int64_t run_id, const std::string& reg, int64_t changed, const std::string& detail,
                               const std::string& now);
 
+  // The run's records (runs, imported_files, ledger_closings).
+  struct RunRow {
+    std::string created_at, created_by, source, claims_name, claims_sha256, agreement_version, agreement_hash,
+        options_json;
+  };
+  // A new run (summary "{}" until FinishRun); returns its id.
+  StatusOr<int64_t> InsertRun(const RunRow& r);
+  Status FinishRun(int64_t run_id, const std::string& summary_json, const ImportedLines& lines, int64_t posted_ore);
+  // The run that imported the file with this content hash (0 when none was
+  // recorded), or nullopt when the file was never imported.
+  StatusOr<std::optional<int64_t>> ImportedFileRun(const std::string& sha256);
+  Status RecordImportedFile(const std::string& sha256, const std::string& kind, const std::string& name, int64_t bytes,
+                            int64_t rows, int64_t run_id, const std::string& now, const std::string& user);
+  // Providers and amount of the postings booked in (after, month] ("" = from the start).
+  StatusOr<std::pair<int64_t, int64_t>> BookedBetween(const std::string& after, const std::string& month);
+  Status RecordClosing(const std::string& month, const std::string& now, const std::string& user, int64_t providers,
+                       int64_t amount_ore);
+  // SQLite only: this connection's page cache, large while a run imports.
+  Status SetImportCache(bool large);
+
  private:
   SqlConnection& c_;
 };

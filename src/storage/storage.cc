@@ -14,6 +14,7 @@
 #include "common/crypto.h"
 #include "common/csv.h"
 #include "common/file.h"
+#include "common/utc_time.h"
 #include "storage/ledger_store.h"
 #include "common/json_text.h"
 #include "storage/lines_store.h"
@@ -30,15 +31,6 @@ const std::vector<std::pair<std::string_view, std::string_view>>& MigrationFiles
 const std::vector<std::pair<std::string_view, std::string_view>>& StorageDataFiles();
 
 namespace {
-
-std::string UtcNow() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char b[32];
-  std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return b;
-}
 
 struct MunicipalityInfo {
   std::map<std::string, std::string> region_of;  // municipality code -> region code
@@ -143,7 +135,7 @@ Status Storage::Migrate() {
     if (s.ok() && m.first.starts_with("0008_ledger")) s = BuildClaimKeySegments(*c);
     if (s.ok())
       s = c->Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-                  {version, m.first, UtcNow()});
+                  {version, m.first, UtcTimestamp()});
     if (!s.ok()) {
       (void)c->Rollback();
       return s.WithContext("migration " + m.first);

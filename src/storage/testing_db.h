@@ -3,7 +3,9 @@
 // "sqlite" or "postgres"; the CTest filters rely on these names), in a
 // temporary directory of its own; and HandMadeRun, which stores a hand-made
 // lines.csv and statement as a run, for tests of the line store and reports
-// that must not depend on the engine. Header-only; tests only.
+// that must not depend on the engine. With ALMEN_TEST_PG_PARTITIONS set, the
+// PostgreSQL databases are partitioned by year and region as runs arrive
+// (PartitionEveryRun). Header-only; tests only.
 //
 // Example:
 //   class MyTest : public testing::DatabaseTest {};
@@ -15,6 +17,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -46,6 +49,23 @@ class DatabaseTest : public ::testing::TestWithParam<std::string> {
     auto s = Storage::Open(url_);
     ASSERT_TRUE(s.ok()) << s.status().message();
     db_ = std::move(*s);
+    if (GetParam() == "postgres" && std::getenv("ALMEN_TEST_PG_PARTITIONS")) PartitionEveryRun();
+  }
+
+  // ALMEN_TEST_PG_PARTITIONS (a second CTest run of the PostgreSQL tests,
+  // migration 0012_pgpart): the years 2024–2026 get their partitions, and the
+  // end of every run (its UPDATE of `runs`, inside its transaction) creates
+  // the region partitions of the clinics it registered and moves its rows
+  // there, so the tests read and write partitions, not the defaults.
+  void PartitionEveryRun() {
+    auto c = db_->pool().Borrow();
+    Status s = c->ExecScript(
+        "SELECT almen_partition_sync(ARRAY[2024, 2025, 2026]);"
+        "CREATE FUNCTION almen_test_partition_sync() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN PERFORM almen_partition_sync(); RETURN NULL; END $$;"
+        "CREATE TRIGGER almen_test_partition_sync AFTER UPDATE ON runs FOR EACH STATEMENT "
+        "EXECUTE FUNCTION almen_test_partition_sync();");
+    ASSERT_TRUE(s.ok()) << s.message();
   }
   void TearDown() override {
     db_.reset();

@@ -18,11 +18,17 @@
 // claim's line) and its warning when providers were not checked; closing months
 // (rltn) with the payment list and a clinic's printable honorarspecifikation
 // (screen and print media), efterregulering marked; region and clinic scopes.
+// Exports (issue 15 item 4): on every page, every table's CSV export has a BOM, ';',
+// the headers shown in the order shown, data in every column that shows data, and
+// no English enum value; a region downloads an XLSX (number formats, numeric amount
+// cells, Danish headers) and a CSV of its rejected lines by clicking the buttons.
+// E2E_EXPORT_REPORT=1 lists every export problem instead of stopping at the first.
 // Env: BASE_URL (server), SHOT_DIR (screenshots), CHROMIUM (default /usr/bin/chromium).
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
+import zlib from 'node:zlib';
 
 const base = process.env.BASE_URL;
 const shots = process.env.SHOT_DIR || fs.mkdtempSync(path.join(os.tmpdir(), 'almen-e2e-shots-'));
@@ -37,6 +43,9 @@ const LEAKS = [/\brunning\b/, /\bsettle\b/, /\bkeep inputs\b/, /\bimport lines\b
   /\berror\b/i, /\bfailed\b/i, /Choose File/, /No file chosen/, /⟦/, /\d\.\d\d %/, /\bExport\b/];
 // Rule ids look like "claim.duplicate" or "0120.not_with_0101": never as a chart label.
 const RULE_ID = /^[0-9a-z]+\.[a-z0-9_]+$/;
+// English enum values and machine formats that must not reach a Danish export's cells.
+const EXPORT_LEAKS = [/^(rejected|accepted|review|ordinary|municipal|consultation|not_verified|submitted|granted|draft|private|service|reversal|correction)$/,
+  /^\d{4}-\d{2}-\d{2}(T.*)?$/, /^\d{4}-\d{2}$/, /^\d{4}-Q[1-4]$/, /^(true|false|null|undefined|NaN)$/];
 
 const browser = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -94,6 +103,7 @@ async function checkPage(page, who, name, { shot = true } = {}) {
       labels, placeholdersOnly: [...document.querySelectorAll('input[placeholder]')].filter((el) => !el.labels?.length).length };
   }, LEAKS.map((re) => ({ source: re.source, flags: re.flags })));
   if (info.leaks.length) fail(`${who} ${name}: English or internal text: ${info.leaks.join('; ')}`);
+  await checkExports(page, who, name);
   if (info.unlabelled.length) fail(`${who} ${name}: fields without a label: ${info.unlabelled.join(', ')}`);
   if (info.missing.length) fail(`${who} ${name}: keys missing from the catalogue: ${info.missing.join(', ')}`);
   if (!/ · almen$/.test(info.title) || info.title === 'almen') fail(`${who} ${name}: page title "${info.title}"`);
@@ -126,6 +136,85 @@ async function newPage(who, viewport) {
   watch(page, who);
   await page.context().clearCookies();
   return page;
+}
+
+// The files of a ZIP archive (an XLSX): name -> Buffer (central directory, raw deflate).
+function unzip(buf) {
+  const out = {};
+  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0) fail('not a zip file');
+  let p = buf.readUInt32LE(eocd + 16);
+  for (let i = 0, n = buf.readUInt16LE(eocd + 10); i < n; i++) {
+    const method = buf.readUInt16LE(p + 10), csize = buf.readUInt32LE(p + 20);
+    const nlen = buf.readUInt16LE(p + 28), elen = buf.readUInt16LE(p + 30), clen = buf.readUInt16LE(p + 32);
+    const local = buf.readUInt32LE(p + 42);
+    const name = buf.toString('utf8', p + 46, p + 46 + nlen);
+    const data = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const raw = buf.subarray(data, data + csize);
+    out[name] = method === 0 ? raw : zlib.inflateRawSync(raw);
+    p += 46 + nlen + elen + clen;
+  }
+  return out;
+}
+
+// Every table's CSV export on the page, checked against the table on screen.
+async function checkExports(page, who, name) {
+  const problems = await page.evaluate(async (sources) => {
+    const leaks = sources.map((s) => new RegExp(s.source, s.flags));
+    const parse = (text) => {  // CSV with ';' and RFC 4180 quotes -> rows of fields
+      const rows = [];
+      let row = [], f = '', q = false;
+      for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (q) { if (c === '"') { if (text[i + 1] === '"') { f += '"'; i++; } else q = false; } else f += c; continue; }
+        if (c === '"') q = true;
+        else if (c === ';') { row.push(f); f = ''; }
+        else if (c === '\n') { row.push(f.replace(/\r$/, '')); rows.push(row); row = []; f = ''; }
+        else f += c;
+      }
+      if (f || row.length) { row.push(f); rows.push(row); }
+      return rows;
+    };
+    const out = [];
+    for (const a of document.querySelectorAll('a.export-csv')) {
+      const href = a.getAttribute('href');
+      const res = await fetch(href, { credentials: 'same-origin' });
+      const buf = new Uint8Array(await res.arrayBuffer());
+      if (res.status !== 200) { out.push(`${href}: HTTP ${res.status}`); continue; }
+      if (buf[0] !== 0xef || buf[1] !== 0xbb || buf[2] !== 0xbf) { out.push(`${href}: no BOM`); continue; }
+      const rows = parse(new TextDecoder().decode(buf.subarray(3)));
+      const head = rows[0] || [];
+      if (!/;/.test(new TextDecoder().decode(buf.subarray(3, 3 + 2000))) && head.length > 1) out.push(`${href}: no ';'`);
+      const body = rows.slice(1);
+      for (const re of leaks) {
+        const hit = body.find((r) => r.some((c) => re.test(c)));
+        if (hit) out.push(`${href}: ${re} in ${hit.join(';')}`);
+      }
+      // The columns the UI asked for come back under their headers, in the order shown.
+      const asked = JSON.parse(new URL(href, location.href).searchParams.get('columns') || '[]').map((c) => c.label);
+      if (asked.length && JSON.stringify(asked) !== JSON.stringify(head)) { out.push(`${href}: headers ${head.join('|')}, asked for ${asked.join('|')}`); continue; }
+      const bar = a.closest('.toolbar');
+      if (bar?.querySelector('#spec-print, #r-print')) continue;  // a page of its own (specification, report)
+      const table = bar?.parentElement?.querySelector('.table-wrap table');
+      if (!table) continue;  // an empty table
+      const shown = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim());
+      let at = -1;
+      for (const h of head) {
+        const i = shown.indexOf(h, at + 1);
+        if (i < 0) { out.push(`${href}: header "${h}" is not shown (or not in the order shown: ${shown.join('|')})`); break; }
+        at = i;
+      }
+      const trs = [...table.querySelectorAll('tbody tr:not(.pinned)')];
+      head.forEach((h, j) => {
+        const i = shown.indexOf(h);
+        const texts = new Set(trs.map((tr) => (tr.children[i]?.textContent || '').trim()).filter(Boolean));
+        if (texts.size > 1 && body.length && !body.some((r) => (r[j] || '') !== '')) out.push(`${href}: column "${h}" is empty in the export`);
+      });
+    }
+    return out;
+  }, EXPORT_LEAKS.map((re) => ({ source: re.source, flags: re.flags })));
+  if (problems.length && process.env.E2E_EXPORT_REPORT) console.log(`EXPORT ${who} ${name}: ${problems.map((x) => x.replace(/columns=[^&]*&/, '')).join('\n   ')}`);
+  else if (problems.length) fail(`${who} ${name}: exports: ${problems.join('; ')}`);
 }
 
 try {
@@ -591,6 +680,30 @@ try {
     const p = await newPage('region');
     step(`${regionUser}: its clinics on January's payment list and one honorarspecifikation`);
     await login(p, regionUser, { expectHash: '#/oversigt' });
+    step(`${regionUser}: its rejected lines exported for Danish Excel (XLSX and CSV by the buttons)`);
+    await visit(p, '#/linjer?status=rejected');
+    await p.waitForSelector('#t table tbody tr');
+    const shownHead = await p.$$eval('#t table thead th', (ths) => ths.map((th) => th.textContent.trim()));
+    const [xdl] = await Promise.all([p.waitForEvent('download'), p.click('#t .export-xlsx')]);
+    const xlsx = unzip(fs.readFileSync(await xdl.path()));
+    const styles = String(xlsx['xl/styles.xml'] || '');
+    const krFmt = /<numFmt numFmtId="(\d+)" formatCode="[^"]*kr\.[^"]*"/.exec(styles);
+    if (!krFmt) fail(`XLSX export without a kroner number format: ${styles.slice(0, 400)}`);
+    const xfs = [...styles.slice(styles.indexOf('<cellXfs')).matchAll(/<xf numFmtId="(\d+)"/g)].map((m) => m[1]);
+    const krStyle = xfs.indexOf(krFmt[1]);
+    const sheet = String(xlsx['xl/worksheets/sheet1.xml'] || '');
+    if (krStyle < 0 || !new RegExp(`<c r="[A-Z]+\\d+" s="${krStyle}"><v>-?[0-9.]+</v></c>`).test(sheet)) fail('XLSX export: no numeric amount cell in kroner format');
+    if (!/<numFmt [^>]*formatCode="\[\$-406\][^"]*yyyy"/.test(styles)) fail('XLSX export: no Danish date format');
+    const strings = String(xlsx['xl/sharedStrings.xml'] || '');
+    for (const h of shownHead) if (!strings.includes(`<t>${h}</t>`)) fail(`XLSX export lacks the header "${h}"`);
+    if (/<t>(amount_ore|service_date|claim_id|rejected)<\/t>/.test(strings)) fail('XLSX export has English headers or values');
+    const [cdl] = await Promise.all([p.waitForEvent('download'), p.click('#t .export-csv')]);
+    const csvBuf = fs.readFileSync(await cdl.path());
+    if (csvBuf[0] !== 0xef || csvBuf[1] !== 0xbb || csvBuf[2] !== 0xbf) fail('CSV export without BOM');
+    const csvLines = csvBuf.toString('utf8', 3).split('\r\n');
+    if (csvLines[0] !== shownHead.join(';')) fail(`CSV export header "${csvLines[0]}", shown "${shownHead.join(';')}"`);
+    if (!csvLines.slice(1).some((l) => /;-?\d{1,3}(\.\d{3})*,\d\d;/.test(l))) fail('CSV export without a Danish amount');
+    await checkPage(p, 'region', 'afviste-linjer');
     await visit(p, '#/afslutning');
     await p.waitForSelector('#closings table tbody tr');
     if (await p.$('#close-month')) fail('a region is offered to close a month');

@@ -62,5 +62,10 @@ test('server errors in Danish, with the server\'s message as the fallback', () =
     /^Fejl i claims.csv, linje 3, kolonne 5 \(code\): ydelse 9999 findes ikke/);
   assert.match(errorText(409, { message: 'the grant of 5.000,00 kr. exceeds the remaining pool of 1.000,00 kr.; nothing was granted' }), /puljens rest på 1.000,00 kr./);
   assert.equal(errorText(400, { key: 'error.pool.score' }), 'Scoren skal være mellem 1 og 5.');
+  // The server's key wins over the English message; its msg is translated too.
+  assert.equal(errorText(400, { key: 'error.file.field', message: 'claims.csv:3:5 (provider): changed English',
+    vars: { file: 'claims.csv', line: '3', col: '5', field: 'provider', msg: 'provider must be a 6-digit ydernummer' } }),
+  t('error.file.field', { file: 'claims.csv', line: '3', col: '5', field: 'provider', msg: t('error.provider_format') }));
+  assert.equal(errorText(400, { key: 'error.no.such.key', message: 'something new' }), 'Serveren afviste: something new');
   assert.equal(errorText(400, { message: 'something new' }), 'Serveren afviste: something new');
 });

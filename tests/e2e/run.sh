@@ -32,4 +32,6 @@ done
 BASE_URL="http://127.0.0.1:$port" node "$here/e2e.mjs" || { echo "run.sh: server log tail:" >&2; tail -20 "$work/server.log" >&2; exit 1; }
 # Post-payment control (issue 16): ranking, a case, its sample, the clinic's answer, the recovery.
 BASE_URL="http://127.0.0.1:$port" node "$here/control.mjs" || { echo "run.sh: server log tail:" >&2; tail -20 "$work/server.log" >&2; exit 1; }
+# Tjek regninger (issue 16): the WebAssembly check in a worker, offline, no request carries the file.
+BASE_URL="http://127.0.0.1:$port" node "$here/check.mjs" || { echo "run.sh: server log tail:" >&2; tail -20 "$work/server.log" >&2; exit 1; }
 echo "run.sh: screenshots in $SHOT_DIR"

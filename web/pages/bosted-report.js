@@ -2,7 +2,7 @@
 import { t } from '../i18n.js';
 import { api } from '../api.js';
 import { kr, int, monthDa, pctPpm, dateInput, parseDateDa } from '../format.js';
-import { renderTable, esc, exportButtons } from '../table.js';
+import { renderTable, esc, exportButtons, exportColumns } from '../table.js';
 import { coverageColumns, REPORTS } from './bosted.js';
 
 let seq = 0;
@@ -43,7 +43,7 @@ export async function pageBostedReport({ main, params, qs, setTitle }) {
   main.innerHTML = `<form class="toolbar no-print" id="r-form"><a class="button" href="#/bostedslaeger">${esc(t('report.back'))}</a>
       <div class="field inline"><label for="r-date">${esc(t('bosted.as_of'))}</label><input id="r-date" inputmode="numeric" size="11" value="${esc(dateInput(r.date))}" aria-describedby="r-date-err"><span class="field-error" id="r-date-err"></span></div>
       <button type="submit">${esc(t('bosted.show'))}</button><span class="spacer"></span>
-      <button type="button" id="r-print">${esc(t('report.print'))}</button>${exportButtons(`/api/bosted/reports/${kind}` + qs({ date: p.date }))}</form>
+      <button type="button" id="r-print">${esc(t('report.print'))}</button>${exportButtons(`/api/bosted/reports/${kind}` + qs({ date: p.date }), exportColumns(coverageColumns(t('bosted.by')), r.coverage.by_paragraph), t(`bosted.report_${kind}`))}</form>
     <article class="report" id="bosted-report"><h1>${esc(r.title_da)}</h1>
     <p class="muted">${esc(t('report.intro', { date: r.date_da }))}</p>
     <p>${esc(t('report.summary', { covered: int(cov.botilbud_covered), total: int(cov.botilbud), pct: pct(cov.coverage_ppm), pcovered: int(cov.places_covered), places: int(cov.places) }))}

@@ -143,7 +143,7 @@ export async function pagePayments({ main, params, qs, me, setTitle }) {
   renderTable(document.getElementById('t'), [
     { key: 'provider', label: t('col.provider'), link: (r) => (!r.total && canSpec ? `#/specifikation${qs({ provider: r.provider, month: p.month })}` : null) },
     { key: 'name', label: t('col.clinic'), link: (r) => (!r.total && canSpec ? `#/specifikation${qs({ provider: r.provider, month: p.month })}` : null) },
-    { key: 'region', label: t('col.region') },
+    { key: 'region', label: t('col.region'), export: { key: 'region_code', type: 'enum', enum: 'region' } },
     { key: 'postings', label: t('closings.col_postings'), type: 'int' },
     { key: 'current_ore', label: t('payments.col_current'), type: 'kr' },
     { key: 'efterregulering_ore', label: t('payments.col_efter'), type: 'kr' },

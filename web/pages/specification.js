@@ -13,6 +13,18 @@ import { regionName } from '../places.js';
 import { kindHtml } from './postings.js';
 
 const COLS = 8;
+// The export (one flat table, the service month as a column): what the page shows.
+const exportCols = () => [
+  { key: 'month', label: t('col.service_month'), type: 'month' },
+  { key: 'item', label: t('col.item'), type: 'enum', enum: 'item' },
+  { key: 'code', label: t('col.code') },
+  { key: 'kind', label: t('col.kind'), type: 'enum', enum: 'kind' },
+  { key: 'rule', label: t('col.rule'), type: 'enum', enum: 'rule', with_id: true },
+  { key: 'count', label: t('col.count'), type: 'int' },
+  { key: 'amount_ore', label: t('col.amount'), type: 'kr' },
+  { key: 'reason', label: t('col.reason') },
+  { key: 'paragraph', label: t('col.paragraph') },
+];
 
 export async function pageSpecification({ main, params, qs, setTitle }) {
   const p = params();
@@ -55,7 +67,7 @@ export async function pageSpecification({ main, params, qs, setTitle }) {
   };
   main.innerHTML = `<article class="spec" id="spec">
     <div class="toolbar no-print"><a href="#/udbetaling${qs({ month: p.month })}">${esc(t('spec.to_payments'))}</a><span class="spacer"></span>
-      <button type="button" id="spec-print">${esc(t('spec.print'))}</button>${exportButtons(url)}</div>
+      <button type="button" id="spec-print">${esc(t('spec.print'))}</button>${exportButtons(url, exportCols(), t('spec.heading'))}</div>
     <div class="spec-head">
       <h1>${esc(t('spec.heading'))}</h1>
       <dl class="spec-meta">
