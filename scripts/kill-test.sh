@@ -19,9 +19,12 @@
 #   scripts/kill-test.sh [KILLS] [LINES] [BACKENDS]   (default 20, 300000, "sqlite postgresql")
 #   ALMEN_KILL_FILES  distinct claim files (default KILLS: each kill meets a file not stored yet)
 #   ALMEN_BIN   the almen binary (default build/src/cli/almen)
+#   ALMEN_KILL_VERBOSE=1  one line per kill (where it landed, runs stored)
+#   ALMEN_KILL_STAGES   the stages to aim the kills at, comma-separated (default
+#               receiving,settle,import lines,postings,keep inputs,commit in turn)
 # Prints one summary line per backend (and the restart test) and exits 1 on
-# any violation other than runs that cannot be re-run (reported: the lead's
-# ledger work commits a run and its sealed inputs in one transaction).
+# any violation (a committed run that cannot be re-run is one: the ledger
+# commits a run and its sealed inputs in one transaction).
 set -uo pipefail
 kills=${1:-20}
 lines=${2:-300000}
@@ -49,9 +52,27 @@ log() { echo "kill-test: $*" >&2; }
 
 # ---- test data: distinct files with their reference totals ----------------------
 log "generating $files claim files of $lines lines and their references"
+# Each file is a world of its own: no ydernummer and no patient of an earlier
+# file (the server keeps one provider register and one patient history; two
+# generated worlds that share a ydernummer disagree about its periods and the
+# second upload is refused, rightly). A seed whose world meets an earlier one
+# is skipped.
+: >"$work/used-providers"
+: >"$work/used-cprs"
+seed=1000
 for f in $(seq 1 "$files"); do
   d=$work/gen/$f
-  "$bin" generate --out "$d" --lines "$lines" --seed $((1000 + f)) >/dev/null 2>&1 || { echo "generate failed" >&2; exit 2; }
+  while :; do
+    seed=$((seed + 1))
+    rm -rf "$d"
+    "$bin" generate --out "$d" --lines "$lines" --seed "$seed" >/dev/null 2>&1 || { echo "generate failed" >&2; exit 2; }
+    tail -n +2 "$d/providers.csv" | cut -d, -f1 | sort -u >"$d/providers.keys"
+    { tail -n +2 "$d/claims.csv" | cut -d, -f3; tail -n +2 "$d/listings.csv" | cut -d, -f2; } | tr -d - | sort -u >"$d/cprs.keys"
+    [ -z "$(comm -12 "$work/used-providers" "$d/providers.keys" | head -1)" ] &&
+      [ -z "$(comm -12 "$work/used-cprs" "$d/cprs.keys" | head -1)" ] && break
+  done
+  sort -mu -o "$work/used-providers" "$work/used-providers" "$d/providers.keys"
+  sort -mu -o "$work/used-cprs" "$work/used-cprs" "$d/cprs.keys"
   "$bin" settle --claims "$d/claims.csv" --providers "$d/providers.csv" --listings "$d/listings.csv" \
     --out "$d/ref" >/dev/null 2>&1 || { echo "settle failed" >&2; exit 2; }
   sha=$(sha256sum "$d/claims.csv" | cut -d' ' -f1)
@@ -61,8 +82,14 @@ done
 for f in $(seq 1 "$files"); do
   cut -d, -f3 "$work/gen/$f/claims.csv" | tail -n +2 | sort -u | shuf -n 150 --random-source=<(yes)
   cut -d, -f2 "$work/gen/$f/listings.csv" | tail -n +2 | sort -u | shuf -n 50 --random-source=<(yes)
-done | grep -E '^[0-9]{6}-?[0-9]{4}$' | sort -u >"$work/cprs.txt"
-log "$(wc -l <"$work/cprs.txt") CPR numbers to look for on disk"
+done | grep -E '^[0-9]{6}-?[0-9]{4}$' | tr -d - | sort -u >"$work/cprs.digits"
+# Both spellings of each (the files mix 0101011234 and 010101-1234; either
+# could be what a leak writes).
+sed 's/^\([0-9]\{6\}\)/\1-/' "$work/cprs.digits" | cat - "$work/cprs.digits" | sort -u >"$work/cprs.txt"
+log "$(wc -l <"$work/cprs.digits") CPR numbers (each in both spellings) to look for on disk"
+# The detector itself: it must find them in the generated files.
+grep -qwF -f "$work/cprs.txt" "$work/gen/1/claims.csv" && grep -qwF -f "$work/cprs.txt" "$work/gen/1/listings.csv" ||
+  { echo "kill-test: the CPR search finds nothing in the input files" >&2; exit 2; }
 
 # ---- PostgreSQL ---------------------------------------------------------------------
 pg_port=
@@ -107,6 +134,7 @@ stop_hard() { kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=; }
 # files) in the background, slowed so that the upload itself can be killed.
 upload_bg() {
   local d=$work/gen/$1 rate=${2:-200M}
+  rm -f "$work/upload.json"
   curl -sS -b "$work/cookies" --limit-rate "$rate" -o "$work/upload.json" \
     -F "claims=@$d/claims.csv" -F "providers=@$d/providers.csv" -F "listings=@$d/listings.csv" \
     "$base/api/settlements" 2>/dev/null &
@@ -133,6 +161,7 @@ check() {  # $1: label
     [ "$r" = true ] || not_rerunnable=$((not_rerunnable + 1))
   done
   nonrerun=$not_rerunnable
+  [ "$nonrerun" = 0 ] || violation "$1: $nonrerun committed run(s) that cannot be re-run"
   # No clear CPR on disk: the work folder, TMPDIR, the log, the database files.
   local places=("$work/wd" "$work/tmp" "$work/server.log")
   if [ "$backend" = sqlite ]; then places+=("$db" "$db-wal" "$db-shm"); else places+=("$work/pg/data"); fi
@@ -146,6 +175,7 @@ check() {  # $1: label
 
 # Runs after the test's kills: each file uploaded once more must be stored exactly once.
 final_uploads() {
+  local job=
   for f in $(seq 1 "$files"); do
     local d=$work/gen/$f
     j=$(curl -fsS -b "$work/cookies" -F "claims=@$d/claims.csv" -F "providers=@$d/providers.csv" \
@@ -153,18 +183,32 @@ final_uploads() {
     s=none
     for _ in $(seq 1 1200); do
       [ -n "$j" ] && [ "$j" != null ] || break
-      s=$(curl -fsS -b "$work/cookies" "$base/api/jobs/$j" | jq -r .state)
+      job=$(curl -fsS -b "$work/cookies" "$base/api/jobs/$j")
+      s=$(jq -r .state <<<"$job")
       [ "$s" = done ] || [ "$s" = failed ] && break
       sleep 0.1
     done
-    [ "$s" = done ] || violation "final upload of file $f: $s"
+    [ "$s" = done ] || violation "final upload of file $f: $s ($(jq -c '{stage, error}' <<<"${job:-{\}}"))"
   done
   local runs
   runs=$(sql "SELECT COUNT(*) FROM runs")
   [ "$runs" = "$files" ] || violation "after the final uploads $runs run(s) for $files file(s)"
 }
 
-stages=(receiving settle "import lines" commit "keep inputs")
+# Where the kills are aimed, in turn (the ledger's stages, ledger/ledger.cc;
+# "postings" stands for history, postings and monthly items).
+stages=(receiving settle "import lines" postings "keep inputs" commit)
+# ALMEN_KILL_STAGES="import lines" (comma-separated): aim every kill at these.
+[ -n "${ALMEN_KILL_STAGES:-}" ] && IFS=, read -r -a stages <<<"$ALMEN_KILL_STAGES"
+# A stage's place in the job's order (a later stage than the target: the poll
+# missed the target, the kill lands where the job is).
+stage_rank() {
+  case $1 in
+    receiving) echo 0 ;; upload | registers) echo 1 ;; settle) echo 2 ;; "import lines" | "import line blocks") echo 3 ;;
+    history) echo 4 ;; postings) echo 5 ;; "monthly items") echo 6 ;; "keep inputs") echo 7 ;;
+    commit) echo 8 ;; *) echo 9 ;;
+  esac
+}
 for backend in $backends; do
   rm -rf "$work/wd" "$work/tmp" "$work/cookies"
   mkdir -p "$work/tmp"
@@ -180,38 +224,56 @@ for backend in $backends; do
   fi
   declare -A landed=()
   max_nonrerun=0
+  max_leftovers=0
   start
   t0=$(date +%s)
   for k in $(seq 1 "$kills"); do
     f=$(( (k - 1) % files + 1 ))
     target=${stages[$(( (k - 1) % ${#stages[@]} ))]}
-    if [ "$target" = receiving ]; then upload_bg "$f" 4M; else upload_bg "$f"; fi
+    if [ "$target" = receiving ]; then upload_bg "$f" 512K; else upload_bg "$f"; fi
     where=finished
     for _ in $(seq 1 4000); do
-      j=$(jobs_json | jq -c '[.rows[] | select(.state != "done" and .state != "failed")][0] // empty')
+      # Whether the upload had ended before this poll (then a poll without a
+      # job in progress means the job ended; the other order is a race).
+      up_ended=
+      kill -0 "$upload_pid" 2>/dev/null || up_ended=1
+      j=$(jobs_json | jq -r '[.rows[] | select(.state != "done" and .state != "failed")][0] // empty | "\(.state)|\(.stage)|\(.progress)"')
       if [ -n "$j" ]; then
-        st=$(jq -r .state <<<"$j"); sg=$(jq -r .stage <<<"$j"); pr=$(jq -r .progress <<<"$j")
+        IFS='|' read -r st sg pr <<<"$j"
         now=$st
         [ "$st" = running ] && now=$sg
-        if { [ "$now" = "$target" ] && { [ "$target" != "import lines" ] || awk -v p="$pr" 'BEGIN{exit !(p > 0.05 && p < 0.6)}'; }; } ||
-           { [ "$target" = commit ] && [ "$sg" = "import lines" ] && awk -v p="$pr" 'BEGIN{exit !(p > 0.9)}'; }; then
+        [ "$now" = history ] || [ "$now" = "monthly items" ] && [ "$target" = postings ] && now=postings
+        # The import reads lines.csv ("import lines", progress every 65 536
+        # lines) and then writes the line blocks ("import line blocks"): a
+        # kill aimed at the import lands in the reading past its start or in
+        # the writing.
+        if [ "$target" = "import lines" ] && [ "$now" = "import line blocks" ]; then where=$now; break; fi
+        if [ "$now" = "$target" ] && { [ "$target" != "import lines" ] || awk -v p="$pr" 'BEGIN{exit !(p > 0.05 && p < 0.6)}'; }; then
           where=$now; break
         fi
         # A stage later than the target (the poll missed it): kill where it is.
-        case "$target:$now" in receiving:settle|receiving:import*|settle:import*|settle:keep*|"import lines:keep inputs") where=$now; break ;; esac
-      elif ! kill -0 "$upload_pid" 2>/dev/null && [ -s "$work/upload.json" ]; then
+        if [ "$st" != queued ] && [ "$(stage_rank "$now")" -gt "$(stage_rank "$target")" ]; then where=$now; break; fi
+      elif [ -n "$up_ended" ]; then
         # The job ended before the target stage was seen.
         where=finished; break
       fi
       sleep 0.01
     done
+    if [ "$where" = finished ]; then
+      # The job ended before the kill: it must have ended well (done).
+      wait "$upload_pid" 2>/dev/null
+      jid=$(jq -r '.job_id // empty' "$work/upload.json" 2>/dev/null)
+      ended=$([ -n "$jid" ] && curl -fsS -b "$work/cookies" "$base/api/jobs/$jid" | jq -c '{state, stage, error}')
+      [ "$(jq -r .state <<<"${ended:-{\}}")" = done ] || violation "$backend kill $k: the upload ended before the kill, not done: ${ended:-$(head -c 300 "$work/upload.json")}"
+    fi
     stop_hard
     wait "$upload_pid" 2>/dev/null
     landed[$where]=$(( ${landed[$where]:-0} + 1 ))
     start
     check "$backend kill $k ($where)"
     [ "$nonrerun" -gt "$max_nonrerun" ] && max_nonrerun=$nonrerun
-    [ -n "${ALMEN_KILL_VERBOSE:-}" ] && log "$backend kill $k: file $f, target $target, killed in: $where; runs $(sql 'SELECT COUNT(*) FROM runs'), not re-runnable $nonrerun"
+    [ -n "${ALMEN_KILL_VERBOSE:-}" ] && log "$(( $(date +%s) - t0 )) s: $backend kill $k: file $f, target $target, killed in: $where; runs $(sql 'SELECT COUNT(*) FROM runs'), not re-runnable $nonrerun"
+    [ "$leftovers" -gt "$max_leftovers" ] && max_leftovers=$leftovers
     [ "$leftovers" = 0 ] || violation "$backend kill $k: $leftovers upload file(s) left in the work folder after restart"
   done
   stored=$(sql "SELECT COUNT(*) FROM runs")
@@ -220,7 +282,7 @@ for backend in $backends; do
   stop_hard
   summary=""
   for s in "${!landed[@]}"; do summary+="$s=${landed[$s]} "; done
-  echo "kill-test: $backend: $kills kills in $(( $(date +%s) - t0 )) s (landed in: ${summary% }); runs stored before the final uploads: $stored; after: $(sql 'SELECT COUNT(*) FROM runs') of $files files; committed runs that cannot be re-run: $max_nonrerun (after the final uploads: $nonrerun); CPR in clear on disk: $([ $fail = 0 ] && echo none || echo see above)"
+  echo "kill-test: $backend: $kills kills in $(( $(date +%s) - t0 )) s (landed in: ${summary% }); runs stored before the final uploads: $stored; after: $(sql 'SELECT COUNT(*) FROM runs') of $files files; committed runs that cannot be re-run: $max_nonrerun (after the final uploads: $nonrerun); upload files left after a restart: $max_leftovers; CPR in clear on disk: $([ $fail = 0 ] && echo none || echo see above)"
   unset landed
 done
 
@@ -236,8 +298,11 @@ if [[ " $backends " == *" postgresql "* ]] && [ -n "$pg_started" ]; then
   upload_bg 1
   restarted=
   for _ in $(seq 1 4000); do
-    sg=$(jobs_json | jq -r '[.rows[] | select(.state == "running")][0].stage // empty')
-    if [ "$sg" = "import lines" ]; then
+    row=$(jobs_json | jq -r '.rows[0] // {} | "\(.state)|\(.stage)"')
+    sg=${row#*|}
+    # The job ended before its import was seen: no restart (reported).
+    [ "${row%%|*}" = done ] || [ "${row%%|*}" = failed ] && break
+    if [ "${row%%|*}" = running ] && [[ "$sg" = import* ]]; then
       as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/server.log" -m fast -w restart \
         -o "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1" >"$work/pg/restart.log" 2>&1 || log "pg_ctl restart failed: $(tail -2 "$work/pg/restart.log")"
       restarted=yes
