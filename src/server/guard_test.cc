@@ -7,8 +7,10 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -21,6 +23,7 @@
 #include "common/file.h"
 #include "server/export.h"
 #include "server/http_guard.h"
+#include "server/job_priority.h"
 #include "server/login_guard.h"
 #include "server/respond.h"
 #include "server/upload.h"
@@ -530,6 +533,25 @@ TEST_F(GuardedServerTest, SecurityHeadersOnEveryAnswerAndNothingEscapes) {
   ASSERT_TRUE(p);
   EXPECT_EQ(p->status, 200);
   EXPECT_TRUE(Healthz());
+}
+
+int ThreadNice() {
+  errno = 0;
+  return getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)));
+}
+
+// A job's thread runs niced (job_priority.h) and the threads it starts (the
+// engine's) inherit it; the thread that started the job keeps its priority.
+TEST(JobPriority, AJobAndTheThreadsItStartsYieldToRequests) {
+  const int server = ThreadNice();
+  int job = -100, engine = -100;
+  std::thread([&] {
+    job = LowerJobPriority();
+    std::thread([&] { engine = ThreadNice(); }).join();
+  }).join();
+  EXPECT_EQ(job, std::min(19, server + kJobNice));
+  EXPECT_EQ(engine, job);
+  EXPECT_EQ(ThreadNice(), server);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "common/json_text.h"
 #include "ledger/ledger.h"
 #include "server/app_impl.h"
+#include "server/job_priority.h"
 #include "server/respond.h"
 #include "server/routes_bosted.h"
 #include "server/routes_uploads.h"
@@ -27,6 +28,7 @@ using server_internal::ScopeOf;
 using server_internal::UploadLimitsOf;
 
 // ---- jobs -------------------------------------------------------------------------
+
 
 StatusOr<LedgerRunResult> App::Impl::SettleAndImport(const fs::path& dir, const std::vector<ImportInput>& inputs,
                                                      SettleOptions so, const json& options_json, const std::string& user,
@@ -63,6 +65,7 @@ void App::Impl::StartRerunJob(const UserRecord& u, RerunRequest rq, httplib::Res
     jobs[id] = job;
     rq.user = u.username;
     workers.emplace_back([this, id, rq] {
+      LowerJobPriority();
       // Uploaded replacement files go when the job ends, whatever happened.
       ScopedDir replacements(rq.replacement_dir);
       auto set = [&](auto f) {
@@ -127,6 +130,7 @@ void App::Impl::StartJob(const UserRecord& u, fs::path dir, std::vector<ImportIn
     std::lock_guard lock(jobs_mu);
     std::string user = u.username;
     workers.emplace_back([this, id, dir, inputs, so, options_json, source, user] {
+      LowerJobPriority();
       // The job's folder (uploaded files with CPR numbers in clear, the
       // settlement's outputs) goes when the job ends, whatever happened.
       ScopedDir job_dir(dir.string());
