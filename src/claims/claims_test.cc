@@ -109,8 +109,10 @@ TEST_F(ClaimParserTest, ClaimIdAndOtherKeysAtMost64Bytes) {
 }
 
 TEST_F(ClaimParserTest, ProviderKeepsItsLeadingZero) {
+  // The line's text fields are views into the file's text: it must outlive them.
+  const std::string text = "claim_id,provider,cpr,service_date,code\nc1,033345,0101801234,2025-01-01,0101\n";
   ClaimLine l;
-  ASSERT_TRUE(ParseOne("claim_id,provider,cpr,service_date,code\nc1,033345,0101801234,2025-01-01,0101\n", &l).ok());
+  ASSERT_TRUE(ParseOne(text, &l).ok());
   EXPECT_EQ(l.provider, 33345);
   EXPECT_EQ(l.provider_text, "033345");
 }
