@@ -166,6 +166,11 @@ struct App::Impl {
   void Upload(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader,
               const UserRecord& u);
   int64_t NewJob(const UserRecord& u, const std::string& kind);
+  // A job's progress (stage, fraction) and its work on the job's thread (server_jobs.cc).
+  using JobProgress = std::function<void(const std::string&, double)>;
+  using JobWork = std::function<Status(const JobProgress&)>;
+  void SetJob(int64_t id, const std::function<void(Job&)>& f);
+  void SpawnJob(int64_t id, std::string folder, JobWork job, std::function<void(const Status&)> finish);
   void StartJob(const UserRecord& u, std::filesystem::path dir, std::vector<ImportInput> inputs,
                 SettleOptions settle_options, nlohmann::json options_json, std::string source, httplib::Response& res,
                 int64_t job_id = 0);

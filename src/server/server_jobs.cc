@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
+#include <functional>
+#include <memory>
 
 #include <nlohmann/json.hpp>
 
@@ -51,63 +53,74 @@ StatusOr<LedgerRunResult> App::Impl::SettleAndImport(const fs::path& dir, const 
   return SettleIntoLedger(*db, *agreement, *pseudonymizer, readers, rq, &cancel, progress);
 }
 
+void App::Impl::SetJob(int64_t id, const std::function<void(Job&)>& f) {
+  std::lock_guard l(jobs_mu);
+  f(jobs[id]);
+}
+
+// A job's thread: its priority lowered (job_priority.h), "running", its stage
+// and progress from `job`, an exception as an internal error, its folder
+// removed before the job says it has ended (files with CPR numbers in clear),
+// `finish` with the outcome of `job` (results, audit), then its end state.
+void App::Impl::SpawnJob(int64_t id, std::string folder, JobWork job, std::function<void(const Status&)> finish) {
+  std::lock_guard lock(jobs_mu);
+  workers.emplace_back([this, id, folder = std::move(folder), job = std::move(job), finish = std::move(finish)] {
+    LowerJobPriority();
+    ScopedDir dir(folder);
+    SetJob(id, [](Job& j) { j.state = "running"; });
+    Status st;
+    try {
+      st = job([&](const std::string& stage, double f) {
+        SetJob(id, [&](Job& j) {
+          j.stage = stage;
+          j.progress = f;
+        });
+      });
+    } catch (const std::exception& e) {
+      st = Internal(std::string("internal error: ") + e.what());
+    }
+    dir = ScopedDir();
+    finish(st);  // the job's results first: a client that sees "done" finds them
+    if (st.ok()) {
+      SetJob(id, [](Job& j) {
+        j.state = "done";
+        j.stage = "done";
+        j.progress = 1.0;
+      });
+    } else {
+      SetJob(id, [&](Job& j) {
+        j.state = cancel ? "cancelled" : "failed";
+        j.error = st.message();
+      });
+    }
+  });
+}
+
 void App::Impl::StartRerunJob(const UserRecord& u, RerunRequest rq, httplib::Response& res) {
-  int64_t id;
-  {
-    std::lock_guard lock(jobs_mu);
-    id = next_job++;
-    Job job;
-    job.id = id;
-    job.kind = "rerun";
-    job.user = u.username;
-    job.created_at = Now();
-    job.run_id = rq.run_id;
-    jobs[id] = job;
-    rq.user = u.username;
-    workers.emplace_back([this, id, rq] {
-      LowerJobPriority();
-      // Uploaded replacement files go when the job ends, whatever happened.
-      ScopedDir replacements(rq.replacement_dir);
-      auto set = [&](auto f) {
-        std::lock_guard l(jobs_mu);
-        f(jobs[id]);
-      };
-      set([](Job& j) { j.state = "running"; });
-      RerunRequest r = rq;
-      r.now = Now();
-      r.work_dir = work->path();
-      StatusOr<int64_t> out = Internal("not run");
-      try {
-        out = RerunAndDiff(*db, *agreement, *pseudonymizer, pipeline, r, &cancel,
-                           [&](const std::string& stage, double f) {
-                             set([&](Job& j) {
-                               j.stage = stage;
-                               j.progress = f;
-                             });
-                           });
-      } catch (const std::exception& e) {
-        out = Internal(std::string("internal error: ") + e.what());
-      }
-      replacements = ScopedDir();  // removed before the job says it has ended
-      if (out.ok()) {
-        set([&](Job& j) {
-          j.state = "done";
-          j.stage = "done";
-          j.progress = 1.0;
-          j.rerun_id = *out;
-        });
-        Audit(r.user, "settlement.rerun",
-              "run " + std::to_string(r.run_id) + " rerun " + std::to_string(*out) + " agreement " +
-                  (r.original_agreement ? "original" : "current"));
-      } else {
-        set([&](Job& j) {
-          j.state = cancel ? "cancelled" : "failed";
-          j.error = out.status().message();
-        });
-        Audit(r.user, "settlement.rerun_failed", "run " + std::to_string(r.run_id) + ": " + out.status().message());
-      }
-    });
-  }
+  const int64_t id = NewJob(u, "rerun");
+  SetJob(id, [&](Job& j) { j.run_id = rq.run_id; });
+  rq.user = u.username;
+  auto rerun_id = std::make_shared<int64_t>(0);
+  const std::string folder = rq.replacement_dir;  // uploaded replacement files
+  SpawnJob(
+      id, folder,
+      [this, rq, rerun_id](const JobProgress& progress) -> Status {
+        RerunRequest r = rq;
+        r.now = Now();
+        r.work_dir = work->path();
+        ALMEN_ASSIGN_OR_RETURN(*rerun_id, RerunAndDiff(*db, *agreement, *pseudonymizer, pipeline, r, &cancel, progress));
+        return Status::Ok();
+      },
+      [this, id, rq, rerun_id](const Status& st) {
+        if (!st.ok()) {
+          Audit(rq.user, "settlement.rerun_failed", "run " + std::to_string(rq.run_id) + ": " + st.message());
+          return;
+        }
+        SetJob(id, [&](Job& j) { j.rerun_id = *rerun_id; });
+        Audit(rq.user, "settlement.rerun",
+              "run " + std::to_string(rq.run_id) + " rerun " + std::to_string(*rerun_id) + " agreement " +
+                  (rq.original_agreement ? "original" : "current"));
+      });
   SendJson(res, {{"job_id", id}, {"state", "queued"}, {"href", "/api/jobs/" + std::to_string(id)}}, 202);
 }
 
@@ -125,61 +138,39 @@ int64_t App::Impl::NewJob(const UserRecord& u, const std::string& kind) {
 
 void App::Impl::StartJob(const UserRecord& u, fs::path dir, std::vector<ImportInput> inputs, SettleOptions so,
                          json options_json, std::string source, httplib::Response& res, int64_t job_id) {
-  int64_t id = job_id ? job_id : NewJob(u, "settlement");
-  {
-    std::lock_guard lock(jobs_mu);
-    std::string user = u.username;
-    workers.emplace_back([this, id, dir, inputs, so, options_json, source, user] {
-      LowerJobPriority();
-      // The job's folder (uploaded files with CPR numbers in clear, the
-      // settlement's outputs) goes when the job ends, whatever happened.
-      ScopedDir job_dir(dir.string());
-      auto set = [&](auto f) {
-        std::lock_guard l(jobs_mu);
-        f(jobs[id]);
-      };
-      set([](Job& j) { j.state = "running"; });
-      StatusOr<LedgerRunResult> r = Internal("not run");
-      try {
-        r = SettleAndImport(dir, inputs, so, options_json, user, source, [&](const std::string& stage, double f) {
-          set([&](Job& j) {
-            j.stage = stage;
-            j.progress = f;
-          });
+  const int64_t id = job_id ? job_id : NewJob(u, "settlement");
+  const std::string user = u.username;
+  auto result = std::make_shared<LedgerRunResult>();
+  // The job's folder: uploaded files with CPR numbers in clear, the settlement's outputs.
+  SpawnJob(
+      id, dir.string(),
+      [this, dir, inputs, so, options_json, source, user, result](const JobProgress& progress) -> Status {
+        ALMEN_ASSIGN_OR_RETURN(*result, SettleAndImport(dir, inputs, so, options_json, user, source, progress));
+        return Status::Ok();
+      },
+      [this, id, user, result](const Status& st) {
+        if (!st.ok()) {
+          Audit(user, "settlement.failed", st.message());
+          return;
+        }
+        const LedgerRunResult& r = *result;
+        SetJob(id, [&](Job& j) {
+          j.run_id = r.run_id;
+          j.already_imported = r.already_imported;
+          j.lines = r.lines;
+          j.duplicates = r.duplicates;
+          j.accepted = r.accepted;
+          j.rejected = r.rejected;
+          j.review = r.review;
+          j.amount_ore = r.amount_ore;
+          j.posted_ore = r.posted_ore;
+          j.corrections = r.corrections;
+          j.providers_checked = r.providers_checked;
         });
-      } catch (const std::exception& e) {
-        r = Internal(std::string("internal error: ") + e.what());
-      }
-      job_dir = ScopedDir();  // removed before the job says it has ended
-      if (r.ok()) {
-        set([&](Job& j) {
-          j.state = "done";
-          j.stage = "done";
-          j.progress = 1.0;
-          j.run_id = r->run_id;
-          j.already_imported = r->already_imported;
-          j.lines = r->lines;
-          j.duplicates = r->duplicates;
-          j.accepted = r->accepted;
-          j.rejected = r->rejected;
-          j.review = r->review;
-          j.amount_ore = r->amount_ore;
-          j.posted_ore = r->posted_ore;
-          j.corrections = r->corrections;
-          j.providers_checked = r->providers_checked;
-        });
-        Audit(user, r->already_imported ? "settlement.reimport_noop" : "settlement.import",
-              "run " + std::to_string(r->run_id) + " lines=" + std::to_string(r->lines) +
-                  " duplicates=" + std::to_string(r->duplicates));
-      } else {
-        set([&](Job& j) {
-          j.state = cancel ? "cancelled" : "failed";
-          j.error = r.status().message();
-        });
-        Audit(user, "settlement.failed", r.status().message());
-      }
-    });
-  }
+        Audit(user, r.already_imported ? "settlement.reimport_noop" : "settlement.import",
+              "run " + std::to_string(r.run_id) + " lines=" + std::to_string(r.lines) +
+                  " duplicates=" + std::to_string(r.duplicates));
+      });
   SendJson(res, {{"job_id", id}, {"state", "queued"}, {"href", "/api/jobs/" + std::to_string(id)}}, 202);
 }
 
