@@ -802,6 +802,9 @@ try {
     await checkPage(p, 'udvalg', 'ansoegning');
     await p.click('#score button.primary');
     await p.waitForSelector('#scores table tbody tr');
+    // The score's save reloads the page: fill the recommendation only when that is over, or
+    // a late render replaces the form (and its typed amount) under the click (flaky when loaded).
+    await p.waitForLoadState('networkidle');
     await p.fill('#recommend-amount', '1.234,567');
     await p.click('#recommend button.primary');
     await p.waitForSelector('#recommend-amount-err:has-text("decimaler")');
