@@ -43,6 +43,7 @@ run() {
   local t=$1 max_len=4096
   case $t in upload|http_request|claims|csv) max_len=16384 ;; esac
   mkdir -p "$out/$t/corpus" "$out/$t/crashes"
+  touch "$out/$t/started"  # crashes of this run only: inputs of an earlier run stay in crashes/ until fixed
   local rc=0
   "$build/fuzz/fuzz_$t" -max_total_time="$secs" -max_len="$max_len" -timeout=20 -rss_limit_mb=2560 \
     -print_final_stats=1 -artifact_prefix="$out/$t/crashes/" "$out/$t/corpus" "fuzz/corpus/$t" \
@@ -50,7 +51,7 @@ run() {
   local execs crashes rate last corp cov
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$t/log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$out/$t/log" | tail -1)
-  crashes=$(find "$out/$t/crashes" -type f | wc -l)
+  crashes=$(find "$out/$t/crashes" -type f -newer "$out/$t/started" | wc -l)
   # libFuzzer's last status line: "#N DONE cov: C ft: F corp: I/SIZE …".
   last=$(grep -E '^#[0-9]+' "$out/$t/log" | tail -1 || true)
   corp=$(sed -n 's/.* corp: \([0-9]*\/[0-9]*[a-zA-Z]*\).*/\1/p' <<<"$last")
