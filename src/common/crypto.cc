@@ -61,15 +61,6 @@ std::string Sha256Hex(std::string_view data) {
   return h.FinishHex();
 }
 
-std::string Pseudonym::ToHex() const {
-  std::string s(32, '0');
-  for (int i = 0; i < 16; ++i) {
-    s[static_cast<size_t>(15 - i)] = kHex[(hi >> (4 * i)) & 15];
-    s[static_cast<size_t>(31 - i)] = kHex[(lo >> (4 * i)) & 15];
-  }
-  return s;
-}
-
 Pseudonymizer::Pseudonymizer(std::string_view key) {
   InitSodium();
   // Derive the 128-bit SipHash key from the configured secret of any length.

@@ -43,8 +43,6 @@ const std::vector<std::pair<std::string_view, std::string_view>>& BuiltinAgreeme
 
 namespace {
 
-const char kHex[] = "0123456789abcdef";
-
 // The bytes Agreement::LoadFiles hashes for the builtin agreement: each file's
 // name and content, each followed by a NUL, in name order.
 const std::string& BuiltinAgreementBytes() {
@@ -105,15 +103,6 @@ std::string Sha256Hex(std::string_view data) {
 
 StatusOr<std::string> HashPassword(std::string_view, bool) {
   return Internal("password hashing is not part of the WebAssembly build");
-}
-
-std::string Pseudonym::ToHex() const {
-  std::string s(32, '0');
-  for (int i = 0; i < 16; ++i) {
-    s[static_cast<size_t>(15 - i)] = kHex[(hi >> (4 * i)) & 15];
-    s[static_cast<size_t>(31 - i)] = kHex[(lo >> (4 * i)) & 15];
-  }
-  return s;
 }
 
 Pseudonymizer::Pseudonymizer(std::string_view key) {
