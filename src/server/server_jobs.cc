@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -407,40 +409,41 @@ void App::Impl::SettlementRoutes() {
     SendTable(req, res, u, Visible(u, Reruns(*db, ScopeOf(u), QueryInt(req, "run_id", 0)), ObjectKind::kRerun),
               "genberegninger");
   }));
-  h.Get(R"(/api/reruns/(\d+))", Authed([this](const httplib::Request& req, httplib::Response& res,
-                                                 const UserRecord& u) {
-    if (!Require(res, u, Perm::kClinicData)) return;
+  // A re-run the user may read, by the id in the path: its summary, or an error sent.
+  auto readable_rerun = [this](const httplib::Request& req, httplib::Response& res,
+                               const UserRecord& u) -> std::optional<std::pair<int64_t, json>> {
     auto id = PathId(req);
-    if (!id.ok()) return SendError(res, id.status());
-    if (Status may = access->Check(u, ObjectKind::kRerun, *id, Act::kRead); !may.ok()) return SendError(res, may);
-    auto r = Rerun(*db, ScopeOf(u), *id);
-    if (!r.ok()) return SendError(res, r.status());
-    SendJson(res, *r);
+    Status st = id.status();
+    if (st.ok()) st = access->Check(u, ObjectKind::kRerun, *id, Act::kRead);
+    StatusOr<json> r = st.ok() ? Rerun(*db, ScopeOf(u), *id) : StatusOr<json>(st);
+    if (!r.ok()) {
+      SendError(res, r.status());
+      return std::nullopt;
+    }
+    return std::pair<int64_t, json>{*id, std::move(*r)};
+  };
+  h.Get(R"(/api/reruns/(\d+))", Authed([this, readable_rerun](const httplib::Request& req, httplib::Response& res,
+                                                                const UserRecord& u) {
+    if (!Require(res, u, Perm::kClinicData)) return;
+    if (auto r = readable_rerun(req, res, u)) SendJson(res, r->second);
   }));
-  h.Get(R"(/api/reruns/(\d+)/lines)", Authed([this](const httplib::Request& req, httplib::Response& res,
-                                                       const UserRecord& u) {
+  h.Get(R"(/api/reruns/(\d+)/lines)", Authed([this, readable_rerun](const httplib::Request& req,
+                                                                      httplib::Response& res, const UserRecord& u) {
     if (!Require(res, u, Perm::kLines)) return;
-    auto parsed = PathId(req);
-    if (!parsed.ok()) return SendError(res, parsed.status());
-    const int64_t id = *parsed;
-    if (Status may = access->Check(u, ObjectKind::kRerun, id, Act::kRead); !may.ok()) return SendError(res, may);
-    auto r = Rerun(*db, ScopeOf(u), id);
-    if (!r.ok()) return SendError(res, r.status());
+    auto r = readable_rerun(req, res, u);
+    if (!r) return;
     SendTable(req, res, u,
-              RerunLines(*db, ScopeOf(u), id, req.get_param_value("provider"), QueryInt(req, "limit", 100),
+              RerunLines(*db, ScopeOf(u), r->first, req.get_param_value("provider"), QueryInt(req, "limit", 100),
                          QueryInt(req, "offset", 0)),
               "genberegning_linjer");
   }));
-  h.Get(R"(/api/reruns/(\d+)/statements)", Authed([this](const httplib::Request& req, httplib::Response& res,
-                                                            const UserRecord& u) {
+  h.Get(R"(/api/reruns/(\d+)/statements)", Authed([this, readable_rerun](const httplib::Request& req,
+                                                                           httplib::Response& res,
+                                                                           const UserRecord& u) {
     if (!Require(res, u, Perm::kClinicData)) return;
-    auto parsed = PathId(req);
-    if (!parsed.ok()) return SendError(res, parsed.status());
-    const int64_t id = *parsed;
-    if (Status may = access->Check(u, ObjectKind::kRerun, id, Act::kRead); !may.ok()) return SendError(res, may);
-    auto r = Rerun(*db, ScopeOf(u), id);
-    if (!r.ok()) return SendError(res, r.status());
-    SendTable(req, res, u, RerunStatements(*db, ScopeOf(u), id, req.get_param_value("provider")),
+    auto r = readable_rerun(req, res, u);
+    if (!r) return;
+    SendTable(req, res, u, RerunStatements(*db, ScopeOf(u), r->first, req.get_param_value("provider")),
               "genberegning_specifikation");
   }));
 }
