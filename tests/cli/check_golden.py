@@ -30,6 +30,15 @@ from run import decode, parse  # noqa: E402  (the golden runner's scenario parse
 REFS = ("providers", "listings", "botilbud", "attachments", "sanctions")
 
 
+def input_flags(work):
+    """The claims and whichever reference files a materialised scenario has, as flags."""
+    flags = ["--claims", os.path.join(work, "claims.csv")]
+    for ref in REFS:
+        if os.path.exists(os.path.join(work, ref + ".csv")):
+            flags += ["--" + ref, os.path.join(work, ref + ".csv")]
+    return flags
+
+
 def materialise(scenario, work):
     """Writes a scenario's input files into `work`; returns (args, agreement dir or None, expected error or None)."""
     _, sections, order = parse(scenario)
@@ -69,10 +78,7 @@ def main():
             command, args, agreement, error = materialise(scenario, work)
             if command is not None:
                 continue  # not a settlement scenario
-            inputs = ["--claims", os.path.join(work, "claims.csv")]
-            for ref in REFS:
-                if os.path.exists(os.path.join(work, ref + ".csv")):
-                    inputs += ["--" + ref, os.path.join(work, ref + ".csv")]
+            inputs = input_flags(work)
             pre = ["--agreement", agreement] if agreement else []
             env = dict(os.environ, ALMEN_PSEUDONYM_KEY="golden-test-key", TZ="Europe/Copenhagen")
             out = os.path.join(work, "out")

@@ -27,7 +27,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "cli"))
 sys.path.insert(0, os.path.join(HERE, "..", "golden"))
-from check_golden import REFS, materialise  # noqa: E402
+from check_golden import input_flags, materialise  # noqa: E402
 
 NODE_ENV = dict(os.environ, NODE_PATH=os.environ.get("NODE_PATH", "/usr/share/nodejs"), TZ="Europe/Copenhagen")
 
@@ -74,10 +74,7 @@ def main():
                 command, args, agreement, error = materialise(scenario, work)
                 if command is not None:
                     continue  # not a settlement scenario
-                inputs = ["--claims", os.path.join(work, "claims.csv")]
-                for ref in REFS:
-                    if os.path.exists(os.path.join(work, ref + ".csv")):
-                        inputs += ["--" + ref, os.path.join(work, ref + ".csv")]
+                inputs = input_flags(work)
                 pre = ["--agreement", agreement] if agreement else []
                 compare(os.path.relpath(scenario, golden), inputs, pre, pre, args, error)
             finally:
