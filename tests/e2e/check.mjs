@@ -13,14 +13,13 @@ import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
+import { fail, until as untilIn } from './lib.mjs';
 
 const base = process.env.BASE_URL;
 const shots = process.env.SHOT_DIR || fs.mkdtempSync(path.join(os.tmpdir(), 'almen-e2e-shots-'));
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'almen-e2e-check-'));
 if (!base) throw new Error('BASE_URL is not set');
 const step = (s) => console.log(`e2e check: ${s}`);
-const fail = (msg) => { throw new Error(msg); };
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const LEAKS = [/\brejected\b/, /\baccepted\b/, /\bundefined\b/, /\bnull\b/, /\bNaN\b/, /\berror\b/i, /\bfailed\b/i, /⟦/, /\breview\b/];
 
 // A claim file with markers that must never leave the browser: 130 lines, 60
@@ -45,15 +44,8 @@ const requests = [];
 browser.on('request', (r) => requests.push({ url: r.url(), method: r.method(), body: r.postDataBuffer() }));
 const errors = [];
 
-async function until(page, fn, arg, what, timeout = 60000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const v = await page.evaluate(fn, arg).catch(() => false);
-    if (v) return v;
-    if (Date.now() > end) fail(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+// The check of a big file may take longer than a page.
+const until = (page, fn, arg, what, timeout = 60000) => untilIn(page, fn, arg, what, timeout);
 
 async function checkPage(page, name) {
   const info = await page.evaluate((sources) => {

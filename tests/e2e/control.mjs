@@ -9,6 +9,7 @@ import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
+import { fail, until } from './lib.mjs';
 
 const base = process.env.BASE_URL;
 const shots = process.env.SHOT_DIR || fs.mkdtempSync(path.join(os.tmpdir(), 'almen-e2e-shots-'));
@@ -26,20 +27,8 @@ const browser = await chromium.launchPersistentContext(profile, {
     '--disable-component-update', '--disable-sync'],
 });
 const step = (s) => console.log(`e2e control: ${s}`);
-const fail = (msg) => { throw new Error(msg); };
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let shotNo = 0;
 const errors = [];
-
-async function until(page, fn, arg, what, timeout = 30000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const v = await page.evaluate(fn, arg).catch(() => false);
-    if (v) return v;
-    if (Date.now() > end) fail(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 async function newPage(who) {
   const page = await browser.newPage();

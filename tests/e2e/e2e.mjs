@@ -29,6 +29,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import zlib from 'node:zlib';
+import { fail, sleep, until } from './lib.mjs';
 
 const base = process.env.BASE_URL;
 const shots = process.env.SHOT_DIR || fs.mkdtempSync(path.join(os.tmpdir(), 'almen-e2e-shots-'));
@@ -57,20 +58,8 @@ const browser = await chromium.launchPersistentContext(profile, {
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 const step = (s) => console.log(`e2e: ${s}`);
-const fail = (msg) => { throw new Error(msg); };
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let shotNo = 0;
 
-// Polls a function in the page (waitForFunction evaluates strings, which the CSP forbids).
-async function until(page, fn, arg, what, timeout = 30000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const v = await page.evaluate(fn, arg).catch(() => false);
-    if (v) return v;
-    if (Date.now() > end) fail(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 const errors = [];
 // HTTP statuses a step provokes on purpose (Chromium logs them as console errors);
