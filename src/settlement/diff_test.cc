@@ -4,15 +4,27 @@
 
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 namespace almen {
 namespace {
 
 namespace fs = std::filesystem;
 
+// The files a test wrote, removed when the test binary ends.
+struct WrittenFiles {
+  std::vector<fs::path> paths;
+  ~WrittenFiles() {
+    std::error_code ec;
+    for (const auto& p : paths) fs::remove(p, ec);
+  }
+};
+WrittenFiles written;
+
 std::string Write(const std::string& name, const std::string& content) {
   fs::path p = fs::temp_directory_path() / ("almen-diff-" + std::to_string(::getpid()) + "-" + name);
   std::ofstream(p, std::ios::binary) << content;
+  written.paths.push_back(p);
   return p.string();
 }
 
