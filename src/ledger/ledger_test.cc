@@ -11,6 +11,7 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "common/csv.h"
@@ -200,6 +201,90 @@ TEST_P(LedgerTest, AnySplitAnyOrderGivesTheMoneyOfOneFile) {
       EXPECT_EQ(LedgerBalances(), expected);
     }
   }
+}
+
+// Spreads a generated world over `ways` times as many clinics: each clinic
+// becomes `ways` clinics (same register row, new ydernumre), and each patient
+// (listing and claims) goes to one of them by CPR, so every rule sees the same
+// patients and contacts. The ledger reads stored state in batches of 200
+// clinics; a national weekly file names ~1.800, so this crosses batches.
+void Widen(const fs::path& gen, int ways) {
+  std::map<std::string, int> index;  // old ydernummer -> its place in providers.csv
+  auto new_id = [&](const std::string& old, const std::string& cpr) {
+    size_t h = 0;
+    for (char ch : cpr) h = h * 31 + static_cast<unsigned char>(ch);
+    return ProviderText(200000 + index.at(old) * ways + static_cast<int>(cpr.empty() ? 0 : h % ways));
+  };
+  auto rewrite = [&](const std::string& name, int provider_col, int cpr_col, bool copies) {
+    auto text = ReadFile((gen / name).string());
+    ASSERT_TRUE(text.ok()) << name;
+    std::istringstream in(*text);
+    std::string line, out;
+    std::getline(in, line);
+    out = line + "\n";
+    while (std::getline(in, line)) {
+      std::vector<std::string> f;
+      std::stringstream ls(line);
+      for (std::string x; std::getline(ls, x, ',');) f.push_back(x);
+      if (line.back() == ',') f.push_back("");
+      const std::string old = f.at(provider_col);
+      index.emplace(old, static_cast<int>(index.size()));
+      auto join = [&] {
+        std::string r;
+        for (size_t i = 0; i < f.size(); ++i) r += (i ? "," : "") + f[i];
+        return r + "\n";
+      };
+      if (copies) {
+        for (int k = 0; k < ways; ++k) {
+          f[provider_col] = ProviderText(200000 + index.at(old) * ways + k);
+          out += join();
+        }
+      } else {
+        f[provider_col] = new_id(old, cpr_col < 0 ? "" : f.at(cpr_col));
+        out += join();
+      }
+    }
+    std::ofstream(gen / name, std::ios::binary | std::ios::trunc) << out;
+  };
+  rewrite("providers.csv", 0, -1, true);
+  rewrite("listings.csv", 0, 1, false);
+  rewrite("claims.csv", 1, 2, false);
+  rewrite("attachments.csv", 2, -1, false);
+}
+
+// The invariant across many clinics (more than one batch of stored state),
+// and a later file that repeats one stored claim of every clinic.
+TEST_P(LedgerTest, ManyClinicsAnySplitAndRepeatedClaimsOfEveryClinic) {
+  fs::path gen = Generate(3000, 13);
+  Widen(gen, 50);
+  const Balances expected = OneFile(gen);
+  std::set<std::string> clinics;
+  for (const auto& [key, v] : expected) clinics.insert(key.substr(0, 6));
+  ASSERT_GT(clinics.size(), 250u);
+  const int date_col = 3;
+  auto files = Split(gen, "week", [&](size_t, const auto& f) {
+    return (Date::Parse(f[date_col])->days() - Date::FromYmd(2024, 12, 30).days()) / 7;
+  });
+  bool first = true;
+  for (const auto& f : files) {
+    auto r = Upload(f, first ? Refs(gen) : std::vector<std::pair<std::string, std::string>>{});
+    ASSERT_TRUE(r.ok()) << f << ": " << r.status().message();
+    first = false;
+  }
+  EXPECT_EQ(LedgerBalances(), expected);
+  // The first stored line of every clinic again, in a file of its own: each is a duplicate.
+  auto text = ReadFile((gen / "claims.csv").string());
+  std::istringstream in(*text);
+  std::string header, line, body;
+  std::getline(in, header);
+  std::set<std::string> seen;
+  while (std::getline(in, line))
+    if (seen.insert(line.substr(line.find(',') + 1, 6)).second) body += line + "\n";
+  ASSERT_GT(seen.size(), 200u);  // more than one batch of 200 clinics
+  auto r = Upload(Write("again/claims.csv", header + "\n" + body));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->duplicates, static_cast<int64_t>(seen.size()));
+  EXPECT_EQ(LedgerBalances(), expected);
 }
 
 const char* kProviders =

@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include <absl/container/flat_hash_map.h>
@@ -140,23 +141,43 @@ class SqlPrior final : public PriorState {
     return seen;
   }
 
+  // Each provider's days as ranges of consecutive days (a weekly file's
+  // week, and its late bills' days apart), kBatch ranges a query: nothing
+  // between a late bill's day and the week is read.
   StatusOr<std::vector<DayEvent>> DayEvents(const ProviderDays& days) override {
-    std::vector<DayEvent> out;
+    constexpr size_t kBatch = 250;
+    struct Range {
+      int provider;
+      int32_t from, to;
+    };
+    std::vector<Range> ranges;
     for (const auto& [provider, ds] : days) {
-      if (ds.empty()) continue;
-      int32_t lo = INT32_MAX, hi = INT32_MIN;
-      for (int32_t d : ds) {
-        lo = std::min(lo, d);
-        hi = std::max(hi, d);
+      std::vector<int32_t> sorted(ds.begin(), ds.end());
+      std::sort(sorted.begin(), sorted.end());
+      for (size_t i = 0; i < sorted.size(); ++i) {
+        if (i > 0 && sorted[i] == ranges.back().to + 1) ranges.back().to = sorted[i];
+        else ranges.push_back({provider, sorted[i], sorted[i]});
       }
+    }
+    std::sort(ranges.begin(), ranges.end(),
+              [](const Range& a, const Range& b) { return std::tie(a.provider, a.from) < std::tie(b.provider, b.from); });
+    std::vector<DayEvent> out;
+    for (size_t at = 0; at < ranges.size(); at += kBatch) {
+      SqlParams params;
+      std::string where;
+      for (size_t i = at; i < std::min(ranges.size(), at + kBatch); ++i)
+        where += (i > at ? " OR (provider = " : "(provider = ") +
+                 storage_internal::Param(params, ProviderText(ranges[i].provider)) +
+                 " AND service_date >= " + storage_internal::Param(params, Date::FromDays(ranges[i].from).ToIso()) +
+                 " AND service_date <= " + storage_internal::Param(params, Date::FromDays(ranges[i].to).ToIso()) + ")";
       ALMEN_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT id, patient, service_date, contact, trip, code, setting, "
-                                                 "indication, status FROM ledger_events WHERE provider = $1 AND "
-                                                 "service_date >= $2 AND service_date <= $3",
-                                                 {ProviderText(provider), Date::FromDays(lo).ToIso(),
-                                                  Date::FromDays(hi).ToIso()}));
+                                                 "indication, status, provider FROM ledger_events WHERE " + where,
+                                                 params));
       for (const auto& r : rows) {
+        const int provider = std::atoi(r.Str(9).c_str());
+        auto it = days.find(provider);
         auto d = Date::Parse(r.Str(2));
-        if (!d || !ds.contains(d->days())) continue;
+        if (it == days.end() || !d || !it->second.contains(d->days())) continue;
         auto patient = PseudonymFromHex(r.Str(1));
         if (!patient) return Internal("ledger_events row " + r.Str(0) + " is damaged");
         DayEvent e;
@@ -172,6 +193,7 @@ class SqlPrior final : public PriorState {
         out.push_back(e);
       }
     }
+    std::sort(out.begin(), out.end(), [](const DayEvent& a, const DayEvent& b) { return a.id < b.id; });
     return out;
   }
 
@@ -241,72 +263,121 @@ class SqlPrior final : public PriorState {
     return out;
   }
 
+  // By (provider, month), kBatch months of clinics a query: the blocks'
+  // contact sketches first, so that only a block that may hold a wanted
+  // contact is read and decoded; then those blocks; then the flagged lines.
   StatusOr<std::vector<PriorLine>> ContactLines(const std::vector<ContactRef>& contacts) override {
-    // By (provider, month): the days and contacts wanted.
-    std::map<std::pair<int, int32_t>, absl::flat_hash_set<uint64_t>> groups;
+    using Group = std::pair<int, int32_t>;  // (provider, month serial)
+    std::map<Group, absl::flat_hash_set<uint64_t>> groups;
     for (const ContactRef& r : contacts) groups[{r.provider, Month::Of(r.date).serial}].insert(r.contact);
+    std::vector<Group> keys;
+    for (const auto& [g, wanted] : groups) keys.push_back(g);
+    auto group_of = [](const SqlRow& r, int provider_col, int month_col) -> std::optional<Group> {
+      auto m = Month::Parse(r.Str(month_col));
+      if (!m) return std::nullopt;
+      return Group{std::atoi(r.Str(provider_col).c_str()), m->serial};
+    };
+    constexpr size_t kBatch = 200;
     std::vector<PriorLine> out;
-    for (const auto& [key, wanted] : groups) {
-      const std::string provider = ProviderText(key.first), month = Month{key.second}.ToString();
-      // The blocks' contact sketches first: only a block that may hold a wanted
-      // contact is read and decoded.
-      ALMEN_ASSIGN_OR_RETURN(auto sketches, c_.Query("SELECT run_id, contacts FROM line_blocks WHERE provider = $1 "
-                                                     "AND month = $2",
-                                                     {provider, month}));
-      std::vector<int64_t> runs;
+    for (size_t at = 0; at < keys.size(); at += kBatch) {
+      const size_t n = std::min(kBatch, keys.size() - at);
+      // The batch's providers and months as two lists (one index scan with
+      // a list each, not one probe per pair); pairs not wanted are dropped here.
+      std::set<int> providers;
+      std::set<int32_t> months;
+      for (size_t i = 0; i < n; ++i) {
+        providers.insert(keys[at + i].first);
+        months.insert(keys[at + i].second);
+      }
+      SqlParams params;
+      std::string in_providers, in_months;
+      for (int p : providers) in_providers += (in_providers.empty() ? "" : ",") + storage_internal::Param(params, ProviderText(p));
+      for (int32_t m : months) in_months += (in_months.empty() ? "" : ",") + storage_internal::Param(params, Month{m}.ToString());
+      const std::string where = "provider IN (" + in_providers + ") AND month IN (" + in_months + ")";
+      ALMEN_ASSIGN_OR_RETURN(auto sketches,
+                             c_.Query("SELECT provider, month, run_id, contacts FROM line_blocks WHERE " + where, params));
+      std::map<Group, std::vector<int64_t>> runs;  // the blocks to read, by group
       std::vector<uint32_t> sketch;
       for (const auto& sk : sketches) {
-        bool maybe = sk.Str(1).empty();  // a block from before sketches: decode it
+        auto g = group_of(sk, 0, 1);
+        if (!g) continue;
+        auto wanted = groups.find(*g);
+        if (wanted == groups.end()) continue;
+        bool maybe = sk.Str(3).empty();  // a block from before sketches: decode it
         if (!maybe) {
           sketch.clear();
-          ALMEN_RETURN_IF_ERROR(DecodeClaimKeySegment(sk.Str(1), &sketch));
-          for (uint64_t w : wanted)
+          ALMEN_RETURN_IF_ERROR(DecodeClaimKeySegment(sk.Str(3), &sketch));
+          for (uint64_t w : wanted->second)
             if (std::binary_search(sketch.begin(), sketch.end(), static_cast<uint32_t>(w))) {
               maybe = true;
               break;
             }
         }
-        if (maybe) runs.push_back(sk.Int(0));
+        if (maybe) runs[*g].push_back(sk.Int(2));
       }
-      for (int64_t run : runs) {
-        ALMEN_ASSIGN_OR_RETURN(auto blocks, c_.Query("SELECT run_id, data FROM line_blocks WHERE provider = $1 AND "
-                                                     "month = $2 AND run_id = $3",
-                                                     {provider, month, run}));
-        if (blocks.empty()) continue;
-        const auto& b = blocks[0];
-        const int64_t run_id = b.Int(0);
-        ALMEN_RETURN_IF_ERROR(DecodeLineBlockBase64(b.Str(1), [&](const BlockLine& l) {
-          if (!wanted.contains(l.contact)) return;
-          PriorLine p;
-          p.run_id = run_id;
-          p.seq = l.seq;
-          p.claim_id = std::string(l.claim_id);
-          p.provider = key.first;
-          p.date = Date::FromDays(Month{key.second}.first_day().days() + l.day - 1);
-          p.code = std::atoi(std::string(l.code).c_str());
-          p.contact = l.contact;
-          p.status = LineStatus::kAccepted;
-          p.amount = p.price = Money::FromOre(l.amount_ore);
-          p.quantity = l.quantity;
-          p.rule = std::string(l.rule);
-          p.reason = std::string(l.reason);
-          p.paragraph = std::string(l.paragraph);
-          out.push_back(std::move(p));
-        }));
+      std::map<Group, std::vector<PriorLine>> found;
+      std::vector<std::pair<Group, int64_t>> blocks;
+      for (auto& [g, rs] : runs) {
+        std::sort(rs.begin(), rs.end());
+        for (int64_t run : rs) blocks.push_back({g, run});
+      }
+      constexpr size_t kBlocks = 100;  // blocks a query: their data is the bulk of what is read
+      for (size_t b = 0; b < blocks.size(); b += kBlocks) {
+        SqlParams bp;
+        std::string bw;
+        for (size_t i = b; i < std::min(blocks.size(), b + kBlocks); ++i)
+          bw += (i > b ? " OR (provider = " : "(provider = ") +
+                storage_internal::Param(bp, ProviderText(blocks[i].first.first)) +
+                " AND month = " + storage_internal::Param(bp, Month{blocks[i].first.second}.ToString()) +
+                " AND run_id = " + storage_internal::Param(bp, blocks[i].second) + ")";
+        ALMEN_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT provider, month, run_id, data FROM line_blocks WHERE " + bw, bp));
+        for (const auto& blk : rows) {
+          auto g = group_of(blk, 0, 1);
+          if (!g) continue;
+          auto wanted = groups.find(*g);
+          if (wanted == groups.end()) continue;
+          const int64_t run_id = blk.Int(2);
+          const Month month{g->second};
+          std::vector<PriorLine>& into = found[*g];
+          ALMEN_RETURN_IF_ERROR(DecodeLineBlockBase64(blk.Str(3), [&](const BlockLine& l) {
+            if (!wanted->second.contains(l.contact)) return;
+            PriorLine p;
+            p.run_id = run_id;
+            p.seq = l.seq;
+            p.claim_id = std::string(l.claim_id);
+            p.provider = g->first;
+            p.date = Date::FromDays(month.first_day().days() + l.day - 1);
+            p.code = std::atoi(std::string(l.code).c_str());
+            p.contact = l.contact;
+            p.status = LineStatus::kAccepted;
+            p.amount = p.price = Money::FromOre(l.amount_ore);
+            p.quantity = l.quantity;
+            p.rule = std::string(l.rule);
+            p.reason = std::string(l.reason);
+            p.paragraph = std::string(l.paragraph);
+            into.push_back(std::move(p));
+          }));
+        }
       }
       ALMEN_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT run_id, seq, claim_id, service_date, code, contact, status, "
-                                                 "amount_ore, price_ore, rule, reason, paragraph, quantity FROM flagged_lines "
-                                                 "WHERE provider = $1 AND month = $2 AND contact <> ''",
-                                                 {provider, month}));
+                                                 "amount_ore, price_ore, rule, reason, paragraph, quantity, provider, "
+                                                 "month FROM flagged_lines WHERE contact <> '' AND " + where +
+                                                     " ORDER BY run_id, seq",
+                                                 params));
+      std::map<Group, std::vector<PriorLine>> flagged;
       for (const auto& r : rows) {
+        auto g = group_of(r, 13, 14);
+        if (!g) continue;
+        auto wanted = groups.find(*g);
+        if (wanted == groups.end()) continue;
         const uint64_t contact = FromHex64(r.Str(5));
-        if (!wanted.contains(contact)) continue;
+        if (!wanted->second.contains(contact)) continue;
         PriorLine p;
         p.run_id = r.Int(0);
         p.seq = r.Int(1);
         p.claim_id = r.Str(2);
-        p.provider = key.first;
-        p.date = DateOr(r.Str(3), Month{key.second}.first_day());
+        p.provider = g->first;
+        p.date = DateOr(r.Str(3), Month{g->second}.first_day());
         p.code = std::atoi(r.Str(4).c_str());
         p.contact = contact;
         p.status = ParseLineStatus(r.Str(6)).value_or(LineStatus::kRejected);
@@ -316,21 +387,32 @@ class SqlPrior final : public PriorState {
         p.reason = r.Str(10);
         p.paragraph = r.Str(11);
         p.quantity = r.Int(12);
-        out.push_back(std::move(p));
+        flagged[*g].push_back(std::move(p));
+      }
+      // In the order of the groups: a group's block lines by run, then its flagged lines.
+      for (auto& [g, lines] : found)
+        std::stable_sort(lines.begin(), lines.end(),
+                         [](const PriorLine& a, const PriorLine& b) { return a.run_id < b.run_id; });
+      for (size_t i = 0; i < n; ++i) {
+        for (auto* from : {&found, &flagged}) {
+          auto it = from->find(keys[at + i]);
+          if (it == from->end()) continue;
+          for (auto& p : it->second) out.push_back(std::move(p));
+        }
       }
     }
     // Later corrections are the lines' current state (the latest correction of
     // a line wins), read per run in batches of lines.
     std::map<int64_t, std::vector<size_t>> by_run;
     for (size_t i = 0; i < out.size(); ++i) by_run[out[i].run_id].push_back(i);
-    constexpr size_t kBatch = 500;
+    constexpr size_t kLines = 500;
     for (const auto& [run_id, lines] : by_run) {
-      for (size_t at = 0; at < lines.size(); at += kBatch) {
+      for (size_t at = 0; at < lines.size(); at += kLines) {
         SqlParams params;
         const std::string run = storage_internal::Param(params, run_id);
         std::string in;
         absl::flat_hash_map<int64_t, std::vector<size_t>> of_seq;
-        for (size_t i = at; i < std::min(lines.size(), at + kBatch); ++i) {
+        for (size_t i = at; i < std::min(lines.size(), at + kLines); ++i) {
           in += (in.empty() ? "" : ",") + storage_internal::Param(params, out[lines[i]].seq);
           of_seq[out[lines[i]].seq].push_back(lines[i]);
         }
