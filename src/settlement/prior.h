@@ -131,6 +131,7 @@ struct NewEvent {
 // A stored event whose decision or facts changed.
 struct ChangedEvent {
   int64_t id = 0;
+  Date date;  // the event's service date (the ledger's partition key)
   ContactFacts facts;
   EventDecision decision;
 };

@@ -452,7 +452,7 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
       const ContactFacts facts_now = pe.event.contact && f != resolved.facts.end() ? f->second : ContactFacts{};
       const bool same = now.SameOutcome(pe.decision);
       if (same && facts_now == pe.facts) continue;
-      L.prior.changed_events.push_back({pe.id, facts_now, now});
+      L.prior.changed_events.push_back({pe.id, pe.event.date, facts_now, now});
       if (same) continue;
       LineCorrection c;
       c.run_id = pe.run_id;

@@ -204,15 +204,31 @@ Status LedgerTables::StoreNewEvents(int64_t run_id, const std::vector<NewEvent>&
       });
 }
 
+// kBatch events a statement, each found by its id and service date: the
+// date is the partition key on PostgreSQL, so one partition's index is probed.
 Status LedgerTables::UpdateEvents(const std::vector<ChangedEvent>& events) {
-  for (const ChangedEvent& ce : events) {
-    const EventDecision& d = ce.decision;
+  constexpr size_t kBatch = 500;
+  for (size_t at = 0; at < events.size(); at += kBatch) {
+    SqlParams params;
+    std::string values;
+    for (size_t i = at; i < std::min(events.size(), at + kBatch); ++i) {
+      const ChangedEvent& ce = events[i];
+      const EventDecision& d = ce.decision;
+      using storage_internal::Param;
+      values += (i > at ? ",(CAST(" : "(CAST(") + Param(params, ce.id) + " AS BIGINT)," +
+                Param(params, ce.date.ToIso()) + ",CAST(" + Param(params, static_cast<int64_t>(ce.facts.categories)) +
+                " AS BIGINT),CAST(" + Param(params, static_cast<int64_t>(ce.facts.present)) + " AS BIGINT)," +
+                Param(params, std::string(StatusName(d.status))) + "," + Param(params, d.rule) + ",CAST(" +
+                Param(params, d.amount.ore()) + " AS BIGINT)," + Param(params, d.reason) + "," +
+                Param(params, d.paragraph) + "," + Param(params, MonthText(d.enrol_from)) + "," +
+                Param(params, MonthText(d.enrol_to)) + ")";
+    }
     ALMEN_RETURN_IF_ERROR(c_.Exec(
-        "UPDATE ledger_events SET facts_categories = $1, facts_present = $2, status = $3, rule = $4, amount_ore = $5, "
-        "reason = $6, paragraph = $7, enrol_from = $8, enrol_to = $9 WHERE id = $10",
-        {static_cast<int64_t>(ce.facts.categories), static_cast<int64_t>(ce.facts.present),
-         std::string(StatusName(d.status)), d.rule, d.amount.ore(), d.reason, d.paragraph, MonthText(d.enrol_from),
-         MonthText(d.enrol_to), ce.id}));
+        "UPDATE ledger_events SET facts_categories = v.column3, facts_present = v.column4, status = v.column5, "
+        "rule = v.column6, amount_ore = v.column7, reason = v.column8, paragraph = v.column9, enrol_from = "
+        "v.column10, enrol_to = v.column11 FROM (VALUES " + values + ") AS v WHERE ledger_events.id = v.column1 AND "
+        "ledger_events.service_date = v.column2",
+        params));
   }
   return Status::Ok();
 }

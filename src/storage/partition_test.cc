@@ -272,7 +272,9 @@ TEST_P(PartitionTest, RowsLandInTheirYearAndRegionAndTheSyncMovesTheRest) {
   auto lease = db_->pool().Borrow();
   LedgerTables t(*lease);
   ChangedEvent ce;
-  ce.id = Q("SELECT id FROM ledger_events WHERE provider = '900009'").at(0).Int(0);
+  const auto ev = Q("SELECT id, service_date FROM ledger_events WHERE provider = '900009'").at(0);
+  ce.id = ev.Int(0);
+  ce.date = *Date::Parse(ev.Str(1));
   ce.decision.status = LineStatus::kRejected;
   ce.decision.rule = "0120.twice";
   ASSERT_TRUE(t.UpdateEvents({ce}).ok());
