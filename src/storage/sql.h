@@ -51,9 +51,9 @@ class SqlConnection {
   // restarted, network cut): the pool then opens a new one.
   virtual bool Broken() { return false; }
   // Inserts rows into `table(columns)` as fast as the backend can (a prepared
-  // statement in SQLite, batched multi-row INSERTs in PostgreSQL). `next` fills one row and returns
+  // statement in SQLite, COPY in PostgreSQL). `next` fills one row and returns
   // false at the end; it may receive the previous row (SQLite reuses it) and must then assign
-  // every column. REQUIRES: inside a transaction.
+  // every column; it must not use the connection. REQUIRES: inside a transaction.
   virtual Status BulkInsert(const std::string& table, const std::vector<std::string>& columns,
                             const std::function<StatusOr<bool>(SqlParams&)>& next) = 0;
 };

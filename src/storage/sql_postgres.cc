@@ -1,8 +1,9 @@
 // PostgreSQL backend of SqlConnection (libpqxx 6). Statements outside an
 // explicit transaction run in a pqxx::nontransaction (autocommit); bulk
-// inserts are batched multi-row INSERTs with bound parameters.
+// inserts are COPY … FROM STDIN (pqxx::stream_to, which escapes the values).
 #include <pqxx/pqxx>
 
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -11,8 +12,48 @@
 #include "storage/sql.h"
 
 namespace almen {
-
 namespace {
+
+// One value of a row as pqxx::stream_to writes it: NULL, a number or text.
+struct CopyField {
+  const SqlValue* v;
+};
+
+}  // namespace
+}  // namespace almen
+
+template <>
+struct pqxx::string_traits<almen::CopyField> {
+  static constexpr const char* name() noexcept { return "almen::CopyField"; }
+  static constexpr bool has_null() noexcept { return true; }
+  static bool is_null(const almen::CopyField& f) { return std::holds_alternative<std::nullptr_t>(*f.v); }
+  [[noreturn]] static almen::CopyField null() { internal::throw_null_conversion(name()); }
+  static std::string to_string(const almen::CopyField& f) {
+    if (const auto* n = std::get_if<int64_t>(f.v)) return std::to_string(*n);
+    return std::get<std::string>(*f.v);
+  }
+};
+
+namespace almen {
+namespace {
+
+// stream_to writes a tuple-like row: a std::array of the row's N fields, with
+// N fixed at compile time; kCopyWriters[N] writes a row of N columns.
+constexpr size_t kMaxCopyColumns = 40;
+using CopyWriter = void (*)(pqxx::stream_to&, const SqlParams&);
+template <size_t... I>
+void WriteCopyRow(pqxx::stream_to& s, const SqlParams& row, std::index_sequence<I...>) {
+  s << std::array<CopyField, sizeof...(I)>{CopyField{&row[I]}...};
+}
+template <size_t N>
+void WriteCopyRowOf(pqxx::stream_to& s, const SqlParams& row) {
+  if constexpr (N > 0) WriteCopyRow(s, row, std::make_index_sequence<N>{});
+}
+template <size_t... N>
+constexpr std::array<CopyWriter, sizeof...(N)> MakeCopyWriters(std::index_sequence<N...>) {
+  return {&WriteCopyRowOf<N>...};
+}
+constexpr auto kCopyWriters = MakeCopyWriters(std::make_index_sequence<kMaxCopyColumns + 1>{});
 
 class PostgresConnection final : public SqlConnection {
  public:
@@ -94,40 +135,31 @@ class PostgresConnection final : public SqlConnection {
   Status BulkInsert(const std::string& table, const std::vector<std::string>& columns,
                     const std::function<StatusOr<bool>(SqlParams&)>& next) override {
     if (!tx_) return Internal("postgresql: BulkInsert outside a transaction");
-    // Multi-row INSERTs of up to kBatch rows, parameters bound (no quoting by hand).
-    constexpr size_t kBatch = 500;
+    if (columns.empty() || columns.size() > kMaxCopyColumns)
+      return Internal("postgresql: BulkInsert of " + std::to_string(columns.size()) + " columns");
+    // COPY (PostgreSQL's bulk path: no statement to parse and plan per batch).
+    // `next` must not use this connection while the copy is open.
+    const CopyWriter write = kCopyWriters[columns.size()];
     Status result;
     Status s = Guard([&] {
-      std::string head = "INSERT INTO " + table + " (";
-      for (size_t i = 0; i < columns.size(); ++i) head += (i ? "," : "") + columns[i];
-      head += ") VALUES ";
-      SqlParams row, batch;
-      size_t rows = 0;
-      auto flush = [&] {
-        if (rows == 0) return;
-        std::string sql = head;
-        size_t n = 0;
-        for (size_t r = 0; r < rows; ++r) {
-          sql += r ? ",(" : "(";
-          for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ",$" : "$") + std::to_string(++n);
-          sql += ")";
-        }
-        RunParams(sql, batch);
-        batch.clear();
-        rows = 0;
-      };
+      pqxx::stream_to copy(*tx_, table, columns);
+      SqlParams row;
       while (true) {
         row.clear();
         auto more = next(row);
         if (!more.ok()) {
           result = more.status();
-          return;
+          break;
         }
         if (!*more) break;
-        for (auto& v : row) batch.push_back(std::move(v));
-        if (++rows == kBatch) flush();
+        if (row.size() != columns.size()) {
+          result = Internal("postgresql: a row of " + std::to_string(row.size()) + " values for " +
+                            std::to_string(columns.size()) + " columns of " + table);
+          break;
+        }
+        write(copy, row);
       }
-      flush();
+      copy.complete();
     });
     if (!result.ok()) return result;
     return s;
