@@ -13,6 +13,10 @@
 # AFTER_FIRST: a shell command run (timed) once the first batch has loaded the registers, e.g. the
 # PostgreSQL partitioning of docs/performance.md:
 #   AFTER_FIRST="psql \$DB -c 'SELECT almen_partition_sync(ARRAY[2025, 2026])'"
+# BEFORE_TIMED: a shell command run once the store is complete, before the timed run, e.g. to
+# keep a copy of a PostgreSQL store (the timed run can then be repeated on copies of it) and
+# reset pg_stat_statements:
+#   BEFORE_TIMED="psql \$DB -c 'SELECT pg_stat_statements_reset()'"
 set -euo pipefail
 lines=${1:-10000000}
 work=${2:-/tmp/almen-bench-ledger}
@@ -71,6 +75,7 @@ week=$(($(wc -l <"$timed") - 1))
 echo "bench-ledger: store holds $stored lines; timing a weekly file of $week lines ($(basename "$timed"))" >&2
 # SQLite: keep a copy of the store, so the timed run can be repeated (BENCH_REUSE=1).
 if [ "${DB:-}" = "" ]; then cp "$db" "$work/store.db"; fi
+if [ -n "${BEFORE_TIMED:-}" ]; then DB="$db" bash -c "$BEFORE_TIMED" >&2; fi
 rm -rf "$work/out"
 ALMEN_TIMING=1 /usr/bin/time -f 'time: %e s wall, %U s user, %S s sys, %M KB peak RSS' \
   "$almen" settle --claims "$timed" --db "$db" --out "$work/out" 2>"$work/timed.log" || { cat "$work/timed.log" >&2; exit 1; }
