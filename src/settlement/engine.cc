@@ -2,9 +2,11 @@
 #include "settlement/engine.h"
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <thread>
 #include <tuple>
 
 #include "common/csv.h"
@@ -309,11 +311,11 @@ void Engine::Pass1(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
       last_day = l.service_date.days();
     }
     Key128 ck = ClaimKey(l.provider, l.claim_id);
-    bool dup = !st->claims.Insert(l.provider, ck);
-    if (dup) st->dup_lines.insert(local);
+    st->claims.Add(l.provider, ck, local);
     if (!l.cpr.info) st->bad_cpr_lines.insert(local);
     LineCheck chk = Check(l);
-    const bool ok = !chk.rule && !dup;
+    // A repeated claim is found after pass 1 (FindRepeats), which rejects its event.
+    const bool ok = !chk.rule;
     // A repeated line counts for its contact as its first does (whichever
     // slice saw which first), so the facts do not depend on threads.
     const bool trigger = !chk.rule && rules_.IsTrigger(l.code, chk.fee->category);
@@ -353,6 +355,60 @@ void Engine::Pass1(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
     }
   }
   st->records = idx;
+}
+
+// ---- repeated claims ------------------------------------------------------------------
+
+int ClaimPartitionBits(size_t body_bytes) {
+  const uint64_t lines = body_bytes / 64 + 1;  // a claim line is 60–100 bytes
+  int bits = 6;
+  while (bits < 14 && (lines >> bits) > 32768) ++bits;
+  return bits;
+}
+
+ClaimKeyLog::ClaimKeyLog(int partition_bits, int64_t expected_lines)
+    : shift_(64 - std::clamp(partition_bits, 1, 16)), parts_(size_t{1} << (64 - shift_)) {
+  if (expected_lines <= 0) return;
+  const size_t each = static_cast<size_t>(expected_lines) / parts_.size();
+  for (auto& p : parts_) p.reserve(each + each / 8 + 8);
+}
+
+void FindRepeats(const CompiledRules& rules, std::vector<Pass1State>& p1, int threads) {
+  if (p1.empty()) return;
+  const size_t parts = p1[0].claims.partitions();
+  threads = std::clamp(threads, 1, static_cast<int>(std::max<size_t>(parts, 1)));
+  // (slice, local) of each repeat, per worker.
+  std::vector<std::vector<std::pair<size_t, uint32_t>>> found(static_cast<size_t>(threads));
+  std::atomic<size_t> next{0};
+  auto work = [&](size_t t) {
+    absl::flat_hash_set<Key128> seen;
+    for (size_t q; (q = next.fetch_add(1)) < parts;) {
+      size_t total = 0;
+      for (const Pass1State& s : p1) total += s.claims.partition(q).size();
+      seen.clear();
+      seen.reserve(total);
+      for (size_t k = 0; k < p1.size(); ++k)
+        for (const ClaimKeyLog::Entry& e : p1[k].claims.partition(q))
+          if (!seen.insert(e.key).second) found[t].push_back({k, e.local});
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work, static_cast<size_t>(t));
+  work(0);
+  for (auto& t : pool) t.join();
+  for (const auto& f : found)
+    for (const auto& [k, local] : f) p1[k].dup_lines.insert(local);
+  for (Pass1State& s : p1) {
+    if (s.dup_lines.empty()) continue;
+    std::erase_if(s.events, [&](Event& e) {
+      if (!s.dup_lines.contains(LocalOf(e.line))) return false;
+      if (!rules.event_codes.Has(e.code)) return true;  // an event only by its trip
+      e.rejected = true;
+      e.trip = 0;
+      e.price = Money();
+      return false;
+    });
+  }
 }
 
 // ---- pass 2 ---------------------------------------------------------------------------
@@ -415,10 +471,8 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
     Money amount, price;
     reason.clear();
 
-    const Key128 ck = ClaimKey(l.provider, l.claim_id);
-    bool dup = own.dup_lines.contains(local);
-    for (int j = 0; j < chunk && !dup; ++j) dup = p1[static_cast<size_t>(j)].claims.Contains(l.provider, ck);
-    if (!dup && check_prior_dups) dup = prior_dups.contains(ck);
+    bool dup = own.dup_lines.contains(local);  // repeats within the file, in file order (FindRepeats)
+    if (!dup && check_prior_dups) dup = prior_dups.contains(ClaimKey(l.provider, l.claim_id));
     uint64_t contact = 0;
     if (need_contacts) {
       if (!l.contact_id.empty()) contact = ContactKey(l.provider, l.contact_id);

@@ -44,30 +44,36 @@ inline int64_t LocalOf(int64_t id) { return id & ((int64_t{1} << 40) - 1); }
 // The reason of a line paid plainly at the fee of its code.
 inline constexpr std::string_view kPlainReason = "Honoreret efter takst.";
 
-// The claim keys seen in one slice, per provider.
-class ClaimIds {
+// The claim keys of one slice, appended in line order to partitions by the
+// key's top bits (docs/performance.md, "Where the time goes in arrival
+// order"): pass 1 touches no large hash set at random, whatever the order of
+// the lines; FindRepeats then finds the repeated claims one cache-sized
+// partition at a time.
+class ClaimKeyLog {
  public:
-  // true if the key was new.
-  bool Insert(int provider, const Key128& key) { return SetFor(provider).insert(key).second; }
-  bool Contains(int provider, const Key128& key) const {
-    auto it = sets_.find(provider);
-    return it != sets_.end() && it->second.contains(key);
+  struct Entry {
+    Key128 key;
+    uint32_t local;  // the line's record index in its slice
+    int32_t provider;
+  };
+  // `expected_lines`: an estimate of the slice's lines, to size the partitions.
+  explicit ClaimKeyLog(int partition_bits = 8, int64_t expected_lines = 0);
+  void Add(int provider, const Key128& key, int64_t local) {
+    parts_[key.hi >> shift_].push_back({key, static_cast<uint32_t>(local), provider});
   }
-  const absl::node_hash_map<int, absl::flat_hash_set<Key128>>& sets() const { return sets_; }
+  int partition_bits() const { return 64 - shift_; }
+  const std::vector<Entry>& partition(size_t i) const { return parts_[i]; }
+  size_t partitions() const { return parts_.size(); }
+  void Clear() { parts_.clear(); }
 
  private:
-  absl::flat_hash_set<Key128>& SetFor(int provider) {
-    if (provider != last_provider_ || !last_) {
-      last_ = &sets_[provider];
-      last_provider_ = provider;
-    }
-    return *last_;
-  }
-  // node_hash_map keeps the sets in place when the map grows.
-  absl::node_hash_map<int, absl::flat_hash_set<Key128>> sets_;
-  int last_provider_ = -1;
-  absl::flat_hash_set<Key128>* last_ = nullptr;
+  int shift_;
+  std::vector<std::vector<Entry>> parts_;
 };
+
+// The partition bits for a file of `body_bytes`: partitions of ~32 K claim
+// keys (~1 MiB of hash set) each.
+int ClaimPartitionBits(size_t body_bytes);
 
 // Which providers are fixed doctors on which botilbud, when (C5).
 class FixedDoctors {
@@ -94,8 +100,8 @@ struct LineCheck {
 };
 
 struct Pass1State {
-  ClaimIds claims;
-  absl::flat_hash_set<int64_t> dup_lines;      // local record indices
+  ClaimKeyLog claims;
+  absl::flat_hash_set<int64_t> dup_lines;      // local record indices of repeated claims (FindRepeats)
   absl::flat_hash_set<int64_t> bad_cpr_lines;  // … with a malformed CPR
   absl::flat_hash_map<uint64_t, ContactFacts> contacts;
   std::vector<Event> events;
@@ -104,6 +110,13 @@ struct Pass1State {
   int64_t records = 0;
   Status error;
 };
+
+// Marks in each slice's dup_lines the lines whose claim key an earlier line
+// of the file holds (file order: slice by slice, line by line), and rejects
+// their events as pass 1 would have had it known: a repeat has no trip and no
+// price, and a line that was an event only by its trip is not one. Partitions
+// are spread over `threads`.
+void FindRepeats(const CompiledRules& rules, std::vector<Pass1State>& p1, int threads);
 
 struct Counts {
   int64_t lines = 0, accepted = 0, rejected = 0, review = 0;

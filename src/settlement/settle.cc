@@ -152,6 +152,10 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
   timer.Mark("open and load");
   // Pass 1.
   std::vector<Pass1State> p1(static_cast<size_t>(n));
+  const int claim_bits = ClaimPartitionBits(body.size());
+  for (int k = 0; k < n; ++k)
+    p1[static_cast<size_t>(k)].claims =
+        ClaimKeyLog(claim_bits, static_cast<int64_t>(chunks[static_cast<size_t>(k)].text.size() / 64));
   {
     std::vector<std::thread> pool;
     for (int k = 0; k < n; ++k)
@@ -171,6 +175,8 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
     return again.error.ok() ? p1[static_cast<size_t>(k)].error : again.error;
   }
   timer.Mark("pass 1");
+  FindRepeats(rules, p1, threads);
+  timer.Mark("repeated claims");
 
   // The facts of contacts, and the event lines of the whole file.
   absl::flat_hash_map<uint64_t, ContactFacts> facts = std::move(p1[0].contacts);
@@ -184,16 +190,7 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
     for (const auto& c : p1) total += c.events.size();
     events.reserve(total);
     for (size_t k = 0; k < p1.size(); ++k) {
-      for (Event& e : p1[k].events) {
-        // A claim id first seen in an earlier slice makes this line a repeat.
-        if (!e.rejected)
-          for (size_t j = 0; j < k; ++j)
-            if (p1[j].claims.Contains(e.provider, e.claim_key)) {
-              e.rejected = true;
-              break;
-            }
-        events.push_back(e);
-      }
+      events.insert(events.end(), p1[k].events.begin(), p1[k].events.end());
       p1[k].events.clear();
       p1[k].events.shrink_to_fit();
     }
@@ -215,7 +212,9 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
     {
       absl::flat_hash_map<int, std::vector<Key128>> by_provider;
       for (const auto& c : p1)
-        for (const auto& [p, keys] : c.claims.sets()) by_provider[p].insert(by_provider[p].end(), keys.begin(), keys.end());
+        for (size_t q = 0; q < c.claims.partitions(); ++q)
+          for (const ClaimKeyLog::Entry& e : c.claims.partition(q))
+            if (!c.dup_lines.contains(e.local)) by_provider[e.provider].push_back(e.key);
       ALMEN_ASSIGN_OR_RETURN(auto known, prior->KnownClaimsOf(by_provider));
       prior_dups.insert(known.begin(), known.end());
     }
@@ -333,6 +332,7 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
   // Pass 2 into a staging directory.
   ALMEN_ASSIGN_OR_RETURN(OutputDir out, OutputDir::Create(out_dir));
   std::vector<Pass2State> p2(static_cast<size_t>(n));
+  for (Pass1State& c : p1) c.claims.Clear();  // pass 2 reads the repeats from dup_lines
   std::vector<int64_t> first_seq(static_cast<size_t>(n), 1);
   for (int k = 1; k < n; ++k)
     first_seq[static_cast<size_t>(k)] = first_seq[static_cast<size_t>(k - 1)] + p1[static_cast<size_t>(k - 1)].records;
