@@ -63,21 +63,32 @@ void Counts::Add(const Counts& o) {
   for (const auto& [k, v] : o.by_rule) by_rule[k] += v;
 }
 
+size_t ServiceAccumulator::SlotOf(const Key& k) {
+  uint64_t h = static_cast<uint64_t>(static_cast<uint32_t>(k.provider)) * 0x9E3779B97F4A7C15u;
+  h ^= (static_cast<uint64_t>(static_cast<uint32_t>(k.month)) << 20 | static_cast<uint32_t>(k.code)) * 0xC2B2AE3D27D4EB4Fu;
+  h ^= (reinterpret_cast<uintptr_t>(k.fee) >> 3) * 0x165667B19E3779F9u;
+  h ^= (reinterpret_cast<uintptr_t>(k.rule) >> 3) + static_cast<uint64_t>(k.status);
+  h ^= h >> 29;
+  return static_cast<size_t>(h * 0x94D049BB133111EBu >> 51) & (kSlots - 1);
+}
+
 void ServiceAccumulator::Add(int provider, Month month, int code, LineStatus status, const RuleRow* rule,
                              const FeeRow* fee, int64_t count, Money amount, std::string_view reason) {
-  Key k{provider, month.serial, code, status, rule, fee};
-  if (!last_ || !(k == last_key_)) {
+  const Key k{provider, month.serial, code, status, rule, fee};
+  if (cache_.empty()) cache_.resize(kSlots);
+  Slot& slot = cache_[SlotOf(k)];
+  if (!slot.value || !(slot.key == k)) {
     auto [it, fresh] = rows_.try_emplace(k);
     if (fresh) it->second.reason = std::string(reason);
-    last_ = &it->second;
-    last_key_ = k;
+    slot.key = k;
+    slot.value = &it->second;
   }
-  last_->count += count;
-  last_->amount += amount;
+  slot.value->count += count;
+  slot.value->amount += amount;
 }
 
 void ServiceAccumulator::Merge(ServiceAccumulator&& o) {
-  last_ = nullptr;
+  cache_.clear();
   for (auto& [k, v] : o.rows_) {
     auto [it, fresh] = rows_.try_emplace(k);
     if (fresh) it->second.reason = std::move(v.reason);
@@ -85,7 +96,7 @@ void ServiceAccumulator::Merge(ServiceAccumulator&& o) {
     it->second.amount += v.amount;
   }
   o.rows_.clear();
-  o.last_ = nullptr;
+  o.cache_.clear();
 }
 
 std::vector<ServiceTotal> ServiceAccumulator::Totals() const {
@@ -311,7 +322,8 @@ void Engine::Pass1(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
       last_day = l.service_date.days();
     }
     Key128 ck = ClaimKey(l.provider, l.claim_id);
-    st->claims.Add(l.provider, ck, local);
+    st->claims.Add(ck, local);
+    if (in_.ledger) st->ledger_claims.push_back({ck, l.provider, static_cast<uint32_t>(local)});
     if (!l.cpr.info) st->bad_cpr_lines.insert(local);
     LineCheck chk = Check(l);
     // A repeated claim is found after pass 1 (FindRepeats), which rejects its event.
@@ -381,7 +393,7 @@ void FindRepeats(const CompiledRules& rules, std::vector<Pass1State>& p1, int th
   std::vector<std::vector<std::pair<size_t, uint32_t>>> found(static_cast<size_t>(threads));
   std::atomic<size_t> next{0};
   auto work = [&](size_t t) {
-    absl::flat_hash_set<Key128> seen;
+    absl::flat_hash_set<std::pair<uint64_t, uint32_t>> seen;
     for (size_t q; (q = next.fetch_add(1)) < parts;) {
       size_t total = 0;
       for (const Pass1State& s : p1) total += s.claims.partition(q).size();
@@ -389,7 +401,7 @@ void FindRepeats(const CompiledRules& rules, std::vector<Pass1State>& p1, int th
       seen.reserve(total);
       for (size_t k = 0; k < p1.size(); ++k)
         for (const ClaimKeyLog::Entry& e : p1[k].claims.partition(q))
-          if (!seen.insert(e.key).second) found[t].push_back({k, e.local});
+          if (!seen.insert({e.hi, e.lo}).second) found[t].push_back({k, e.local});
     }
   };
   std::vector<std::thread> pool;

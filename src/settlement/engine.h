@@ -51,15 +51,19 @@ inline constexpr std::string_view kPlainReason = "Honoreret efter takst.";
 // partition at a time.
 class ClaimKeyLog {
  public:
+  // 16 bytes a line: a repeat is decided on 96 of the key's 128 bits (the
+  // high word and 32 bits of the low): the chance that two different claims
+  // of a national year (70 M lines) share them is ~3·10⁻¹⁴ (docs/decisions.md).
   struct Entry {
-    Key128 key;
+    uint64_t hi;
+    uint32_t lo;     // the low word's low 32 bits
     uint32_t local;  // the line's record index in its slice
-    int32_t provider;
+    bool SameKey(const Entry& o) const { return hi == o.hi && lo == o.lo; }
   };
   // `expected_lines`: an estimate of the slice's lines, to size the partitions.
   explicit ClaimKeyLog(int partition_bits = 8, int64_t expected_lines = 0);
-  void Add(int provider, const Key128& key, int64_t local) {
-    parts_[key.hi >> shift_].push_back({key, static_cast<uint32_t>(local), provider});
+  void Add(const Key128& key, int64_t local) {
+    parts_[key.hi >> shift_].push_back({key.hi, static_cast<uint32_t>(key.lo), static_cast<uint32_t>(local)});
   }
   int partition_bits() const { return 64 - shift_; }
   const std::vector<Entry>& partition(size_t i) const { return parts_[i]; }
@@ -99,8 +103,17 @@ struct LineCheck {
   const ProviderRow* provider = nullptr;
 };
 
+// A claim key of the file and its line, kept for the ledger's check against
+// stored runs (PriorState::KnownClaimsOf).
+struct LedgerClaim {
+  Key128 key;
+  int32_t provider;
+  uint32_t local;
+};
+
 struct Pass1State {
   ClaimKeyLog claims;
+  std::vector<LedgerClaim> ledger_claims;  // EngineInputs::ledger only
   absl::flat_hash_set<int64_t> dup_lines;      // local record indices of repeated claims (FindRepeats)
   absl::flat_hash_set<int64_t> bad_cpr_lines;  // … with a malformed CPR
   absl::flat_hash_map<uint64_t, ContactFacts> contacts;
@@ -154,9 +167,18 @@ class ServiceAccumulator {
     Money amount;
     std::string reason;  // of the first line
   };
-  absl::flat_hash_map<Key, Value> rows_;
-  Key last_key_{};
-  Value* last_ = nullptr;
+  // A direct-mapped cache of recent keys in front of the map (node_hash_map:
+  // its values stay in place), so that a line whose (provider, month, code,
+  // …) was seen lately costs no hash-map probe; in arrival order a day's lines
+  // of every clinic share a few thousand keys.
+  struct Slot {
+    Key key{};
+    Value* value = nullptr;
+  };
+  static constexpr size_t kSlots = 8192;
+  static size_t SlotOf(const Key& k);
+  absl::node_hash_map<Key, Value> rows_;
+  std::vector<Slot> cache_;
 };
 
 // Where pass 2 finds each event line's decision, and which new lines to

@@ -35,13 +35,13 @@ TEST(FindRepeats, TheLaterLineInFileOrderIsTheRepeat) {
     const Key128 a = K(0x8000000000000001u, 1), b = K(0x0000000000000002u, 2), c = K(0xffffffffffffffffu, 3);
     // Slice 0: a, b, a (a repeat within the slice). Slice 1: b (a repeat of slice 0), c.
     // Slice 2: c (a repeat of slice 1), and a key of its own.
-    p1[0].claims.Add(100001, a, 0);
-    p1[0].claims.Add(100002, b, 1);
-    p1[0].claims.Add(100001, a, 2);
-    p1[1].claims.Add(100002, b, 0);
-    p1[1].claims.Add(100003, c, 1);
-    p1[2].claims.Add(100003, c, 0);
-    p1[2].claims.Add(100004, K(5, 5), 1);
+    p1[0].claims.Add(a, 0);
+    p1[0].claims.Add(b, 1);
+    p1[0].claims.Add(a, 2);
+    p1[1].claims.Add(b, 0);
+    p1[1].claims.Add(c, 1);
+    p1[2].claims.Add(c, 0);
+    p1[2].claims.Add(K(5, 5), 1);
     p1[0].events = {Ev(0, 0, 120, 0), Ev(0, 2, 120, 77)};
     p1[1].events = {Ev(1, 0, 300, 88)};  // an event only by its trip
     p1[2].events = {Ev(2, 0, 120, 0), Ev(2, 1, 120, 0)};

@@ -155,7 +155,7 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
   const int claim_bits = ClaimPartitionBits(body.size());
   for (int k = 0; k < n; ++k)
     p1[static_cast<size_t>(k)].claims =
-        ClaimKeyLog(claim_bits, static_cast<int64_t>(chunks[static_cast<size_t>(k)].text.size() / 64));
+        ClaimKeyLog(claim_bits, static_cast<int64_t>(chunks[static_cast<size_t>(k)].text.size() / 72));
   {
     std::vector<std::thread> pool;
     for (int k = 0; k < n; ++k)
@@ -211,10 +211,11 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
     // Duplicates of stored claims, the providers in batches.
     {
       absl::flat_hash_map<int, std::vector<Key128>> by_provider;
-      for (const auto& c : p1)
-        for (size_t q = 0; q < c.claims.partitions(); ++q)
-          for (const ClaimKeyLog::Entry& e : c.claims.partition(q))
-            if (!c.dup_lines.contains(e.local)) by_provider[e.provider].push_back(e.key);
+      for (auto& c : p1) {
+        for (const LedgerClaim& e : c.ledger_claims)
+          if (!c.dup_lines.contains(e.local)) by_provider[e.provider].push_back(e.key);
+        c.ledger_claims = {};
+      }
       ALMEN_ASSIGN_OR_RETURN(auto known, prior->KnownClaimsOf(by_provider));
       prior_dups.insert(known.begin(), known.end());
     }
