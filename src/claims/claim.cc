@@ -168,8 +168,10 @@ Status ClaimParser::Parse(const CsvReader& r, ClaimLine* l, bool parse_cpr) cons
   else if (auto v = ParseSmallUint(km); v && *v <= 10000) l->km = *v;
   else return r.FieldError(c_km_, "km must be a whole number of kilometres (0–10000)");
 
-  if (parse_cpr) l->cpr = ParseCpr(Trimmed(r.field(c_cpr_)));
+  if (parse_cpr) ParseCprOf(r, l);
   return Status::Ok();
 }
+
+void ClaimParser::ParseCprOf(const CsvReader& r, ClaimLine* l) const { l->cpr = ParseCpr(Trimmed(r.field(c_cpr_))); }
 
 }  // namespace almen

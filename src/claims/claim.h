@@ -67,6 +67,8 @@ class ClaimParser {
   // parse_cpr=false leaves line->cpr untouched (for a second pass over lines
   // whose CPRs were already checked).
   Status Parse(const CsvReader& reader, ClaimLine* line, bool parse_cpr = true) const;
+  // Only the CPR of the current record, for a line parsed with parse_cpr=false.
+  void ParseCprOf(const CsvReader& reader, ClaimLine* line) const;
 
  private:
   const Agreement* agreement_ = nullptr;

@@ -475,7 +475,7 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
       break;
     }
     const bool bad_cpr = own.bad_cpr_lines.contains(local);
-    if (bad_cpr || (need_contacts && l.contact_id.empty())) (void)parser.Parse(reader, &l);
+    if (bad_cpr || (need_contacts && l.contact_id.empty())) parser.ParseCprOf(reader, &l);
     else l.cpr.info.emplace();
     LineStatus status = LineStatus::kAccepted;
     const RuleRow* rule = nullptr;
