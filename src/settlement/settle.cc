@@ -289,6 +289,7 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
     }
   }
   timer.Mark("resolve");
+  if (!ledger) events = {};  // decided: pass 2 reads the decisions (the ledger stores the events below)
 
   // Contacts whose paid codes changed: their stored ordinary lines are judged again.
   absl::flat_hash_set<uint64_t> changed_contacts;

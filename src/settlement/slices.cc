@@ -64,7 +64,17 @@ std::vector<ChunkInput> Split(std::string_view body, int64_t first_line, int n) 
     size_t end = body.size();
     if (k < n) {
       end = std::max(start, body.size() * static_cast<size_t>(k) / static_cast<size_t>(n));
-      size_t q = quotes_before + CountQuotes(body.substr(start, end - start));
+      // The quotes before the split point, block by block, each block's pages
+      // dropped from the resident set behind the count (a national file's
+      // first half would otherwise be resident before pass 1 starts).
+      size_t q = quotes_before;
+      ReleaseBehind release(body.substr(start));
+      constexpr size_t kBlock = 16u << 20;
+      for (size_t at = start; at < end; at += kBlock) {
+        const size_t len = std::min(kBlock, end - at);
+        q += CountQuotes(body.substr(at, len));
+        release.Advance(at + len - start);
+      }
       while (true) {
         size_t nl = body.find('\n', end);
         if (nl == std::string_view::npos) {
