@@ -65,7 +65,8 @@ void Counts::Add(const Counts& o) {
 
 size_t ServiceAccumulator::SlotOf(const Key& k) {
   uint64_t h = static_cast<uint64_t>(static_cast<uint32_t>(k.provider)) * 0x9E3779B97F4A7C15u;
-  h ^= (static_cast<uint64_t>(static_cast<uint32_t>(k.month)) << 20 | static_cast<uint32_t>(k.code)) * 0xC2B2AE3D27D4EB4Fu;
+  const uint64_t month_code = static_cast<uint64_t>(static_cast<uint32_t>(k.month)) << 20 | static_cast<uint32_t>(k.code);
+  h ^= month_code * 0xC2B2AE3D27D4EB4Fu;
   h ^= (reinterpret_cast<uintptr_t>(k.fee) >> 3) * 0x165667B19E3779F9u;
   h ^= (reinterpret_cast<uintptr_t>(k.rule) >> 3) + static_cast<uint64_t>(k.status);
   h ^= h >> 29;

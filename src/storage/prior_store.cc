@@ -159,8 +159,9 @@ class SqlPrior final : public PriorState {
         else ranges.push_back({provider, sorted[i], sorted[i]});
       }
     }
-    std::sort(ranges.begin(), ranges.end(),
-              [](const Range& a, const Range& b) { return std::tie(a.provider, a.from) < std::tie(b.provider, b.from); });
+    std::sort(ranges.begin(), ranges.end(), [](const Range& a, const Range& b) {
+      return std::tie(a.provider, a.from) < std::tie(b.provider, b.from);
+    });
     std::vector<DayEvent> out;
     for (size_t at = 0; at < ranges.size(); at += kBatch) {
       SqlParams params;
@@ -263,7 +264,7 @@ class SqlPrior final : public PriorState {
     return out;
   }
 
-  // By (provider, month), kBatch months of clinics a query: the blocks'
+  // By (provider, month), kBatch such pairs a query: the blocks'
   // contact sketches first, so that only a block that may hold a wanted
   // contact is read and decoded; then those blocks; then the flagged lines.
   StatusOr<std::vector<PriorLine>> ContactLines(const std::vector<ContactRef>& contacts) override {
@@ -291,11 +292,12 @@ class SqlPrior final : public PriorState {
       }
       SqlParams params;
       std::string in_providers, in_months;
-      for (int p : providers) in_providers += (in_providers.empty() ? "" : ",") + storage_internal::Param(params, ProviderText(p));
-      for (int32_t m : months) in_months += (in_months.empty() ? "" : ",") + storage_internal::Param(params, Month{m}.ToString());
+      using storage_internal::Param;
+      for (int p : providers) in_providers += (in_providers.empty() ? "" : ",") + Param(params, ProviderText(p));
+      for (int32_t m : months) in_months += (in_months.empty() ? "" : ",") + Param(params, Month{m}.ToString());
       const std::string where = "provider IN (" + in_providers + ") AND month IN (" + in_months + ")";
-      ALMEN_ASSIGN_OR_RETURN(auto sketches,
-                             c_.Query("SELECT provider, month, run_id, contacts FROM line_blocks WHERE " + where, params));
+      ALMEN_ASSIGN_OR_RETURN(
+          auto sketches, c_.Query("SELECT provider, month, run_id, contacts FROM line_blocks WHERE " + where, params));
       std::map<Group, std::vector<int64_t>> runs;  // the blocks to read, by group
       std::vector<uint32_t> sketch;
       for (const auto& sk : sketches) {
@@ -330,7 +332,8 @@ class SqlPrior final : public PriorState {
                 storage_internal::Param(bp, ProviderText(blocks[i].first.first)) +
                 " AND month = " + storage_internal::Param(bp, Month{blocks[i].first.second}.ToString()) +
                 " AND run_id = " + storage_internal::Param(bp, blocks[i].second) + ")";
-        ALMEN_ASSIGN_OR_RETURN(auto rows, c_.Query("SELECT provider, month, run_id, data FROM line_blocks WHERE " + bw, bp));
+        ALMEN_ASSIGN_OR_RETURN(auto rows,
+                               c_.Query("SELECT provider, month, run_id, data FROM line_blocks WHERE " + bw, bp));
         for (const auto& blk : rows) {
           auto g = group_of(blk, 0, 1);
           if (!g) continue;

@@ -53,7 +53,9 @@ class SqlConnection {
   // Inserts rows into `table(columns)` as fast as the backend can (a prepared
   // statement in SQLite, COPY in PostgreSQL). `next` fills one row and returns
   // false at the end; it may receive the previous row (SQLite reuses it) and must then assign
-  // every column; it must not use the connection. REQUIRES: inside a transaction.
+  // every column; it must not use the connection. After an error (from `next` or the database)
+  // rows before it may have been written: the caller rolls the transaction back, as after any
+  // failed statement. REQUIRES: inside a transaction.
   virtual Status BulkInsert(const std::string& table, const std::vector<std::string>& columns,
                             const std::function<StatusOr<bool>(SqlParams&)>& next) = 0;
 };
