@@ -459,6 +459,7 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
   const bool need_contacts = !resolved.paid.empty() || in_.ledger;
   const bool check_prior_dups = !prior_dups.empty();
   const bool maybe_trip = rules_.trip.any();
+  DecisionCursor decisions(resolved.decisions, chunk);
   while (true) {
     auto more = reader.Next();
     if (!more.ok()) {
@@ -512,8 +513,7 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
     } else {
       price = Price(l, chk, nullptr);
       if (rules_.event_codes.Has(l.code) || (maybe_trip && rules_.trip.settings.Has(l.setting))) {
-        auto it = resolved.decisions.find(LineId(chunk, local));
-        if (it != resolved.decisions.end()) decision = &it->second;
+        decision = decisions.Find(LineId(chunk, local));
       }
       if (decision) {
         status = decision->status;

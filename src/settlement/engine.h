@@ -15,6 +15,7 @@
 #include <absl/container/flat_hash_set.h>
 #include <absl/container/node_hash_map.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -184,12 +185,32 @@ class ServiceAccumulator {
 // Where pass 2 finds each event line's decision, and which new lines to
 // remember as the cause of a correction.
 struct Resolved {
-  absl::flat_hash_map<int64_t, EventDecision> decisions;  // new events by LineId
+  // New events' decisions by LineId, ascending: pass 2 walks them with a
+  // cursor in line order (DecisionCursor), no hash probe per event line.
+  std::vector<std::pair<int64_t, EventDecision>> decisions;
   std::vector<EventDecision> prior_decisions;             // stored events by index
   std::vector<int64_t> prior_cause;                       // LineId of the new event that changed it, or -1
   absl::flat_hash_map<uint64_t, ContactPaid> paid;        // contacts with a paid watched event
   absl::flat_hash_map<uint64_t, ContactFacts> facts;      // trigger facts per contact (all runs)
   std::vector<Enrolment> enrolments;                      // of the patients resolved
+};
+
+// The decision of a slice's lines, asked in increasing line order.
+class DecisionCursor {
+ public:
+  DecisionCursor(const std::vector<std::pair<int64_t, EventDecision>>& decisions, int chunk)
+      : d_(decisions),
+        at_(static_cast<size_t>(std::lower_bound(decisions.begin(), decisions.end(), LineId(chunk, 0),
+                                                 [](const auto& a, int64_t b) { return a.first < b; }) -
+                                decisions.begin())) {}
+  const EventDecision* Find(int64_t line) {
+    while (at_ < d_.size() && d_[at_].first < line) ++at_;
+    return at_ < d_.size() && d_[at_].first == line ? &d_[at_].second : nullptr;
+  }
+
+ private:
+  const std::vector<std::pair<int64_t, EventDecision>>& d_;
+  size_t at_;
 };
 
 struct Pass2State {

@@ -335,12 +335,20 @@ Status Engine::Resolve(std::vector<Event>& events, const std::vector<PriorEvent>
   }
 
   out->prior_decisions.resize(prior.size());
+  size_t new_decided = 0;
+  for (size_t i = 0; i < n; ++i) new_decided += !events[i].rejected && events[i].line >= 0;
+  out->decisions.reserve(new_decided);
   for (size_t i = 0; i < n; ++i) {
     const Event& e = events[i];
     if (e.rejected) continue;
-    if (e.line >= 0) out->decisions.emplace(e.line, std::move(dec[i]));
+    if (e.line >= 0) out->decisions.emplace_back(e.line, std::move(dec[i]));
     else out->prior_decisions[static_cast<size_t>(e.prior)] = std::move(dec[i]);
   }
+  // The file's events come slice by slice in line order, so this is sorted
+  // already; sorted again if a caller ever passes them otherwise.
+  auto by_line = [](const auto& a, const auto& b) { return a.first < b.first; };
+  if (!std::is_sorted(out->decisions.begin(), out->decisions.end(), by_line))
+    std::sort(out->decisions.begin(), out->decisions.end(), by_line);
   out->facts = std::move(facts);
   return Status::Ok();
 }
