@@ -59,14 +59,12 @@ class ClaimKeyLog {
     uint64_t hi;
     uint32_t lo;     // the low word's low 32 bits
     uint32_t local;  // the line's record index in its slice
-    bool SameKey(const Entry& o) const { return hi == o.hi && lo == o.lo; }
   };
   // `expected_lines`: an estimate of the slice's lines, to size the partitions.
   explicit ClaimKeyLog(int partition_bits = 8, int64_t expected_lines = 0);
   void Add(const Key128& key, int64_t local) {
     parts_[key.hi >> shift_].push_back({key.hi, static_cast<uint32_t>(key.lo), static_cast<uint32_t>(local)});
   }
-  int partition_bits() const { return 64 - shift_; }
   const std::vector<Entry>& partition(size_t i) const { return parts_[i]; }
   size_t partitions() const { return parts_.size(); }
   void Clear() { parts_.clear(); }
@@ -142,6 +140,12 @@ struct Counts {
 // Service money of new lines per (provider, month, code, status, rule, fee row).
 class ServiceAccumulator {
  public:
+  // Not copyable: the cache points into this accumulator's own map.
+  ServiceAccumulator() = default;
+  ServiceAccumulator(const ServiceAccumulator&) = delete;
+  ServiceAccumulator& operator=(const ServiceAccumulator&) = delete;
+  ServiceAccumulator(ServiceAccumulator&&) = default;
+  ServiceAccumulator& operator=(ServiceAccumulator&&) = default;
   void Add(int provider, Month month, int code, LineStatus status, const RuleRow* rule, const FeeRow* fee,
            int64_t count, Money amount, std::string_view reason);
   void Merge(ServiceAccumulator&& o);
