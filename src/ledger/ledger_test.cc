@@ -123,6 +123,17 @@ class LedgerTest : public testing::DatabaseTest {
     return r;
   }
 
+  // Uploads `files` one run each, in order, the reference files with the first.
+  ::testing::AssertionResult UploadInOrder(const fs::path& gen, const std::vector<std::string>& files) {
+    bool first = true;
+    for (const auto& f : files) {
+      auto r = Upload(f, first ? Refs(gen) : std::vector<std::pair<std::string, std::string>>{});
+      if (!r.ok()) return ::testing::AssertionFailure() << f << ": " << r.status().message();
+      first = false;
+    }
+    return ::testing::AssertionSuccess();
+  }
+
   // Splits claims.csv into files: `key(line index, fields)` names each line's file.
   std::vector<std::string> Split(const fs::path& gen, const std::string& tag,
                                  const std::function<int(size_t, const std::vector<std::string>&)>& key) {
@@ -189,12 +200,7 @@ TEST_P(LedgerTest, AnySplitAnyOrderGivesTheMoneyOfOneFile) {
       gen = Generate(2500, seed);
       auto files = Split(gen, mode.name, mode.key);
       if (mode.name == "random") std::shuffle(files.begin(), files.end(), rnd);
-      bool first = true;
-      for (const auto& f : files) {
-        auto r = Upload(f, first ? Refs(gen) : std::vector<std::pair<std::string, std::string>>{});
-        ASSERT_TRUE(r.ok()) << f << ": " << r.status().message();
-        first = false;
-      }
+      ASSERT_TRUE(UploadInOrder(gen, files));
       EXPECT_EQ(LedgerBalances(), expected);
       // Any file again: nothing changes.
       ASSERT_TRUE(Upload(files.front())->already_imported);
@@ -265,12 +271,7 @@ TEST_P(LedgerTest, ManyClinicsAnySplitAndRepeatedClaimsOfEveryClinic) {
   auto files = Split(gen, "week", [&](size_t, const auto& f) {
     return (Date::Parse(f[date_col])->days() - Date::FromYmd(2024, 12, 30).days()) / 7;
   });
-  bool first = true;
-  for (const auto& f : files) {
-    auto r = Upload(f, first ? Refs(gen) : std::vector<std::pair<std::string, std::string>>{});
-    ASSERT_TRUE(r.ok()) << f << ": " << r.status().message();
-    first = false;
-  }
+  ASSERT_TRUE(UploadInOrder(gen, files));
   EXPECT_EQ(LedgerBalances(), expected);
   // The first stored line of every clinic again, in a file of its own: each is a duplicate.
   auto text = ReadFile((gen / "claims.csv").string());
