@@ -74,15 +74,20 @@ size_t ServiceAccumulator::SlotOf(const Key& k) {
 }
 
 void ServiceAccumulator::Add(int provider, Month month, int code, LineStatus status, const RuleRow* rule,
-                             const FeeRow* fee, int64_t count, Money amount, std::string_view reason) {
+                             const FeeRow* fee, int64_t count, Money amount, std::string_view reason,
+                             int64_t seq) {
   const Key k{provider, month.serial, code, status, rule, fee};
   if (cache_.empty()) cache_.resize(kSlots);
   Slot& slot = cache_[SlotOf(k)];
   if (!slot.value || !(slot.key == k)) {
     auto [it, fresh] = rows_.try_emplace(k);
-    if (fresh) it->second.reason = std::string(reason);
+    if (fresh) it->second.first_seq = INT64_MAX;
     slot.key = k;
     slot.value = &it->second;
+  }
+  if (seq < slot.value->first_seq) {
+    slot.value->reason = std::string(reason);
+    slot.value->first_seq = seq;
   }
   slot.value->count += count;
   slot.value->amount += amount;
@@ -92,7 +97,10 @@ void ServiceAccumulator::Merge(ServiceAccumulator&& o) {
   cache_.clear();
   for (auto& [k, v] : o.rows_) {
     auto [it, fresh] = rows_.try_emplace(k);
-    if (fresh) it->second.reason = std::move(v.reason);
+    if (fresh || v.first_seq < it->second.first_seq) {
+      it->second.reason = std::move(v.reason);
+      it->second.first_seq = v.first_seq;
+    }
     it->second.count += v.count;
     it->second.amount += v.amount;
   }
@@ -313,7 +321,10 @@ void Engine::Pass1(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
       return;
     }
     int64_t local = idx++;
-    if ((local & 0xffff) == 0) release.Advance(reader.record_offset());
+    if (local % kSegmentLines == 0) {
+      st->marks.emplace_back(reader.record_offset(), local);
+      release.Advance(reader.record_offset());
+    }
     st->min_date = std::min(st->min_date, l.service_date);
     st->max_date = std::max(st->max_date, l.service_date);
     if (in_.ledger && (l.provider != last_day_provider || l.service_date.days() != last_day)) {
@@ -426,31 +437,15 @@ void FindRepeats(const CompiledRules& rules, std::vector<Pass1State>& p1, int th
 
 // ---- pass 2 ---------------------------------------------------------------------------
 
-void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> header, int chunk, ChunkInput in,
+void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> header, const Pass2Segment& seg,
                    const std::vector<Pass1State>& p1, const absl::flat_hash_set<Key128>& prior_dups,
-                   const Resolved& resolved, const absl::flat_hash_set<uint64_t>& cause_contacts, int64_t first_seq,
-                   bool write_header, Pass2State* st) const {
-  CsvReader reader = CsvReader::ForSlice(std::move(header), in.text, in.first_line);
-  ReleaseBehind release(in.text);
-  FILE* out = std::fopen(st->part_path.c_str(), "wb");
-  if (!out) {
-    st->error = Internal(st->part_path + ": cannot write");
-    return;
-  }
-  FILE* aux = nullptr;
-  if (in_.ledger) {
-    aux = std::fopen(st->aux_path.c_str(), "wb");
-    if (!aux) {
-      std::fclose(out);
-      st->error = Internal(st->aux_path + ": cannot write");
-      return;
-    }
-  }
-  std::string buf, abuf;
-  buf.reserve(1 << 21);
-  if (write_header) buf += "claim_id,provider,service_date,code,status,amount_ore,rule,reason,paragraph\n";
+                   const Resolved& resolved, const absl::flat_hash_set<uint64_t>& cause_contacts, std::string* out,
+                   std::string* aux, Pass2State* st) const {
+  const int chunk = seg.chunk;
+  CsvReader reader = CsvReader::ForSlice(std::move(header), seg.text, 0);
+  std::string& buf = *out;
   ClaimLine l;
-  int64_t idx = 0;
+  int64_t idx = seg.first_local;
   const Pass1State& own = p1[static_cast<size_t>(chunk)];
   std::string reason;
   absl::flat_hash_map<const char*, std::string> quoted_paragraphs;
@@ -459,7 +454,7 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
   const bool need_contacts = !resolved.paid.empty() || in_.ledger;
   const bool check_prior_dups = !prior_dups.empty();
   const bool maybe_trip = rules_.trip.any();
-  DecisionCursor decisions(resolved.decisions, chunk);
+  DecisionCursor decisions(resolved.decisions, chunk, seg.first_local);
   while (true) {
     auto more = reader.Next();
     if (!more.ok()) {
@@ -468,7 +463,6 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
     }
     if (!*more) break;
     const int64_t local = idx++;
-    if ((local & 0xffff) == 0) release.Advance(reader.record_offset());
     // Pass 1 validated every line and its CPR; parse the CPR again only when
     // a contact without an id needs the pseudonym, or for a malformed CPR's reason.
     Status s = parser.Parse(reader, &l, /*parse_cpr=*/false);
@@ -544,26 +538,30 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
     if (rule) ++st->counts.by_rule[rule->id];
     st->counts.amount += amount;
     if (!rules_.chronic_codes.Has(l.code))
-      st->service.Add(l.provider, Month::Of(l.service_date), l.code, status, rule, chk.fee, l.quantity, amount, reason);
+      st->service.Add(l.provider, Month::Of(l.service_date), l.code, status, rule, chk.fee, l.quantity, amount, reason,
+                     seg.first_seq + local);
 
     if (in_.ledger) {
       if (decision) {
         NewEvent ne;
         ne.claim_id = std::string(l.claim_id);
-        ne.seq = first_seq + local;
+        ne.seq = seg.first_seq + local;
         ne.decision = *decision;
         ne.event.line = LineId(chunk, local);
         st->events.push_back(std::move(ne));
       }
-      if (contact && cause_contacts.contains(contact))
-        st->causes.try_emplace(contact, std::string(l.claim_id), l.service_date);
+      if (contact && cause_contacts.contains(contact)) {
+        // Segments come to a thread in file order: its first line of a contact is its earliest.
+        auto [cit, fresh] = st->causes.try_emplace(contact);
+        if (fresh) cit->second = {seg.first_seq + local, std::string(l.claim_id), l.service_date};
+      }
       char rec[24];
       const int64_t p = status == LineStatus::kRejected && rule && !dup && !chk.rule ? price.ore() : amount.ore();
       const int64_t q = l.quantity;
       std::memcpy(rec, &contact, 8);
       std::memcpy(rec + 8, &p, 8);
       std::memcpy(rec + 16, &q, 8);
-      abuf.append(rec, 24);
+      aux->append(rec, 24);
     }
 
     AppendCsvField(buf, l.claim_id);
@@ -588,20 +586,6 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
     if (fresh) AppendCsvField(pit->second, paragraph);
     buf += pit->second;
     buf += '\n';
-    if (buf.size() > (1 << 20)) {
-      if (std::fwrite(buf.data(), 1, buf.size(), out) != buf.size()) st->error = Internal("write failed");
-      buf.clear();
-    }
-    if (abuf.size() > (1 << 20)) {
-      if (std::fwrite(abuf.data(), 1, abuf.size(), aux) != abuf.size()) st->error = Internal("write failed");
-      abuf.clear();
-    }
-  }
-  if (!buf.empty() && std::fwrite(buf.data(), 1, buf.size(), out) != buf.size()) st->error = Internal("write failed");
-  if (std::fclose(out) != 0 && st->error.ok()) st->error = Internal(st->part_path + ": write failed");
-  if (aux) {
-    if (!abuf.empty() && std::fwrite(abuf.data(), 1, abuf.size(), aux) != abuf.size()) st->error = Internal("write failed");
-    if (std::fclose(aux) != 0 && st->error.ok()) st->error = Internal(st->aux_path + ": write failed");
   }
 }
 

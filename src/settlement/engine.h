@@ -118,6 +118,9 @@ struct Pass1State {
   absl::flat_hash_map<uint64_t, ContactFacts> contacts;
   std::vector<Event> events;
   ProviderDays days;  // filled when the settlement has a prior state
+  // (byte offset in the slice, record index) of every kSegmentLines-th
+  // record from the first: where pass 2's segments start.
+  std::vector<std::pair<size_t, int64_t>> marks;
   Date min_date = Date::Max(), max_date = Date::Min();
   int64_t records = 0;
   Status error;
@@ -146,8 +149,10 @@ class ServiceAccumulator {
   ServiceAccumulator& operator=(const ServiceAccumulator&) = delete;
   ServiceAccumulator(ServiceAccumulator&&) = default;
   ServiceAccumulator& operator=(ServiceAccumulator&&) = default;
+  // `seq`: the line of the file; a row's reason is that of its first line,
+  // whichever thread added which line.
   void Add(int provider, Month month, int code, LineStatus status, const RuleRow* rule, const FeeRow* fee,
-           int64_t count, Money amount, std::string_view reason);
+           int64_t count, Money amount, std::string_view reason, int64_t seq);
   void Merge(ServiceAccumulator&& o);
   std::vector<ServiceTotal> Totals() const;  // sorted
   // Adds the service rows to a statement (code, count, amount per provider and month).
@@ -171,6 +176,7 @@ class ServiceAccumulator {
     int64_t count = 0;
     Money amount;
     std::string reason;  // of the first line
+    int64_t first_seq = 0;
   };
   // A direct-mapped cache of recent keys in front of the map (node_hash_map:
   // its values stay in place), so that a line whose (provider, month, code,
@@ -199,12 +205,12 @@ struct Resolved {
   std::vector<Enrolment> enrolments;                      // of the patients resolved
 };
 
-// The decision of a slice's lines, asked in increasing line order.
+// The decision of a slice's lines from `first_local`, asked in increasing line order.
 class DecisionCursor {
  public:
-  DecisionCursor(const std::vector<std::pair<int64_t, EventDecision>>& decisions, int chunk)
+  DecisionCursor(const std::vector<std::pair<int64_t, EventDecision>>& decisions, int chunk, int64_t first_local = 0)
       : d_(decisions),
-        at_(static_cast<size_t>(std::lower_bound(decisions.begin(), decisions.end(), LineId(chunk, 0),
+        at_(static_cast<size_t>(std::lower_bound(decisions.begin(), decisions.end(), LineId(chunk, first_local),
                                                  [](const auto& a, int64_t b) { return a.first < b; }) -
                                 decisions.begin())) {}
   const EventDecision* Find(int64_t line) {
@@ -217,13 +223,34 @@ class DecisionCursor {
   size_t at_;
 };
 
+// Pass 2 works on segments of kSegmentLines records (a few MiB), taken in
+// file order by whichever thread is free and written in file order
+// (settle.cc): no part files to concatenate, and threads stay busy whatever
+// the slices cost.
+inline constexpr int64_t kSegmentLines = 8192;
+
+struct Pass2Segment {
+  int chunk = 0;            // the slice
+  std::string_view text;    // its records
+  int64_t first_local = 0;  // record index in the slice of the first
+  int64_t first_seq = 1;    // 1-based line of the file of the slice's first record
+};
+
+// The first new line of a contact (by line of the file): named as the cause
+// of a correction of a stored line in it.
+struct ContactCause {
+  int64_t seq = 0;
+  std::string claim_id;
+  Date date;
+};
+
+// What one pass-2 thread adds up over the segments it took.
 struct Pass2State {
   ServiceAccumulator service;
   Counts counts;
   Status error;
-  std::string part_path, aux_path;
   std::vector<NewEvent> events;  // new event lines (ledger)
-  absl::flat_hash_map<uint64_t, std::pair<std::string, Date>> causes;  // contact -> first new line in it
+  absl::flat_hash_map<uint64_t, ContactCause> causes;  // contact -> its first new line (of those this thread saw)
 };
 
 struct EngineInputs {
@@ -262,10 +289,12 @@ class Engine {
   Status Resolve(std::vector<Event>& events, const std::vector<PriorEvent>& prior,
                  absl::flat_hash_map<uint64_t, ContactFacts> facts, const ProviderDays& seen,
                  Resolved* out) const;
-  void Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> header, int chunk, ChunkInput in,
+  // Prices and judges a segment's lines; appends their rows of lines.csv to
+  // `out` and, for the ledger, their records of lines.aux to `aux`.
+  void Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> header, const Pass2Segment& seg,
              const std::vector<Pass1State>& p1, const absl::flat_hash_set<Key128>& prior_dups,
-             const Resolved& resolved, const absl::flat_hash_set<uint64_t>& cause_contacts, int64_t first_seq,
-             bool write_header, Pass2State* st) const;
+             const Resolved& resolved, const absl::flat_hash_set<uint64_t>& cause_contacts, std::string* out,
+             std::string* aux, Pass2State* st) const;
 
   // The transport time supplement of a home rule's code at home (§ 64 stk. 2 c), 0 if none.
   Money TimeSupplement(int code, Setting setting, Date date, int minutes, std::string* reason) const;

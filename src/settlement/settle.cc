@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <future>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -178,6 +179,28 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
   FindRepeats(rules, p1, threads);
   timer.Mark("repeated claims");
 
+  // The statement period.
+  Date min_date = Date::Max(), max_date = Date::Min();
+  for (const auto& st : p1) {
+    min_date = std::min(min_date, st.min_date);
+    max_date = std::max(max_date, st.max_date);
+  }
+  std::optional<Month> period_from = options.period_from, period_to = options.period_to;
+  if (!period_from && min_date <= max_date) {
+    period_from = Month::Of(min_date);
+    period_to = Month::Of(max_date);
+  }
+
+  // One file alone counts its listings for the monthly items (the basis
+  // fee) while the events are resolved on one core (with one thread, when the
+  // items are made): the count is the same, and it is read when the items are
+  // made, so an error in the listings still comes after any error in the claims.
+  std::future<StatusOr<absl::flat_hash_map<ProviderMonth, int64_t>>> listed_future;
+  if (!ledger && !options.listings_path.empty() && period_from)
+    listed_future = std::async(threads > 1 ? std::launch::async : std::launch::deferred, [path = options.listings_path, from = *period_from, to = *period_to] {
+      return CountListings(path, from, to);
+    });
+
   // The facts of contacts, and the event lines of the whole file.
   absl::flat_hash_map<uint64_t, ContactFacts> facts = std::move(p1[0].contacts);
   for (int k = 1; k < n; ++k) {
@@ -269,6 +292,8 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
     }
   }
 
+  timer.Count("events", static_cast<int64_t>(events.size()));
+  timer.Count("contacts with facts", static_cast<int64_t>(facts.size()));
   Resolved resolved;
   ALMEN_RETURN_IF_ERROR(engine.Resolve(events, prior_events, std::move(facts), seen, &resolved));
   // A stored event on a shared day that was not resolved again keeps its
@@ -289,6 +314,8 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
     }
   }
   timer.Mark("resolve");
+  timer.Count("contacts paid", static_cast<int64_t>(resolved.paid.size()));
+  timer.Count("enrolments", static_cast<int64_t>(resolved.enrolments.size()));
   if (!ledger) events = {};  // decided: pass 2 reads the decisions (the ledger stores the events below)
 
   // Contacts whose paid codes changed: their stored ordinary lines are judged again.
@@ -319,58 +346,45 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
     }
   }
 
-  // The statement period.
-  Date min_date = Date::Max(), max_date = Date::Min();
-  for (const auto& st : p1) {
-    min_date = std::min(min_date, st.min_date);
-    max_date = std::max(max_date, st.max_date);
-  }
-  std::optional<Month> period_from = options.period_from, period_to = options.period_to;
-  if (!period_from && min_date <= max_date) {
-    period_from = Month::Of(min_date);
-    period_to = Month::Of(max_date);
-  }
-
   // Pass 2 into a staging directory.
   ALMEN_ASSIGN_OR_RETURN(OutputDir out, OutputDir::Create(out_dir));
-  std::vector<Pass2State> p2(static_cast<size_t>(n));
   for (Pass1State& c : p1) c.claims.Clear();  // pass 2 reads the repeats from dup_lines
-  std::vector<int64_t> first_seq(static_cast<size_t>(n), 1);
-  for (int k = 1; k < n; ++k)
-    first_seq[static_cast<size_t>(k)] = first_seq[static_cast<size_t>(k - 1)] + p1[static_cast<size_t>(k - 1)].records;
-  for (int k = 0; k < n; ++k) {
-    p2[static_cast<size_t>(k)].part_path =
-        k == 0 ? out.StagingPath("lines.csv") : out.StagingPath("lines.part" + std::to_string(k));
-    p2[static_cast<size_t>(k)].aux_path = out.StagingPath("lines.aux" + (k == 0 ? std::string() : "." + std::to_string(k)));
-  }
+  // Segments of kSegmentLines records, slice by slice, from pass 1's marks.
+  std::vector<Pass2Segment> segments;
   {
-    std::vector<std::thread> pool;
-    for (int k = 0; k < n; ++k)
-      pool.emplace_back([&, k] {
-        engine.Pass2(parser, head.shared_header(), k, chunks[static_cast<size_t>(k)], p1, prior_dups, resolved,
-                     changed_contacts, first_seq[static_cast<size_t>(k)], k == 0, &p2[static_cast<size_t>(k)]);
-      });
-    for (auto& t : pool) t.join();
-  }
-  for (const auto& st : p2)
-    if (!st.error.ok()) return st.error;
-  if (n == 0) {
-    ALMEN_RETURN_IF_ERROR(out.Write("lines.csv", kLinesHeader));
-    if (ledger) ALMEN_RETURN_IF_ERROR(out.Write("lines.aux", ""));
-  }
-  {
-    std::vector<std::string> parts, aux_parts;
-    for (int k = 1; k < n; ++k) {
-      parts.push_back(p2[static_cast<size_t>(k)].part_path);
-      aux_parts.push_back(p2[static_cast<size_t>(k)].aux_path);
+    int64_t first_seq = 1;
+    for (int k = 0; k < n; ++k) {
+      const Pass1State& st = p1[static_cast<size_t>(k)];
+      const std::string_view text = chunks[static_cast<size_t>(k)].text;
+      for (size_t i = 0; i < st.marks.size(); ++i) {
+        const size_t begin = st.marks[i].first;
+        const size_t end = i + 1 < st.marks.size() ? st.marks[i + 1].first : text.size();
+        segments.push_back({k, text.substr(begin, end - begin), st.marks[i].second, first_seq});
+      }
+      first_seq += st.records;
     }
-    timer.Mark("pass 2");
-    ALMEN_RETURN_IF_ERROR(Concatenate(parts, out.StagingPath("lines.csv")));
-    if (ledger) ALMEN_RETURN_IF_ERROR(Concatenate(aux_parts, out.StagingPath("lines.aux")));
-    else
-      for (const auto& p : aux_parts) std::filesystem::remove(p);
-    timer.Mark("concatenate");
   }
+  std::vector<Pass2State> p2(static_cast<size_t>(threads));
+  ALMEN_RETURN_IF_ERROR(RunSegmentsInOrder(
+      segments.size(), threads, out.StagingPath("lines.csv"), kLinesHeader,
+      ledger ? out.StagingPath("lines.aux") : std::string(),
+      [&](size_t j, int worker, std::string* text, std::string* aux) {
+        Pass2State& st = p2[static_cast<size_t>(worker)];
+        engine.Pass2(parser, head.shared_header(), segments[j], p1, prior_dups, resolved, changed_contacts, text, aux,
+                     &st);
+        return st.error;
+      },
+      // Segments are written in file order: their pages, read, leave this
+      // process's resident set every 64 MiB (they stay in the page cache).
+      [&, released = size_t{0}, bytes = size_t{0}](size_t j) mutable {
+        bytes += segments[j].text.size();
+        if (bytes < (64u << 20) && j + 1 < segments.size()) return;
+        const char* from = segments[released].text.data();
+        ReleasePages(std::string_view(from, static_cast<size_t>(segments[j].text.data() + segments[j].text.size() - from)));
+        released = j + 1;
+        bytes = 0;
+      }));
+  timer.Mark("pass 2");
 
   Counts counts;
   ServiceAccumulator service;
@@ -385,8 +399,8 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
     StatementAccumulator statements;
     service.AddTo(&statements);
     std::optional<absl::flat_hash_map<ProviderMonth, int64_t>> listed;
-    if (!options.listings_path.empty() && period_from) {
-      ALMEN_ASSIGN_OR_RETURN(auto counted, CountListings(options.listings_path, *period_from, *period_to));
+    if (listed_future.valid()) {
+      ALMEN_ASSIGN_OR_RETURN(auto counted, listed_future.get());
       listed = std::move(counted);
     }
     MonthlyInputs mi;
@@ -421,21 +435,32 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
       if (events[i].line >= 0) event_at.emplace(events[i].line, i);
     absl::flat_hash_map<int64_t, std::pair<std::string, Date>> new_claims;  // LineId -> claim id, date
     absl::flat_hash_map<uint64_t, std::pair<std::string, Date>> causes;
+    // The new events in line order, whichever thread priced them. A
+    // contact's cause is its first new event, else its first new line.
+    std::vector<NewEvent> new_events;
     for (auto& st : p2) {
-      for (NewEvent& ne : st.events) {
-        auto it = event_at.find(ne.event.line);
-        if (it == event_at.end()) continue;
-        const int64_t line = ne.event.line;
-        ne.event = events[it->second];
-        auto f = resolved.facts.find(ne.event.contact);
-        if (ne.event.contact && f != resolved.facts.end()) ne.facts = f->second;
-        new_claims.emplace(line, std::make_pair(ne.claim_id, ne.event.date));
-        if (ne.event.contact) causes.try_emplace(ne.event.contact, ne.claim_id, ne.event.date);
-        L.prior.new_events.push_back(std::move(ne));
-      }
-      st.events.clear();
-      for (auto& [c, v] : st.causes) causes.try_emplace(c, v);
+      for (NewEvent& ne : st.events) new_events.push_back(std::move(ne));
+      st.events = {};
     }
+    std::sort(new_events.begin(), new_events.end(), [](const NewEvent& a, const NewEvent& b) { return a.seq < b.seq; });
+    for (NewEvent& ne : new_events) {
+      auto it = event_at.find(ne.event.line);
+      if (it == event_at.end()) continue;
+      const int64_t line = ne.event.line;
+      ne.event = events[it->second];
+      auto f = resolved.facts.find(ne.event.contact);
+      if (ne.event.contact && f != resolved.facts.end()) ne.facts = f->second;
+      new_claims.emplace(line, std::make_pair(ne.claim_id, ne.event.date));
+      if (ne.event.contact) causes.try_emplace(ne.event.contact, ne.claim_id, ne.event.date);
+      L.prior.new_events.push_back(std::move(ne));
+    }
+    absl::flat_hash_map<uint64_t, ContactCause> first_lines;
+    for (auto& st : p2)
+      for (auto& [c, v] : st.causes) {
+        auto [it, fresh] = first_lines.try_emplace(c);
+        if (fresh || v.seq < it->second.seq) it->second = std::move(v);
+      }
+    for (auto& [c, v] : first_lines) causes.try_emplace(c, std::move(v.claim_id), v.date);
     auto cause_of = [&](int64_t line, uint64_t contact, LineCorrection* c) {
       if (auto it = new_claims.find(line); line >= 0 && it != new_claims.end()) {
         c->cause_claim_id = it->second.first;

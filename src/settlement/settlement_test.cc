@@ -11,6 +11,7 @@
 
 #include "common/csv.h"
 #include "common/file.h"
+#include "settlement/engine.h"
 #include "settlement/settle.h"
 
 namespace almen {
@@ -358,16 +359,21 @@ TEST_F(SettleTest, ReorderingLinesDoesNotChangeTheResult) {
 }
 
 TEST_F(SettleTest, ThreadsGiveTheSameFileAsOneThread) {
+  // Enough lines for several pass-2 segments per slice (engine.h kSegmentLines),
+  // so that threads take segments of each other's slices.
   std::mt19937_64 rng(11);
-  std::string claims = RandomClaims(rng, 5000);
-  SettleOptions one, three;
+  std::string claims = RandomClaims(rng, static_cast<int>(3 * settle_internal::kSegmentLines + 5000));
+  SettleOptions one;
   one.threads = 1;
-  three.threads = 3;
   ASSERT_TRUE(Run(claims, one, "one").ok());
   std::string l1 = *ReadFile(out_ + "/lines.csv"), s1 = Statements();
-  ASSERT_TRUE(Run(claims, three, "three").ok());
-  EXPECT_EQ(*ReadFile(out_ + "/lines.csv"), l1);
-  EXPECT_EQ(Statements(), s1);
+  for (int threads : {2, 3, 5}) {
+    SettleOptions many;
+    many.threads = threads;
+    ASSERT_TRUE(Run(claims, many, "many" + std::to_string(threads)).ok());
+    EXPECT_EQ(*ReadFile(out_ + "/lines.csv"), l1) << threads;
+    EXPECT_EQ(Statements(), s1) << threads;
+  }
 }
 
 TEST_F(SettleTest, ErrorsDeepInAThreadedFileNameTheExactLine) {

@@ -5,10 +5,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <thread>
 
 namespace almen::settle_internal {
 
@@ -31,14 +35,18 @@ size_t CountQuotes(std::string_view s) {
 }  // namespace
 
 void ReleaseBehind::Advance(size_t done) {
-  constexpr uintptr_t kPage = 4096;
   if (done - released_ < kStep) return;
-  uintptr_t from = reinterpret_cast<uintptr_t>(base_ + released_);
-  uintptr_t to = reinterpret_cast<uintptr_t>(base_ + done);
+  ReleasePages(std::string_view(base_ + released_, done - released_));
+  released_ = done;
+}
+
+void ReleasePages(std::string_view text) {
+  constexpr uintptr_t kPage = 4096;
+  uintptr_t from = reinterpret_cast<uintptr_t>(text.data());
+  uintptr_t to = from + text.size();
   from = (from + kPage - 1) & ~(kPage - 1);
   to &= ~(kPage - 1);
   if (to > from) ::madvise(reinterpret_cast<void*>(from), to - from, MADV_DONTNEED);
-  released_ = done;
 }
 
 int64_t CountByte(const char* p, size_t n, char c) {
@@ -97,35 +105,126 @@ std::vector<ChunkInput> Split(std::string_view body, int64_t first_line, int n) 
   return out;
 }
 
-Status Concatenate(const std::vector<std::string>& parts, const std::string& dest) {
-  int out = ::open(dest.c_str(), O_WRONLY | O_APPEND);
-  if (out < 0) return Internal(dest + ": cannot append");
-  for (const auto& p : parts) {
-    int in = ::open(p.c_str(), O_RDONLY);
-    if (in < 0) {
-      ::close(out);
-      return Internal(p + ": cannot read");
-    }
+namespace {
+
+// RunSegmentsInOrder on `threads` ≥ 2 workers. They fill buffers from a
+// small pool and hand them over; this thread writes them in segment order, so
+// that writing (a copy into the page cache, serial on one file) overlaps the
+// work instead of holding it up. A worker takes a buffer before a segment:
+// the segment written next is always held by a worker with a buffer, so the
+// pool cannot run dry.
+Status WriteInOrderFromWorkers(size_t count, int threads, FILE* out, const std::string& out_path, FILE* aux,
+                               const std::string& aux_path, const SegmentWork& work,
+                               const std::function<void(size_t j)>& written) {
+  struct Buffer {
+    std::string text, side;
+  };
+  std::vector<Buffer> buffers(static_cast<size_t>(threads) * 2 + 1);
+  std::vector<size_t> free_buffers;
+  for (size_t b = 0; b < buffers.size(); ++b) free_buffers.push_back(b);
+  std::vector<int64_t> ready(count, -1);  // segment -> its buffer, when done
+  std::mutex mu;
+  std::condition_variable freed, done;
+  Status error;  // the first error; set under `mu`
+  bool stop = false;
+  std::atomic<size_t> next{0};
+  auto fail = [&](Status s) {
+    std::lock_guard lock(mu);
+    if (error.ok()) error = std::move(s);
+    stop = true;
+    freed.notify_all();
+    done.notify_all();
+  };
+  auto run = [&](int worker) {
     while (true) {
-      ssize_t n = ::copy_file_range(in, nullptr, out, nullptr, 1 << 30, 0);
-      if (n == 0) break;
-      if (n < 0) {
-        // Fall back to read/write (e.g. across file systems).
-        char buf[1 << 16];
-        ssize_t r;
-        while ((r = ::read(in, buf, sizeof buf)) > 0)
-          if (::write(out, buf, static_cast<size_t>(r)) != r) {
-            ::close(in);
-            ::close(out);
-            return Internal(dest + ": write failed");
-          }
-        break;
+      size_t b;
+      {
+        std::unique_lock lock(mu);
+        freed.wait(lock, [&] { return !free_buffers.empty() || stop; });
+        if (stop) return;
+        b = free_buffers.back();
+        free_buffers.pop_back();
       }
+      const size_t j = next.fetch_add(1);
+      if (j >= count) {
+        std::lock_guard lock(mu);
+        free_buffers.push_back(b);
+        freed.notify_one();
+        return;
+      }
+      buffers[b].text.clear();
+      buffers[b].side.clear();
+      Status s = work(j, worker, &buffers[b].text, &buffers[b].side);
+      if (!s.ok()) return fail(std::move(s));
+      std::lock_guard lock(mu);
+      ready[j] = static_cast<int64_t>(b);
+      done.notify_all();
     }
-    ::close(in);
-    std::filesystem::remove(p);
+  };
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) pool.emplace_back(run, t);
+  for (size_t j = 0; j < count; ++j) {
+    size_t b;
+    {
+      std::unique_lock lock(mu);
+      done.wait(lock, [&] { return ready[j] >= 0 || stop; });
+      if (stop) break;
+      b = static_cast<size_t>(ready[j]);
+    }
+    const Buffer& w = buffers[b];
+    if (std::fwrite(w.text.data(), 1, w.text.size(), out) != w.text.size()) {
+      fail(Internal(out_path + ": write failed"));
+      break;
+    }
+    if (aux && std::fwrite(w.side.data(), 1, w.side.size(), aux) != w.side.size()) {
+      fail(Internal(aux_path + ": write failed"));
+      break;
+    }
+    if (written) written(j);
+    std::lock_guard lock(mu);
+    free_buffers.push_back(b);
+    freed.notify_one();
   }
-  if (::close(out) != 0) return Internal(dest + ": write failed");
+  for (auto& t : pool) t.join();
+  return error;
+}
+
+}  // namespace
+
+Status RunSegmentsInOrder(size_t count, int threads, const std::string& out_path, std::string_view head,
+                          const std::string& aux_path, const SegmentWork& work,
+                          const std::function<void(size_t j)>& written) {
+  struct Closer {
+    void operator()(FILE* f) const {
+      if (f) std::fclose(f);
+    }
+  };
+  std::unique_ptr<FILE, Closer> out(std::fopen(out_path.c_str(), "wb")), aux;
+  if (!out) return Internal(out_path + ": cannot write");
+  if (!aux_path.empty()) {
+    aux.reset(std::fopen(aux_path.c_str(), "wb"));
+    if (!aux) return Internal(aux_path + ": cannot write");
+  }
+  if (std::fwrite(head.data(), 1, head.size(), out.get()) != head.size()) return Internal(out_path + ": write failed");
+
+  threads = std::clamp(threads, 1, static_cast<int>(std::max<size_t>(count, 1)));
+  if (threads == 1) {
+    // One thread (and the WebAssembly build, which has none to start): in turn.
+    std::string text, side;
+    for (size_t j = 0; j < count; ++j) {
+      text.clear();
+      side.clear();
+      ALMEN_RETURN_IF_ERROR(work(j, 0, &text, &side));
+      if (std::fwrite(text.data(), 1, text.size(), out.get()) != text.size()) return Internal(out_path + ": write failed");
+      if (aux && std::fwrite(side.data(), 1, side.size(), aux.get()) != side.size())
+        return Internal(aux_path + ": write failed");
+      if (written) written(j);
+    }
+  } else {
+    ALMEN_RETURN_IF_ERROR(WriteInOrderFromWorkers(count, threads, out.get(), out_path, aux.get(), aux_path, work, written));
+  }
+  if (std::fclose(out.release()) != 0) return Internal(out_path + ": write failed");
+  if (aux && std::fclose(aux.release()) != 0) return Internal(aux_path + ": write failed");
   return Status::Ok();
 }
 
@@ -136,6 +235,10 @@ void PhaseTimer::Mark(const char* phase) {
   auto now = std::chrono::steady_clock::now();
   std::fprintf(stderr, "timing: %-22s %8.3f s\n", phase, std::chrono::duration<double>(now - last_).count());
   last_ = now;
+}
+
+void PhaseTimer::Count(const char* what, int64_t n) const {
+  if (on_) std::fprintf(stderr, "count:  %-22s %12lld\n", what, static_cast<long long>(n));
 }
 
 }  // namespace almen::settle_internal

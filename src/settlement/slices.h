@@ -1,10 +1,11 @@
 // Reading one claim file on several threads: slices at record boundaries,
-// counting lines for exact error positions, releasing read pages, and joining
-// the per-slice outputs in order. Internal to the settlement engine.
+// counting lines for exact error positions, releasing read pages, and writing
+// the outputs of segments done on several threads in order. Internal to the settlement engine.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,8 +28,17 @@ std::vector<ChunkInput> Split(std::string_view body, int64_t first_line, int n);
 // Counts the bytes equal to `c` in [p, p+n).
 int64_t CountByte(const char* p, size_t n, char c);
 
-// Appends the files `parts` to `dest` in order and removes them.
-Status Concatenate(const std::vector<std::string>& parts, const std::string& dest);
+// Runs `work(j, worker, &out, &aux)` for the segments j = 0 … count-1 on
+// `threads` threads (worker = 0 … threads-1), which take the segments in
+// order, while the calling thread appends each segment's `out` to `out_path`
+// and its `aux` to `aux_path` (when not empty) in segment order, after
+// `head`. At most 2·threads+1 segments' outputs are held at a time. The
+// first error (of `work` or of a write) ends the run.
+using SegmentWork = std::function<Status(size_t j, int worker, std::string* out, std::string* aux)>;
+// `written(j)`, if given, is called on the writing thread after segment j is written.
+Status RunSegmentsInOrder(size_t count, int threads, const std::string& out_path, std::string_view head,
+                          const std::string& aux_path, const SegmentWork& work,
+                          const std::function<void(size_t j)>& written = {});
 
 // Drops the pages of the memory-mapped claim file that a pass has read from
 // this process's resident set (they stay in the page cache), so the peak RSS
@@ -44,11 +54,16 @@ class ReleaseBehind {
   size_t released_ = 0;
 };
 
+// Releases the pages wholly inside `text` the same way (a segment read).
+void ReleasePages(std::string_view text);
+
 // Phase timings on stderr when ALMEN_TIMING=1 (for docs/performance.md).
 class PhaseTimer {
  public:
   PhaseTimer();
   void Mark(const char* phase);
+  // A size beside the timings (events, contacts, …), when they are on.
+  void Count(const char* what, int64_t n) const;
 
  private:
   bool on_;

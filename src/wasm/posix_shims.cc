@@ -1,8 +1,9 @@
 // POSIX functions the wasm module needs that emscripten 3.1.6 lacks or stubs.
 //
 // Threads. The WebAssembly build has no threads (no SharedArrayBuffer needed, so the
-// page needs no cross-origin isolation): the engine starts one std::thread
-// per slice and the check asks for one slice (SettleOptions::threads = 1).
+// page needs no cross-origin isolation): the check asks for one thread
+// (SettleOptions::threads = 1), so the engine starts one std::thread per pass
+// for its one slice and runs pass 2's segments on the calling thread.
 // emscripten's pthread_create without -pthread fails (std::thread aborts), so
 // this runs the thread's function at once, on the caller's stack, and join
 // returns its result. Correct for the fork-join pattern of settle.cc (start,

@@ -1,0 +1,137 @@
+// Pass 2 on segments (slices.h RunSegmentsInOrder, engine.h
+// ServiceAccumulator): whichever thread does which segment, and however long
+// each takes, the output is written in segment order and a service row's
+// reason is that of its first line in the file.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include "common/file.h"
+#include "settlement/engine.h"
+#include "settlement/slices.h"
+
+namespace almen::settle_internal {
+namespace {
+
+namespace fs = std::filesystem;
+
+class SegmentsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("almen-segments-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+  fs::path dir_;
+};
+
+TEST_F(SegmentsTest, OutputIsInSegmentOrderWhateverTheThreadsAndTheirSpeed) {
+  for (int threads : {1, 2, 3, 8}) {
+    for (size_t count : {size_t{0}, size_t{1}, size_t{5}, size_t{200}}) {
+      SCOPED_TRACE(std::to_string(threads) + " threads, " + std::to_string(count) + " segments");
+      std::string expected = "head\n", expected_aux;
+      for (size_t j = 0; j < count; ++j) {
+        expected += "segment " + std::to_string(j) + "\n";
+        expected_aux += std::string(j % 3, static_cast<char>('a' + j % 26));
+      }
+      std::vector<int> done_by(count, -1);
+      Status st = RunSegmentsInOrder(
+          count, threads, Path("out.csv"), "head\n", Path("out.aux"),
+          [&](size_t j, int worker, std::string* out, std::string* aux) {
+            // Uneven work: later segments often finish first.
+            std::this_thread::sleep_for(std::chrono::microseconds((j * 7919) % 5 * 200));
+            *out += "segment " + std::to_string(j) + "\n";
+            *aux += std::string(j % 3, static_cast<char>('a' + j % 26));
+            done_by[j] = worker;
+            return Status::Ok();
+          });
+      ASSERT_TRUE(st.ok()) << st.message();
+      EXPECT_EQ(*ReadFile(Path("out.csv")), expected);
+      EXPECT_EQ(*ReadFile(Path("out.aux")), expected_aux);
+      for (int w : done_by) {
+        EXPECT_GE(w, 0);
+        EXPECT_LT(w, threads);
+      }
+    }
+  }
+}
+
+TEST_F(SegmentsTest, NoAuxPathWritesNoAuxFile) {
+  Status st = RunSegmentsInOrder(3, 2, Path("out.csv"), "", "", [](size_t j, int, std::string* out, std::string* aux) {
+    *out += std::to_string(j);
+    *aux += "ignored";
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(*ReadFile(Path("out.csv")), "012");
+  EXPECT_FALSE(fs::exists(Path("out.aux")));
+}
+
+TEST_F(SegmentsTest, TheFirstErrorEndsTheRunAndIsReturned) {
+  for (int threads : {1, 2, 4}) {
+    SCOPED_TRACE(threads);
+    std::atomic<int> after{0};
+    Status st = RunSegmentsInOrder(500, threads, Path("out.csv"), "", "",
+                                   [&](size_t j, int, std::string* out, std::string*) {
+                                     if (j == 37) return Internal("segment 37 failed");
+                                     if (j > 60) ++after;
+                                     *out += "x";
+                                     return Status::Ok();
+                                   });
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.message(), "segment 37 failed");
+    // Threads stop taking segments soon after: at most a pool's worth more.
+    EXPECT_LE(after.load(), 2 * threads + 1 + threads);
+  }
+}
+
+TEST_F(SegmentsTest, AnUnwritablePathIsAnError) {
+  Status st = RunSegmentsInOrder(2, 2, Path("no/such/dir/out.csv"), "", "",
+                                 [](size_t, int, std::string*, std::string*) { return Status::Ok(); });
+  EXPECT_FALSE(st.ok());
+}
+
+TEST_F(SegmentsTest, WrittenIsCalledInOrderOnce) {
+  std::vector<size_t> seen;
+  Status st = RunSegmentsInOrder(
+      50, 3, Path("out.csv"), "", "",
+      [](size_t j, int, std::string* out, std::string*) {
+        std::this_thread::sleep_for(std::chrono::microseconds((50 - j) * 20));
+        *out += ".";
+        return Status::Ok();
+      },
+      [&](size_t j) { seen.push_back(j); });
+  ASSERT_TRUE(st.ok());
+  ASSERT_EQ(seen.size(), 50u);
+  for (size_t j = 0; j < seen.size(); ++j) EXPECT_EQ(seen[j], j);
+}
+
+TEST(ServiceAccumulator, ARowsReasonIsThatOfItsFirstLineWhicheverThreadAddedIt) {
+  // Lines 1…40 of one row, spread over three accumulators in shuffled order.
+  std::mt19937 rng(3);
+  for (int round = 0; round < 20; ++round) {
+    std::vector<int64_t> seqs;
+    for (int64_t s = 1; s <= 40; ++s) seqs.push_back(s);
+    std::shuffle(seqs.begin(), seqs.end(), rng);
+    ServiceAccumulator parts[3];
+    for (size_t i = 0; i < seqs.size(); ++i)
+      parts[i % 3].Add(123456, Month::Of(*Date::Parse("2025-03-04")), 101, LineStatus::kAccepted, nullptr, nullptr,
+                       1, Money::FromOre(100), "line " + std::to_string(seqs[i]), seqs[i]);
+    ServiceAccumulator all;
+    for (int k : {2, 0, 1}) all.Merge(std::move(parts[k]));
+    auto totals = all.Totals();
+    ASSERT_EQ(totals.size(), 1u);
+    EXPECT_EQ(totals[0].reason, "line 1");
+    EXPECT_EQ(totals[0].count, 40);
+    EXPECT_EQ(totals[0].amount, Money::FromOre(4000));
+  }
+}
+
+}  // namespace
+}  // namespace almen::settle_internal
