@@ -1,7 +1,11 @@
 #include "cli/commands.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <iostream>
+#include <memory>
+#include <mutex>
 
 #include "agreement/agreement_json.h"
 #include "common/crypto.h"
@@ -11,6 +15,45 @@
 #include "settlement/rules.h"
 
 namespace almen {
+
+namespace {
+
+// The progress line of a long settlement on stderr (SettleOptions::progress):
+// nothing in its first 2 s; then on a terminal one line rewritten in place,
+// otherwise a line every 5 s.
+class ProgressLine {
+ public:
+  ProgressLine() : tty_(::isatty(::fileno(stderr)) == 1) {}
+  void Show(const SettleProgress& p) {
+    std::lock_guard lock(mu_);
+    if (p.seconds < 2 || (!tty_ && p.seconds - last_ < 5)) return;
+    last_ = p.seconds;
+    char text[160];
+    if (p.phase == "pass 1" || p.phase == "pass 2")
+      std::snprintf(text, sizeof text, "almen: %s of 2: %3.0f%% (%.1f of %.1f GB), %.0f s",
+                    std::string(p.phase).c_str(), p.total_bytes ? 100.0 * p.done_bytes / p.total_bytes : 100.0,
+                    p.done_bytes / 1e9, p.total_bytes / 1e9, p.seconds);
+    else
+      std::snprintf(text, sizeof text, "almen: %s, %.0f s", std::string(p.phase).c_str(), p.seconds);
+    if (tty_) std::fprintf(stderr, "\r%-60s", text);
+    else std::fprintf(stderr, "%s\n", text);
+    shown_ = true;
+  }
+  // Ends the line rewritten in place.
+  void Done() {
+    std::lock_guard lock(mu_);
+    if (tty_ && shown_) std::fprintf(stderr, "\n");
+    shown_ = false;
+  }
+
+ private:
+  const bool tty_;
+  std::mutex mu_;
+  double last_ = 0;
+  bool shown_ = false;
+};
+
+}  // namespace
 
 Status RunSettle(const Agreement& agreement, SettleOptions options, const std::string& out_dir,
                  const std::string& price_level, const std::string& period, const std::string& state_dir,
@@ -27,15 +70,22 @@ Status RunSettle(const Agreement& agreement, SettleOptions options, const std::s
     options.period_to = to;
   }
   if (!state_dir.empty() && !db_url.empty()) return UsageError("--state and --db go alone: give one of them");
-  if (!state_dir.empty() || !db_url.empty())
-    return RunSettleWithState(agreement, options, LedgerDatabaseUrl(state_dir, db_url), out_dir);
+  auto line = std::make_shared<ProgressLine>();
+  options.progress = [line](const SettleProgress& p) { line->Show(p); };
+  if (!state_dir.empty() || !db_url.empty()) {
+    Status st = RunSettleWithState(agreement, options, LedgerDatabaseUrl(state_dir, db_url), out_dir);
+    line->Done();
+    return st;
+  }
   ALMEN_ASSIGN_OR_RETURN(Pseudonymizer pseudonymizer, Pseudonymizer::FromEnvironment());
   if (pseudonymizer.used_demo_key())
     std::fprintf(stderr,
                  "almen: note: ALMEN_PSEUDONYM_KEY is not set; using the built-in demo key for CPR pseudonyms "
                  "(not for real data)\n");
   SettleSummary summary;
-  ALMEN_RETURN_IF_ERROR(Settle(agreement, pseudonymizer, options, out_dir, &summary));
+  Status settled = Settle(agreement, pseudonymizer, options, out_dir, &summary);
+  line->Done();
+  ALMEN_RETURN_IF_ERROR(settled);
   if (!summary.providers_checked)
     std::fprintf(stderr, "almen: note: no providers.csv given: ydernumre were not checked (summary.json says so)\n");
   std::fprintf(stderr, "almen: settled %lld lines: %lld accepted, %lld rejected, %lld review; %s paid on lines\n",

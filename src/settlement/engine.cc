@@ -324,6 +324,8 @@ void Engine::Pass1(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
     if (local % kSegmentLines == 0) {
       st->marks.emplace_back(reader.record_offset(), local);
       release.Advance(reader.record_offset());
+      if (in_.progress && st->marks.size() > 1)
+        in_.progress->Add(static_cast<int64_t>(reader.record_offset() - st->marks[st->marks.size() - 2].first));
     }
     st->min_date = std::min(st->min_date, l.service_date);
     st->max_date = std::max(st->max_date, l.service_date);
@@ -379,6 +381,7 @@ void Engine::Pass1(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
     }
   }
   st->records = idx;
+  if (in_.progress) in_.progress->Add(static_cast<int64_t>(in.text.size() - (st->marks.empty() ? 0 : st->marks.back().first)));
 }
 
 // ---- repeated claims ------------------------------------------------------------------

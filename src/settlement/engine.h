@@ -262,6 +262,7 @@ struct EngineInputs {
   const SanctionRegister* sanctions = nullptr;
   const FixedDoctors* fixed = nullptr;
   bool ledger = false;  // collect days, aux and new events for the ledger
+  ProgressReporter* progress = nullptr;  // pass 1 adds the bytes it read
 };
 
 class Engine {

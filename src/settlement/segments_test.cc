@@ -1,13 +1,16 @@
 // Pass 2 on segments (slices.h RunSegmentsInOrder, engine.h
 // ServiceAccumulator): whichever thread does which segment, and however long
 // each takes, the output is written in segment order and a service row's
-// reason is that of its first line in the file.
+// reason is that of its first line in the file. And the progress reports of a
+// long run (slices.h ProgressReporter).
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <filesystem>
+#include <mutex>
 #include <random>
 #include <thread>
+#include <tuple>
 
 #include "common/file.h"
 #include "settlement/engine.h"
@@ -110,6 +113,37 @@ TEST_F(SegmentsTest, WrittenIsCalledInOrderOnce) {
   ASSERT_TRUE(st.ok());
   ASSERT_EQ(seen.size(), 50u);
   for (size_t j = 0; j < seen.size(); ++j) EXPECT_EQ(seen[j], j);
+}
+
+TEST(ProgressReporter, ReportsThePhaseAndItsBytesAboutTwiceASecond) {
+  std::mutex mu;
+  std::vector<std::tuple<std::string, int64_t, int64_t>> seen;
+  {
+    ProgressReporter progress(
+        [&](std::string_view phase, int64_t done, int64_t total, double) {
+          std::lock_guard lock(mu);
+          seen.emplace_back(std::string(phase), done, total);
+        },
+        1000);
+    progress.Phase("pass 1");
+    progress.Add(300);
+    progress.Add(400);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    progress.Phase("pass 2");
+    progress.Add(2000);  // more than the total: reported as the total
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  }
+  std::lock_guard lock(mu);
+  ASSERT_GE(seen.size(), 2u);
+  EXPECT_LE(seen.size(), 5u);
+  EXPECT_EQ(seen.front(), std::make_tuple(std::string("pass 1"), int64_t{700}, int64_t{1000}));
+  EXPECT_EQ(seen.back(), std::make_tuple(std::string("pass 2"), int64_t{1000}, int64_t{1000}));
+}
+
+TEST(ProgressReporter, WithoutAReportNothingRuns) {
+  ProgressReporter progress({}, 10);
+  progress.Phase("pass 1");
+  progress.Add(5);  // no thread, nothing to call
 }
 
 TEST(ServiceAccumulator, ARowsReasonIsThatOfItsFirstLineWhicheverThreadAddedIt) {

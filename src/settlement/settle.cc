@@ -151,6 +151,14 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
 
   PhaseTimer timer;
   timer.Mark("open and load");
+  ProgressReporter progress(options.progress ? ProgressReporter::Report([this](std::string_view phase, int64_t done,
+                                                                               int64_t total, double seconds) {
+                              options.progress(SettleProgress{phase, done, total, seconds});
+                            })
+                                             : ProgressReporter::Report(),
+                            static_cast<int64_t>(body.size()));
+  in.progress = &progress;
+  progress.Phase("pass 1");
   // Pass 1.
   std::vector<Pass1State> p1(static_cast<size_t>(n));
   const int claim_bits = ClaimPartitionBits(body.size());
@@ -178,6 +186,7 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
   timer.Mark("pass 1");
   FindRepeats(rules, p1, threads);
   timer.Mark("repeated claims");
+  progress.Phase("resolve");
 
   // The statement period.
   Date min_date = Date::Max(), max_date = Date::Min();
@@ -364,6 +373,7 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
       first_seq += st.records;
     }
   }
+  progress.Phase("pass 2");
   std::vector<Pass2State> p2(static_cast<size_t>(threads));
   ALMEN_RETURN_IF_ERROR(RunSegmentsInOrder(
       segments.size(), threads, out.StagingPath("lines.csv"), kLinesHeader,
@@ -372,6 +382,7 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
         Pass2State& st = p2[static_cast<size_t>(worker)];
         engine.Pass2(parser, head.shared_header(), segments[j], p1, prior_dups, resolved, changed_contacts, text, aux,
                      &st);
+        progress.Add(static_cast<int64_t>(segments[j].text.size()));
         return st.error;
       },
       // Segments are written in file order: their pages, read, leave this
@@ -385,6 +396,7 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
         bytes = 0;
       }));
   timer.Mark("pass 2");
+  progress.Phase("statements");
 
   Counts counts;
   ServiceAccumulator service;

@@ -16,6 +16,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,14 @@
 
 namespace almen {
 
+// Where a settlement is: its phase ("pass 1", "resolve", "pass 2",
+// "statements") and, in the passes, the bytes of the claim file done.
+struct SettleProgress {
+  std::string_view phase;
+  int64_t done_bytes = 0, total_bytes = 0;
+  double seconds = 0;  // since the settlement started
+};
+
 struct SettleOptions {
   std::string claims_path;
   std::string providers_path;    // optional ("" = none)
@@ -44,6 +53,9 @@ struct SettleOptions {
   // spanned by the claim file's service dates.
   std::optional<Month> period_from, period_to;
   int threads = 0;  // 0 = hardware concurrency
+  // When set, called about twice a second on a thread of its own while the
+  // settlement runs (`almen settle` prints a progress line on stderr).
+  std::function<void(const SettleProgress&)> progress;
 
   // The input files by kind, as uploads and kept inputs name them.
   static constexpr std::array<std::string_view, 6> kInputKinds = {"claims",   "providers",   "listings",

@@ -228,6 +228,35 @@ Status RunSegmentsInOrder(size_t count, int threads, const std::string& out_path
   return Status::Ok();
 }
 
+ProgressReporter::ProgressReporter(Report report, int64_t total)
+    : report_(std::move(report)), on_(static_cast<bool>(report_)), total_(total), start_(std::chrono::steady_clock::now()) {
+  if (on_) thread_ = std::thread([this] { Loop(); });
+}
+
+ProgressReporter::~ProgressReporter() {
+  if (!on_) return;
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void ProgressReporter::Phase(const char* name) {
+  done_.store(0, std::memory_order_relaxed);
+  phase_.store(name, std::memory_order_relaxed);
+}
+
+void ProgressReporter::Loop() {
+  std::unique_lock lock(mu_);
+  while (!wake_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stop_; })) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    report_(phase_.load(std::memory_order_relaxed), std::min(done_.load(std::memory_order_relaxed), total_), total_,
+            seconds);
+  }
+}
+
 PhaseTimer::PhaseTimer() : on_(std::getenv("ALMEN_TIMING") != nullptr), last_(std::chrono::steady_clock::now()) {}
 
 void PhaseTimer::Mark(const char* phase) {

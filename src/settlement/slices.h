@@ -3,11 +3,15 @@
 // the outputs of segments done on several threads in order. Internal to the settlement engine.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "common/status.h"
@@ -56,6 +60,36 @@ class ReleaseBehind {
 
 // Releases the pages wholly inside `text` the same way (a segment read).
 void ReleasePages(std::string_view text);
+
+// Calls `report(phase, done, total, seconds)` about twice a second on a
+// thread of its own, from a byte count the passes add to, until destroyed.
+// Without `report` it starts no thread and Add costs an untaken branch.
+class ProgressReporter {
+ public:
+  using Report = std::function<void(std::string_view phase, int64_t done, int64_t total, double seconds)>;
+  ProgressReporter(Report report, int64_t total);
+  ~ProgressReporter();
+  ProgressReporter(const ProgressReporter&) = delete;
+  ProgressReporter& operator=(const ProgressReporter&) = delete;
+  // A new phase (its name a string literal): the byte count starts again.
+  void Phase(const char* name);
+  void Add(int64_t bytes) {
+    if (on_) done_.fetch_add(bytes, std::memory_order_relaxed);
+  }
+
+ private:
+  void Loop();
+  Report report_;
+  const bool on_;
+  const int64_t total_;
+  const std::chrono::steady_clock::time_point start_;
+  std::atomic<const char*> phase_{"start"};
+  std::atomic<int64_t> done_{0};
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;
+};
 
 // Phase timings on stderr when ALMEN_TIMING=1 (for docs/performance.md).
 class PhaseTimer {
