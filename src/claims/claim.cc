@@ -1,5 +1,7 @@
 #include "claims/claim.h"
 
+#include <cstring>
+
 #include "common/ydernummer.h"
 
 namespace almen {
@@ -100,9 +102,20 @@ Status ClaimParser::Parse(const CsvReader& r, ClaimLine* l, bool parse_cpr) cons
   l->provider = *provider;
 
   l->service_date_text = Trimmed(r.field(c_date_));
-  auto date = Date::Parse(l->service_date_text);
-  if (!date) return r.FieldError(c_date_, "'" + std::string(l->service_date_text) + "' is not a valid date (YYYY-MM-DD)");
-  l->service_date = *date;
+  const std::string_view date_text = l->service_date_text;
+  if (l->last_date_set && date_text.size() == sizeof l->last_date_text &&
+      std::memcmp(date_text.data(), l->last_date_text, sizeof l->last_date_text) == 0) {
+    l->service_date = l->last_date;
+  } else {
+    auto date = Date::Parse(date_text);
+    if (!date) return r.FieldError(c_date_, "'" + std::string(date_text) + "' is not a valid date (YYYY-MM-DD)");
+    l->service_date = *date;
+    l->last_date_set = date_text.size() == sizeof l->last_date_text;
+    if (l->last_date_set) {
+      std::memcpy(l->last_date_text, date_text.data(), sizeof l->last_date_text);
+      l->last_date = *date;
+    }
+  }
 
   l->code_text = Trimmed(r.field(c_code_));
   if (l->code_text.size() != 4 || !AllDigits(l->code_text))

@@ -56,6 +56,11 @@ struct ClaimLine {
   Indication indication = Indication::kNone;
   int32_t minutes = 0, km = 0;
   CprResult cpr;
+  // The last service date parsed into this line and its text: in arrival
+  // order most lines share the day of the line before (ClaimParser::Parse).
+  bool last_date_set = false;
+  char last_date_text[10] = {};
+  Date last_date;
 };
 
 inline constexpr size_t kMaxClaimIdBytes = 64;

@@ -17,7 +17,19 @@
 namespace almen {
 
 // Exactly six ASCII digits; nullopt otherwise (also for "33345" or " 033345").
-std::optional<int> ParseYdernummer(std::string_view text);
+// Inline: every claim line has one.
+inline std::optional<int> ParseYdernummer(std::string_view text) {
+  if (text.size() != 6) return std::nullopt;
+  int v = 0;
+  unsigned bad = 0;
+  for (char c : text) {
+    const unsigned d = static_cast<unsigned char>(c) - unsigned{'0'};
+    bad |= d > 9;
+    v = v * 10 + static_cast<int>(d);
+  }
+  if (bad) return std::nullopt;
+  return v;
+}
 
 // The six-digit text of a provider number. REQUIRES: 0 <= provider <= 999999.
 std::string YdernummerText(int provider);

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <thread>
 #include <tuple>
+#include <unordered_map>
 
 #include "common/csv.h"
 #include "common/format_da.h"
@@ -22,11 +23,23 @@ std::string CodeText(int code) {
 
 namespace {
 
-void AppendInt(std::string& out, int64_t v) {
-  char buf[24];
-  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  (void)ec;
-  out.append(buf, p);
+char* Put(char* p, std::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
+// `f` as a CSV field at p, quoted when it needs it (room for 2·size + 2 bytes).
+char* PutCsvField(char* p, std::string_view f) {
+  bool plain = true;
+  for (char c : f) plain &= c != '"' && c != '\r' && c != '\n' && c != ',';
+  if (plain) return Put(p, f);
+  *p++ = '"';
+  for (char c : f) {
+    if (c == '"') *p++ = '"';
+    *p++ = c;
+  }
+  *p++ = '"';
+  return p;
 }
 
 }  // namespace
@@ -70,31 +83,55 @@ size_t ServiceAccumulator::SlotOf(const Key& k) {
   h ^= (reinterpret_cast<uintptr_t>(k.fee) >> 3) * 0x165667B19E3779F9u;
   h ^= (reinterpret_cast<uintptr_t>(k.rule) >> 3) + static_cast<uint64_t>(k.status);
   h ^= h >> 29;
-  return static_cast<size_t>(h * 0x94D049BB133111EBu >> 51) & (kSlots - 1);
+  return static_cast<size_t>(h * 0x94D049BB133111EBu >> (64 - kSlotBits));
 }
 
 void ServiceAccumulator::Add(int provider, Month month, int code, LineStatus status, const RuleRow* rule,
                              const FeeRow* fee, int64_t count, Money amount, std::string_view reason,
                              int64_t seq) {
   const Key k{provider, month.serial, code, status, rule, fee};
-  if (cache_.empty()) cache_.resize(kSlots);
-  Slot& slot = cache_[SlotOf(k)];
-  if (!slot.value || !(slot.key == k)) {
-    auto [it, fresh] = rows_.try_emplace(k);
-    if (fresh) it->second.first_seq = INT64_MAX;
+  if (cache_.empty()) {
+    cache_.resize(kSlots);
+    reasons_.resize(kSlots);
+  }
+  const size_t i = SlotOf(k);
+  Slot& slot = cache_[i];
+  if (!slot.used || !(slot.key == k)) {
+    if (slot.used) FlushSlot(i);
     slot.key = k;
-    slot.value = &it->second;
+    slot.first_seq = INT64_MAX;
+    slot.used = true;
   }
-  if (seq < slot.value->first_seq) {
-    slot.value->reason = std::string(reason);
-    slot.value->first_seq = seq;
+  if (seq < slot.first_seq) {
+    slot.first_seq = seq;
+    reasons_[i].assign(reason);
   }
-  slot.value->count += count;
-  slot.value->amount += amount;
+  slot.count += count;
+  slot.amount += amount;
+}
+
+void ServiceAccumulator::FlushSlot(size_t i) const {
+  Slot& slot = cache_[i];
+  auto [it, fresh] = rows_.try_emplace(slot.key);
+  if (fresh || slot.first_seq < it->second.first_seq) {
+    it->second.reason = std::move(reasons_[i]);
+    it->second.first_seq = slot.first_seq;
+  }
+  it->second.count += slot.count;
+  it->second.amount += slot.amount;
+  slot = Slot{};
+}
+
+void ServiceAccumulator::FlushCache() const {
+  for (size_t i = 0; i < cache_.size(); ++i)
+    if (cache_[i].used) FlushSlot(i);
+  cache_ = {};
+  reasons_ = {};
 }
 
 void ServiceAccumulator::Merge(ServiceAccumulator&& o) {
-  cache_.clear();
+  FlushCache();
+  o.FlushCache();
   for (auto& [k, v] : o.rows_) {
     auto [it, fresh] = rows_.try_emplace(k);
     if (fresh || v.first_seq < it->second.first_seq) {
@@ -105,10 +142,10 @@ void ServiceAccumulator::Merge(ServiceAccumulator&& o) {
     it->second.amount += v.amount;
   }
   o.rows_.clear();
-  o.cache_.clear();
 }
 
 std::vector<ServiceTotal> ServiceAccumulator::Totals() const {
+  FlushCache();
   std::vector<ServiceTotal> out;
   out.reserve(rows_.size());
   for (const auto& [k, v] : rows_) {
@@ -136,6 +173,7 @@ std::vector<ServiceTotal> ServiceAccumulator::Totals() const {
 }
 
 void ServiceAccumulator::AddTo(StatementAccumulator* s) const {
+  FlushCache();
   for (const auto& [k, v] : rows_)
     if (Paid(k.status)) s->Add(k.provider, Month{k.month}, StatementItem::kService, k.code, v.count, v.amount);
 }
@@ -442,16 +480,17 @@ void FindRepeats(const CompiledRules& rules, std::vector<Pass1State>& p1, int th
 
 void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> header, const Pass2Segment& seg,
                    const std::vector<Pass1State>& p1, const absl::flat_hash_set<Key128>& prior_dups,
-                   const Resolved& resolved, const absl::flat_hash_set<uint64_t>& cause_contacts, std::string* out,
-                   std::string* aux, Pass2State* st) const {
+                   const Resolved& resolved, const absl::flat_hash_set<uint64_t>& cause_contacts, OutputBuffer* out,
+                   OutputBuffer* aux, Pass2State* st) const {
   const int chunk = seg.chunk;
   CsvReader reader = CsvReader::ForSlice(std::move(header), seg.text, 0);
-  std::string& buf = *out;
   ClaimLine l;
   int64_t idx = seg.first_local;
   const Pass1State& own = p1[static_cast<size_t>(chunk)];
   std::string reason;
-  absl::flat_hash_map<const char*, std::string> quoted_paragraphs;
+  std::unordered_map<const char*, std::string> quoted_paragraphs;  // (its values stay in place)
+  const char* last_paragraph = nullptr;
+  std::string_view last_quoted;
   // Contacts are looked up only when some contact holds a paid watched code,
   // or when the ledger stores every line's contact.
   const bool need_contacts = !resolved.paid.empty() || in_.ledger;
@@ -480,7 +519,8 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
     const RuleRow* rule = nullptr;
     std::string_view paragraph;
     Money amount, price;
-    reason.clear();
+    // The line's reason: kPlainReason, a decision's, or one written into `reason`.
+    std::string_view why;
 
     bool dup = own.dup_lines.contains(local);  // repeats within the file, in file order (FindRepeats)
     if (!dup && check_prior_dups) dup = prior_dups.contains(ClaimKey(l.provider, l.claim_id));
@@ -497,6 +537,7 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
       rule = rules_.duplicate;
       status = LineStatus::kRejected;
       reason = Explain(*rule, {{"claim_id", std::string(l.claim_id)}, {"provider", std::string(l.provider_text)}});
+      why = reason;
     } else if (chk = Check(l); chk.rule) {
       rule = chk.rule;
       status = LineStatus::kRejected;
@@ -507,6 +548,7 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
                                  {"code", std::string(l.code_text)},
                                  {"date", FormatDateDa(l.service_date)}});
       if (!chk.detail.empty() && rule == rules_.no_fee) reason += " (" + std::string(chk.detail) + ")";
+      why = reason;
     } else {
       price = Price(l, chk, nullptr);
       if (rules_.event_codes.Has(l.code) || (maybe_trip && rules_.trip.settings.Has(l.setting))) {
@@ -515,7 +557,7 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
       if (decision) {
         status = decision->status;
         amount = decision->amount;
-        reason = decision->reason;
+        why = decision->reason;
         rule = decision->row;
       } else {
         // Contact rules judged by the paid event lines of the same contact.
@@ -523,10 +565,21 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
           auto cit = resolved.paid.find(contact);
           if (cit != resolved.paid.end()) rule = JudgeByContact(l.code, chk.fee->category, l.service_date, cit->second, &status);
         }
-        if (rule) reason = Explain(*rule, {{"code", std::string(l.code_text)}});
+        if (rule) {
+          reason = Explain(*rule, {{"code", std::string(l.code_text)}});
+          why = reason;
+        } else {
+          why = kPlainReason;
+        }
         if (status != LineStatus::kRejected) {
-          if (!rule) reason = kPlainReason;
-          amount = Price(l, chk, &reason);
+          if (l.minutes > 0) {
+            // A transport time supplement adds to the price and to the reason.
+            if (!rule) reason.assign(kPlainReason);
+            amount = Price(l, chk, &reason);
+            why = reason;
+          } else {
+            amount = price;
+          }
         }
       }
     }
@@ -541,7 +594,7 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
     if (rule) ++st->counts.by_rule[rule->id];
     st->counts.amount += amount;
     if (!rules_.chronic_codes.Has(l.code))
-      st->service.Add(l.provider, Month::Of(l.service_date), l.code, status, rule, chk.fee, l.quantity, amount, reason,
+      st->service.Add(l.provider, Month::Of(l.service_date), l.code, status, rule, chk.fee, l.quantity, amount, why,
                      seg.first_seq + local);
 
     if (in_.ledger) {
@@ -564,31 +617,38 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
       std::memcpy(rec, &contact, 8);
       std::memcpy(rec + 8, &p, 8);
       std::memcpy(rec + 16, &q, 8);
-      aux->append(rec, 24);
+      aux->Append(std::string_view(rec, 24));
     }
 
-    AppendCsvField(buf, l.claim_id);
-    buf += ',';
-    buf += l.provider_text;
-    buf += ',';
-    buf += l.service_date_text;
-    buf += ',';
-    buf += l.code_text;
-    buf += ',';
-    buf += StatusName(status);
-    buf += ',';
-    AppendInt(buf, amount.ore());
-    buf += ',';
-    if (rule) buf += rule->id;
-    buf += ',';
-    if (!rule && reason == kPlainReason) buf += kPlainReason;  // needs no quoting
-    else AppendCsvField(buf, reason);
-    buf += ',';
     // Paragraphs are a handful of agreement strings: quote each once.
-    auto [pit, fresh] = quoted_paragraphs.try_emplace(paragraph.data());
-    if (fresh) AppendCsvField(pit->second, paragraph);
-    buf += pit->second;
-    buf += '\n';
+    if (paragraph.data() != last_paragraph) {
+      auto [pit, fresh] = quoted_paragraphs.try_emplace(paragraph.data());
+      if (fresh) AppendCsvField(pit->second, paragraph);
+      last_paragraph = paragraph.data();
+      last_quoted = pit->second;
+    }
+    const std::string_view rule_id = rule ? std::string_view(rule->id) : std::string_view();
+    char* p = out->Reserve(2 * l.claim_id.size() + l.provider_text.size() + l.service_date_text.size() +
+                           l.code_text.size() + rule_id.size() + 2 * why.size() + last_quoted.size() + 64);
+    p = PutCsvField(p, l.claim_id);
+    *p++ = ',';
+    p = Put(p, l.provider_text);
+    *p++ = ',';
+    p = Put(p, l.service_date_text);
+    *p++ = ',';
+    p = Put(p, l.code_text);
+    *p++ = ',';
+    p = Put(p, StatusName(status));
+    *p++ = ',';
+    p = std::to_chars(p, p + 21, amount.ore()).ptr;
+    *p++ = ',';
+    p = Put(p, rule_id);
+    *p++ = ',';
+    p = why.data() == kPlainReason.data() ? Put(p, kPlainReason) : PutCsvField(p, why);  // the plain reason needs no quotes
+    *p++ = ',';
+    p = Put(p, last_quoted);
+    *p++ = '\n';
+    out->Commit(p);
   }
 }
 

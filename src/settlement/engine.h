@@ -13,7 +13,6 @@
 
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
-#include <absl/container/node_hash_map.h>
 
 #include <algorithm>
 #include <map>
@@ -143,7 +142,6 @@ struct Counts {
 // Service money of new lines per (provider, month, code, status, rule, fee row).
 class ServiceAccumulator {
  public:
-  // Not copyable: the cache points into this accumulator's own map.
   ServiceAccumulator() = default;
   ServiceAccumulator(const ServiceAccumulator&) = delete;
   ServiceAccumulator& operator=(const ServiceAccumulator&) = delete;
@@ -178,18 +176,27 @@ class ServiceAccumulator {
     std::string reason;  // of the first line
     int64_t first_seq = 0;
   };
-  // A direct-mapped cache of recent keys in front of the map (node_hash_map:
-  // its values stay in place), so that a line whose (provider, month, code,
-  // …) was seen lately costs no hash-map probe; in arrival order a day's lines
-  // of every clinic share a few thousand keys.
+  // A direct-mapped cache of recent keys in front of the map, which adds up
+  // in place: a line whose (provider, month, code, …) was seen lately touches
+  // one cache line and no hash map (in arrival order a day's lines of every
+  // clinic share a few thousand keys). A slot's sums go to the map when
+  // another key takes it, and all of them before the totals are read.
   struct Slot {
     Key key{};
-    Value* value = nullptr;
+    int64_t count = 0;
+    Money amount;
+    int64_t first_seq = 0;  // its reason is in reasons_ at the slot's index
+    bool used = false;
   };
-  static constexpr size_t kSlots = 8192;
+  static constexpr int kSlotBits = 13;
+  static constexpr size_t kSlots = size_t{1} << kSlotBits;
   static size_t SlotOf(const Key& k);
-  absl::node_hash_map<Key, Value> rows_;
-  std::vector<Slot> cache_;
+  void FlushSlot(size_t i) const;
+  void FlushCache() const;
+  // The cache is part of the sums: reading the totals empties it.
+  mutable absl::flat_hash_map<Key, Value> rows_;
+  mutable std::vector<Slot> cache_;
+  mutable std::vector<std::string> reasons_;
 };
 
 // Where pass 2 finds each event line's decision, and which new lines to
@@ -294,8 +301,8 @@ class Engine {
   // `out` and, for the ledger, their records of lines.aux to `aux`.
   void Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> header, const Pass2Segment& seg,
              const std::vector<Pass1State>& p1, const absl::flat_hash_set<Key128>& prior_dups,
-             const Resolved& resolved, const absl::flat_hash_set<uint64_t>& cause_contacts, std::string* out,
-             std::string* aux, Pass2State* st) const;
+             const Resolved& resolved, const absl::flat_hash_set<uint64_t>& cause_contacts, OutputBuffer* out,
+             OutputBuffer* aux, Pass2State* st) const;
 
   // The transport time supplement of a home rule's code at home (§ 64 stk. 2 c), 0 if none.
   Money TimeSupplement(int code, Setting setting, Date date, int minutes, std::string* reason) const;

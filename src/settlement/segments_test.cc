@@ -46,11 +46,11 @@ TEST_F(SegmentsTest, OutputIsInSegmentOrderWhateverTheThreadsAndTheirSpeed) {
       std::vector<int> done_by(count, -1);
       Status st = RunSegmentsInOrder(
           count, threads, Path("out.csv"), "head\n", Path("out.aux"),
-          [&](size_t j, int worker, std::string* out, std::string* aux) {
+          [&](size_t j, int worker, OutputBuffer* out, OutputBuffer* aux) {
             // Uneven work: later segments often finish first.
             std::this_thread::sleep_for(std::chrono::microseconds((j * 7919) % 5 * 200));
-            *out += "segment " + std::to_string(j) + "\n";
-            *aux += std::string(j % 3, static_cast<char>('a' + j % 26));
+            out->Append("segment " + std::to_string(j) + "\n");
+            aux->Append(std::string(j % 3, static_cast<char>('a' + j % 26)));
             done_by[j] = worker;
             return Status::Ok();
           });
@@ -66,9 +66,9 @@ TEST_F(SegmentsTest, OutputIsInSegmentOrderWhateverTheThreadsAndTheirSpeed) {
 }
 
 TEST_F(SegmentsTest, NoAuxPathWritesNoAuxFile) {
-  Status st = RunSegmentsInOrder(3, 2, Path("out.csv"), "", "", [](size_t j, int, std::string* out, std::string* aux) {
-    *out += std::to_string(j);
-    *aux += "ignored";
+  Status st = RunSegmentsInOrder(3, 2, Path("out.csv"), "", "", [](size_t j, int, OutputBuffer* out, OutputBuffer* aux) {
+    out->Append(std::to_string(j));
+    aux->Append("ignored");
     return Status::Ok();
   });
   ASSERT_TRUE(st.ok());
@@ -81,10 +81,10 @@ TEST_F(SegmentsTest, TheFirstErrorEndsTheRunAndIsReturned) {
     SCOPED_TRACE(threads);
     std::atomic<int> after{0};
     Status st = RunSegmentsInOrder(500, threads, Path("out.csv"), "", "",
-                                   [&](size_t j, int, std::string* out, std::string*) {
+                                   [&](size_t j, int, OutputBuffer* out, OutputBuffer*) {
                                      if (j == 37) return Internal("segment 37 failed");
                                      if (j > 60) ++after;
-                                     *out += "x";
+                                     out->Append("x");
                                      return Status::Ok();
                                    });
     ASSERT_FALSE(st.ok());
@@ -96,7 +96,7 @@ TEST_F(SegmentsTest, TheFirstErrorEndsTheRunAndIsReturned) {
 
 TEST_F(SegmentsTest, AnUnwritablePathIsAnError) {
   Status st = RunSegmentsInOrder(2, 2, Path("no/such/dir/out.csv"), "", "",
-                                 [](size_t, int, std::string*, std::string*) { return Status::Ok(); });
+                                 [](size_t, int, OutputBuffer*, OutputBuffer*) { return Status::Ok(); });
   EXPECT_FALSE(st.ok());
 }
 
@@ -104,9 +104,9 @@ TEST_F(SegmentsTest, WrittenIsCalledInOrderOnce) {
   std::vector<size_t> seen;
   Status st = RunSegmentsInOrder(
       50, 3, Path("out.csv"), "", "",
-      [](size_t j, int, std::string* out, std::string*) {
+      [](size_t j, int, OutputBuffer* out, OutputBuffer*) {
         std::this_thread::sleep_for(std::chrono::microseconds((50 - j) * 20));
-        *out += ".";
+        out->Append(".");
         return Status::Ok();
       },
       [&](size_t j) { seen.push_back(j); });
@@ -144,6 +144,27 @@ TEST(ProgressReporter, WithoutAReportNothingRuns) {
   ProgressReporter progress({}, 10);
   progress.Phase("pass 1");
   progress.Add(5);  // no thread, nothing to call
+}
+
+TEST(OutputBuffer, GrowsKeepingWhatItHolds) {
+  OutputBuffer b;
+  std::string want;
+  for (int i = 0; i < 20000; ++i) {
+    const std::string piece = std::to_string(i) + (i % 7 ? "," : "\n");
+    if (i % 2) {
+      b.Append(piece);
+    } else {
+      char* p = b.Reserve(piece.size() + 100);  // more room than used
+      std::memcpy(p, piece.data(), piece.size());
+      b.Commit(p + piece.size());
+    }
+    want += piece;
+  }
+  EXPECT_EQ(b.view(), want);
+  b.clear();
+  EXPECT_EQ(b.size(), 0u);
+  b.Append("again");
+  EXPECT_EQ(b.view(), "again");
 }
 
 TEST(ServiceAccumulator, ARowsReasonIsThatOfItsFirstLineWhicheverThreadAddedIt) {

@@ -378,7 +378,7 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
   ALMEN_RETURN_IF_ERROR(RunSegmentsInOrder(
       segments.size(), threads, out.StagingPath("lines.csv"), kLinesHeader,
       ledger ? out.StagingPath("lines.aux") : std::string(),
-      [&](size_t j, int worker, std::string* text, std::string* aux) {
+      [&](size_t j, int worker, OutputBuffer* text, OutputBuffer* aux) {
         Pass2State& st = p2[static_cast<size_t>(worker)];
         engine.Pass2(parser, head.shared_header(), segments[j], p1, prior_dups, resolved, changed_contacts, text, aux,
                      &st);

@@ -105,6 +105,14 @@ std::vector<ChunkInput> Split(std::string_view body, int64_t first_line, int n) 
   return out;
 }
 
+void OutputBuffer::Grow(size_t n) {
+  const size_t cap = std::max({cap_ * 2, size_ + n, size_t{1} << 16});
+  std::unique_ptr<char[]> bigger(new char[cap]);
+  if (size_) std::memcpy(bigger.get(), data_.get(), size_);
+  data_ = std::move(bigger);
+  cap_ = cap;
+}
+
 namespace {
 
 // RunSegmentsInOrder on `threads` ≥ 2 workers. They fill buffers from a
@@ -117,7 +125,7 @@ Status WriteInOrderFromWorkers(size_t count, int threads, FILE* out, const std::
                                const std::string& aux_path, const SegmentWork& work,
                                const std::function<void(size_t j)>& written) {
   struct Buffer {
-    std::string text, side;
+    OutputBuffer text, side;
   };
   std::vector<Buffer> buffers(static_cast<size_t>(threads) * 2 + 1);
   std::vector<size_t> free_buffers;
@@ -172,11 +180,11 @@ Status WriteInOrderFromWorkers(size_t count, int threads, FILE* out, const std::
       b = static_cast<size_t>(ready[j]);
     }
     const Buffer& w = buffers[b];
-    if (std::fwrite(w.text.data(), 1, w.text.size(), out) != w.text.size()) {
+    if (std::fwrite(w.text.view().data(), 1, w.text.size(), out) != w.text.size()) {
       fail(Internal(out_path + ": write failed"));
       break;
     }
-    if (aux && std::fwrite(w.side.data(), 1, w.side.size(), aux) != w.side.size()) {
+    if (aux && std::fwrite(w.side.view().data(), 1, w.side.size(), aux) != w.side.size()) {
       fail(Internal(aux_path + ": write failed"));
       break;
     }
@@ -210,13 +218,14 @@ Status RunSegmentsInOrder(size_t count, int threads, const std::string& out_path
   threads = std::clamp(threads, 1, static_cast<int>(std::max<size_t>(count, 1)));
   if (threads == 1) {
     // One thread (and the WebAssembly build, which has none to start): in turn.
-    std::string text, side;
+    OutputBuffer text, side;
     for (size_t j = 0; j < count; ++j) {
       text.clear();
       side.clear();
       ALMEN_RETURN_IF_ERROR(work(j, 0, &text, &side));
-      if (std::fwrite(text.data(), 1, text.size(), out.get()) != text.size()) return Internal(out_path + ": write failed");
-      if (aux && std::fwrite(side.data(), 1, side.size(), aux.get()) != side.size())
+      if (std::fwrite(text.view().data(), 1, text.size(), out.get()) != text.size())
+        return Internal(out_path + ": write failed");
+      if (aux && std::fwrite(side.view().data(), 1, side.size(), aux.get()) != side.size())
         return Internal(aux_path + ": write failed");
       if (written) written(j);
     }

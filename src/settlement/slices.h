@@ -7,7 +7,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <cstring>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -32,13 +34,37 @@ std::vector<ChunkInput> Split(std::string_view body, int64_t first_line, int n);
 // Counts the bytes equal to `c` in [p, p+n).
 int64_t CountByte(const char* p, size_t n, char c);
 
+// A growing byte buffer that does not zero the room it adds: a line is
+// written into reserved room and then committed.
+class OutputBuffer {
+ public:
+  // Room for at least n more bytes at the returned pointer; Commit the end written.
+  char* Reserve(size_t n) {
+    if (cap_ - size_ < n) Grow(n);
+    return data_.get() + size_;
+  }
+  void Commit(const char* end) { size_ = static_cast<size_t>(end - data_.get()); }
+  void Append(std::string_view s) {
+    std::memcpy(Reserve(s.size()), s.data(), s.size());
+    size_ += s.size();
+  }
+  std::string_view view() const { return {data_.get(), size_}; }
+  size_t size() const { return size_; }
+  void clear() { size_ = 0; }
+
+ private:
+  void Grow(size_t n);
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0, cap_ = 0;
+};
+
 // Runs `work(j, worker, &out, &aux)` for the segments j = 0 … count-1 on
 // `threads` threads (worker = 0 … threads-1), which take the segments in
 // order, while the calling thread appends each segment's `out` to `out_path`
 // and its `aux` to `aux_path` (when not empty) in segment order, after
 // `head`. At most 2·threads+1 segments' outputs are held at a time. The
 // first error (of `work` or of a write) ends the run.
-using SegmentWork = std::function<Status(size_t j, int worker, std::string* out, std::string* aux)>;
+using SegmentWork = std::function<Status(size_t j, int worker, OutputBuffer* out, OutputBuffer* aux)>;
 // `written(j)`, if given, is called on the writing thread after segment j is written.
 Status RunSegmentsInOrder(size_t count, int threads, const std::string& out_path, std::string_view head,
                           const std::string& aux_path, const SegmentWork& work,
