@@ -81,30 +81,55 @@ Status Engine::Resolve(std::vector<Event>& events, const std::vector<PriorEvent>
   }
 
   // Per patient, in date order.
+  // Sorted on copies of the keys (no look-up into `events` per comparison).
   std::vector<size_t> order;
-  order.reserve(n);
-  for (size_t i = 0; i < n; ++i)
-    if (!events[i].rejected) order.push_back(i);
-  std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
-    const Event& a = events[x];
-    const Event& b = events[y];
-    if (a.patient.hi != b.patient.hi) return a.patient.hi < b.patient.hi;
-    if (a.patient.lo != b.patient.lo) return a.patient.lo < b.patient.lo;
-    if (a.date != b.date) return a.date < b.date;
-    if (a.provider != b.provider) return a.provider < b.provider;
-    return a.claim_key < b.claim_key;
-  });
+  {
+    struct SortKey {
+      uint64_t patient_hi, patient_lo;
+      int32_t date, provider;
+      Key128 claim_key;
+      size_t index;
+    };
+    std::vector<SortKey> keys;
+    keys.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      const Event& e = events[i];
+      if (!e.rejected) keys.push_back({e.patient.hi, e.patient.lo, e.date.days(), e.provider, e.claim_key, i});
+    }
+    std::sort(keys.begin(), keys.end(), [](const SortKey& a, const SortKey& b) {
+      if (a.patient_hi != b.patient_hi) return a.patient_hi < b.patient_hi;
+      if (a.patient_lo != b.patient_lo) return a.patient_lo < b.patient_lo;
+      if (a.date != b.date) return a.date < b.date;
+      if (a.provider != b.provider) return a.provider < b.provider;
+      return a.claim_key < b.claim_key;
+    });
+    order.reserve(keys.size());
+    for (const SortKey& k : keys) order.push_back(k.index);
+  }
 
   // The first new event of each patient, contact and trip: the cause named in
   // a correction of a stored event.
+  // (Only stored events have a cause to name.)
   absl::flat_hash_map<uint64_t, int64_t> contact_cause, trip_cause;
-  for (size_t i : order) {
-    const Event& e = events[i];
-    if (e.line < 0) continue;
-    if (e.contact) contact_cause.try_emplace(e.contact, e.line);
-    if (e.trip) trip_cause.try_emplace(e.trip, e.line);
-  }
+  if (!prior.empty())
+    for (size_t i : order) {
+      const Event& e = events[i];
+      if (e.line < 0) continue;
+      if (e.contact) contact_cause.try_emplace(e.contact, e.line);
+      if (e.trip) trip_cause.try_emplace(e.trip, e.line);
+    }
   out->prior_cause.assign(prior.size(), -1);
+
+  // The enrolment period in force on a date (a parameter: looked up once a day).
+  absl::flat_hash_map<int32_t, int> months_on;
+  auto enrolment_months = [&](Date d) {
+    auto [it, fresh] = months_on.try_emplace(d.days(), 12);
+    if (fresh)
+      if (auto months = agreement_.IntParameter("chronic_enrolment_months", d); months.ok())
+        it->second = static_cast<int>(*months);
+    return it->second;
+  };
+  absl::flat_hash_map<std::tuple<int, bool, int32_t, int32_t>, std::pair<Money, std::string>> enrol_texts;
 
   for (size_t a = 0; a < order.size();) {
     size_t b = a;
@@ -180,8 +205,7 @@ Status Engine::Resolve(std::vector<Event>& events, const std::vector<PriorEvent>
         const size_t i = order[k];
         const Event& e = events[i];
         if (out_of_play[i] || !rules_.chronic_codes.Has(e.code)) continue;
-        auto months = agreement_.IntParameter("chronic_enrolment_months", e.date);
-        const int enrol_months = months.ok() ? static_cast<int>(*months) : 12;
+        const int enrol_months = enrolment_months(e.date);
         Month m = Month::Of(e.date);
         Open* cur = enrolments.empty() ? nullptr : &enrolments.back();
         if (cur && m < cur->en.end) {
@@ -208,16 +232,22 @@ Status Engine::Resolve(std::vector<Event>& events, const std::vector<PriorEvent>
       for (const Open& o : enrolments) {
         const Event& e = events[o.event];
         const ProviderRow* prow = in_.providers ? in_.providers->On(e.provider, o.en.start.first_day()) : nullptr;
-        const Money first = ChronicMonthlyFee(agreement_, o.en.code, prow ? prow->lto : o.en.lto, o.en.start,
-                                              in_.options->price_level_apr24);
+        const bool lto = prow ? prow->lto : o.en.lto;
+        // Enrolments share a few dozen (code, LTO, months) and their texts: each is made once.
+        auto [memo, fresh] = enrol_texts.try_emplace(std::make_tuple(o.en.code, lto, o.en.start.serial, o.en.end.serial));
+        if (fresh) {
+          memo->second.first = ChronicMonthlyFee(agreement_, o.en.code, lto, o.en.start, in_.options->price_level_apr24);
+          memo->second.second = Explain(*rules_.chronic_enrol, {{"code", CodeText(o.en.code)},
+                                                                {"from", FormatMonthDa(o.en.start)},
+                                                                {"until", FormatMonthDa(o.en.end + -1)},
+                                                                {"monthly", FormatKroner(memo->second.first)}});
+        }
+        const Money first = memo->second.first;
         EventDecision& d = dec[o.event];
         d.status = LineStatus::kAccepted;
         d.row = rules_.chronic_enrol;
         d.rule = rules_.chronic_enrol->id;
-        d.reason = Explain(*rules_.chronic_enrol, {{"code", CodeText(o.en.code)},
-                                                   {"from", FormatMonthDa(o.en.start)},
-                                                   {"until", FormatMonthDa(o.en.end + -1)},
-                                                   {"monthly", FormatKroner(first)}});
+        d.reason = memo->second.second;
         d.amount = first;
         d.enrol_from = o.en.start;
         d.enrol_to = o.en.end;
