@@ -76,95 +76,83 @@ void Counts::Add(const Counts& o) {
   for (const auto& [k, v] : o.by_rule) by_rule[k] += v;
 }
 
-size_t ServiceAccumulator::SlotOf(const Key& k) {
-  uint64_t h = static_cast<uint64_t>(static_cast<uint32_t>(k.provider)) * 0x9E3779B97F4A7C15u;
-  const uint64_t month_code = static_cast<uint64_t>(static_cast<uint32_t>(k.month)) << 20 | static_cast<uint32_t>(k.code);
-  h ^= month_code * 0xC2B2AE3D27D4EB4Fu;
-  h ^= (reinterpret_cast<uintptr_t>(k.fee) >> 3) * 0x165667B19E3779F9u;
-  h ^= (reinterpret_cast<uintptr_t>(k.rule) >> 3) + static_cast<uint64_t>(k.status);
-  h ^= h >> 29;
-  return static_cast<size_t>(h * 0x94D049BB133111EBu >> (64 - kSlotBits));
+void ServiceAccumulator::AddRow(absl::flat_hash_map<Key, Value>& map, const Key& k, int64_t count, Money amount,
+                                std::string_view reason, int64_t seq) {
+  auto [it, fresh] = map.try_emplace(k);
+  Value& v = it->second;
+  if (fresh || seq < v.first_seq) {
+    v.reason.assign(reason);
+    v.first_seq = seq;
+  }
+  v.count += count;
+  v.amount += amount;
 }
 
 void ServiceAccumulator::Add(int provider, Month month, int code, LineStatus status, const RuleRow* rule,
-                             const FeeRow* fee, int64_t count, Money amount, std::string_view reason,
-                             int64_t seq) {
+                             const FeeRow* fee, int64_t count, Money amount, std::string_view reason, int64_t seq,
+                             bool stable) {
+  if (parts_.empty()) {
+    parts_.resize(kParts);
+    pending_.resize(kParts);
+  }
   const Key k{provider, month.serial, code, status, rule, fee};
-  if (cache_.empty()) {
-    cache_.resize(kSlots);
-    reasons_.resize(kSlots);
-  }
-  const size_t i = SlotOf(k);
-  Slot& slot = cache_[i];
-  if (!slot.used || !(slot.key == k)) {
-    if (slot.used) FlushSlot(i);
-    slot.key = k;
-    slot.first_seq = INT64_MAX;
-    slot.used = true;
-  }
-  if (seq < slot.first_seq) {
-    slot.first_seq = seq;
-    reasons_[i].assign(reason);
-  }
-  slot.count += count;
-  slot.amount += amount;
+  const size_t part = PartOf(provider);
+  if (!stable) return AddRow(parts_[part], k, count, amount, reason, seq);
+  std::vector<Pending>& buffer = pending_[part];
+  if (buffer.capacity() == 0) buffer.reserve(kPending);
+  buffer.push_back({k, count, amount, seq, reason});
+  if (buffer.size() == kPending) FlushPart(part);
 }
 
-void ServiceAccumulator::FlushSlot(size_t i) const {
-  Slot& slot = cache_[i];
-  auto [it, fresh] = rows_.try_emplace(slot.key);
-  if (fresh || slot.first_seq < it->second.first_seq) {
-    it->second.reason = std::move(reasons_[i]);
-    it->second.first_seq = slot.first_seq;
-  }
-  it->second.count += slot.count;
-  it->second.amount += slot.amount;
-  slot = Slot{};
+void ServiceAccumulator::FlushPart(size_t part) const {
+  auto& map = parts_[part];
+  for (const Pending& p : pending_[part]) AddRow(map, p.key, p.count, p.amount, p.reason, p.seq);
+  pending_[part].clear();
 }
 
-void ServiceAccumulator::FlushCache() const {
-  for (size_t i = 0; i < cache_.size(); ++i)
-    if (cache_[i].used) FlushSlot(i);
-  cache_ = {};
-  reasons_ = {};
+void ServiceAccumulator::FlushAll() const {
+  for (size_t part = 0; part < pending_.size(); ++part) FlushPart(part);
 }
 
 void ServiceAccumulator::Merge(ServiceAccumulator&& o) {
-  FlushCache();
-  o.FlushCache();
-  for (auto& [k, v] : o.rows_) {
-    auto [it, fresh] = rows_.try_emplace(k);
-    if (fresh || v.first_seq < it->second.first_seq) {
-      it->second.reason = std::move(v.reason);
-      it->second.first_seq = v.first_seq;
-    }
-    it->second.count += v.count;
-    it->second.amount += v.amount;
+  o.FlushAll();
+  if (o.parts_.empty()) return;
+  FlushAll();
+  if (parts_.empty()) {
+    parts_ = std::move(o.parts_);
+    pending_.resize(kParts);
+    return;
   }
-  o.rows_.clear();
+  for (size_t part = 0; part < kParts; ++part) {
+    for (auto& [k, v] : o.parts_[part]) AddRow(parts_[part], k, v.count, v.amount, v.reason, v.first_seq);
+    o.parts_[part].clear();
+  }
 }
 
 std::vector<ServiceTotal> ServiceAccumulator::Totals() const {
-  FlushCache();
+  FlushAll();
+  size_t rows = 0;
+  for (const auto& part : parts_) rows += part.size();
   std::vector<ServiceTotal> out;
-  out.reserve(rows_.size());
-  for (const auto& [k, v] : rows_) {
-    ServiceTotal t;
-    t.provider = k.provider;
-    t.month = Month{k.month};
-    t.code = k.code;
-    t.status = k.status;
-    if (k.rule) {
-      t.rule = k.rule->id;
-      t.paragraph = k.rule->provenance.paragraph;
-    } else if (k.fee) {
-      t.paragraph = k.fee->provenance.paragraph;
+  out.reserve(rows);
+  for (const auto& part : parts_)
+    for (const auto& [k, v] : part) {
+      ServiceTotal t;
+      t.provider = k.provider;
+      t.month = Month{k.month};
+      t.code = k.code;
+      t.status = k.status;
+      if (k.rule) {
+        t.rule = k.rule->id;
+        t.paragraph = k.rule->provenance.paragraph;
+      } else if (k.fee) {
+        t.paragraph = k.fee->provenance.paragraph;
+      }
+      t.reason = v.reason;
+      t.count = v.count;
+      t.amount = v.amount;
+      out.push_back(std::move(t));
     }
-    t.reason = v.reason;
-    t.count = v.count;
-    t.amount = v.amount;
-    out.push_back(std::move(t));
-  }
   std::sort(out.begin(), out.end(), [](const ServiceTotal& a, const ServiceTotal& b) {
     return std::tie(a.provider, a.month.serial, a.code, a.status, a.rule, a.paragraph) <
            std::tie(b.provider, b.month.serial, b.code, b.status, b.rule, b.paragraph);
@@ -173,9 +161,10 @@ std::vector<ServiceTotal> ServiceAccumulator::Totals() const {
 }
 
 void ServiceAccumulator::AddTo(StatementAccumulator* s) const {
-  FlushCache();
-  for (const auto& [k, v] : rows_)
-    if (Paid(k.status)) s->Add(k.provider, Month{k.month}, StatementItem::kService, k.code, v.count, v.amount);
+  FlushAll();
+  for (const auto& part : parts_)
+    for (const auto& [k, v] : part)
+      if (Paid(k.status)) s->Add(k.provider, Month{k.month}, StatementItem::kService, k.code, v.count, v.amount);
 }
 
 // ---- line checks and prices --------------------------------------------------------
@@ -424,10 +413,12 @@ void Engine::Pass1(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
 
 // ---- repeated claims ------------------------------------------------------------------
 
+constexpr int kMaxClaimPartitionBits = 9;
+
 int ClaimPartitionBits(size_t body_bytes) {
   const uint64_t lines = body_bytes / 64 + 1;  // a claim line is 60–100 bytes
   int bits = 6;
-  while (bits < 14 && (lines >> bits) > 32768) ++bits;
+  while (bits < kMaxClaimPartitionBits && (lines >> bits) > 32768) ++bits;
   return bits;
 }
 
@@ -561,7 +552,7 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
         rule = decision->row;
       } else {
         // Contact rules judged by the paid event lines of the same contact.
-        if (contact) {
+        if (contact && resolved.paid_filter.MaybeHas(contact)) {
           auto cit = resolved.paid.find(contact);
           if (cit != resolved.paid.end()) rule = JudgeByContact(l.code, chk.fee->category, l.service_date, cit->second, &status);
         }
@@ -595,7 +586,7 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
     st->counts.amount += amount;
     if (!rules_.chronic_codes.Has(l.code))
       st->service.Add(l.provider, Month::Of(l.service_date), l.code, status, rule, chk.fee, l.quantity, amount, why,
-                     seg.first_seq + local);
+                      seg.first_seq + local, /*stable=*/why.data() != reason.data());
 
     if (in_.ledger) {
       if (decision) {

@@ -74,7 +74,9 @@ class ClaimKeyLog {
 };
 
 // The partition bits for a file of `body_bytes`: partitions of ~32 K claim
-// keys (~1 MiB of hash set) each.
+// keys (~1 MiB of hash set) each, but at most 512 of them: every line of a
+// slice appends to one of them at random, and with more the appends miss the
+// TLB (a national year of 70 M lines: 512 partitions of ~140 K keys).
 int ClaimPartitionBits(size_t body_bytes);
 
 // Which providers are fixed doctors on which botilbud, when (C5).
@@ -149,8 +151,10 @@ class ServiceAccumulator {
   ServiceAccumulator& operator=(ServiceAccumulator&&) = default;
   // `seq`: the line of the file; a row's reason is that of its first line,
   // whichever thread added which line.
+  // `stable`: `reason` stays valid until the totals are read (a view of a
+  // constant or of a resolved decision), so the line may wait in a buffer.
   void Add(int provider, Month month, int code, LineStatus status, const RuleRow* rule, const FeeRow* fee,
-           int64_t count, Money amount, std::string_view reason, int64_t seq);
+           int64_t count, Money amount, std::string_view reason, int64_t seq, bool stable = false);
   void Merge(ServiceAccumulator&& o);
   std::vector<ServiceTotal> Totals() const;  // sorted
   // Adds the service rows to a statement (code, count, amount per provider and month).
@@ -176,27 +180,62 @@ class ServiceAccumulator {
     std::string reason;  // of the first line
     int64_t first_seq = 0;
   };
-  // A direct-mapped cache of recent keys in front of the map, which adds up
-  // in place: a line whose (provider, month, code, …) was seen lately touches
-  // one cache line and no hash map (in arrival order a day's lines of every
-  // clinic share a few thousand keys). A slot's sums go to the map when
-  // another key takes it, and all of them before the totals are read.
-  struct Slot {
-    Key key{};
-    int64_t count = 0;
+  // Lines are added up in parts by provider, each part a map small enough
+  // for the cache. A line goes first to its part's buffer; a full buffer is
+  // added to the part's map in one go (in arrival order every line would
+  // otherwise probe a map of every clinic's rows at random: at national scale
+  // a trip to memory a line). A line whose reason is not a stable string (it
+  // lives only while its line is priced) is added to its map at once.
+  struct Pending {
+    Key key;
+    int64_t count;
     Money amount;
-    int64_t first_seq = 0;  // its reason is in reasons_ at the slot's index
-    bool used = false;
+    int64_t seq;
+    std::string_view reason;
   };
-  static constexpr int kSlotBits = 13;
-  static constexpr size_t kSlots = size_t{1} << kSlotBits;
-  static size_t SlotOf(const Key& k);
-  void FlushSlot(size_t i) const;
-  void FlushCache() const;
-  // The cache is part of the sums: reading the totals empties it.
-  mutable absl::flat_hash_map<Key, Value> rows_;
-  mutable std::vector<Slot> cache_;
-  mutable std::vector<std::string> reasons_;
+  static constexpr int kPartBits = 6;
+  static constexpr size_t kParts = size_t{1} << kPartBits;
+  static constexpr size_t kPending = 2048;  // per part
+  static size_t PartOf(int provider) {
+    return static_cast<size_t>((static_cast<uint64_t>(static_cast<uint32_t>(provider)) * 0x9E3779B97F4A7C15u) >>
+                               (64 - kPartBits));
+  }
+  static void AddRow(absl::flat_hash_map<Key, Value>& map, const Key& k, int64_t count, Money amount,
+                     std::string_view reason, int64_t seq);
+  void FlushPart(size_t part) const;
+  void FlushAll() const;
+  // The buffers are part of the sums: reading the totals empties them.
+  mutable std::vector<absl::flat_hash_map<Key, Value>> parts_;
+  mutable std::vector<std::vector<Pending>> pending_;
+};
+
+// A set of contact keys as a bit table, about 8 bits a contact: "perhaps
+// in the set" or "surely not", from a table small enough to stay in the
+// cache, before a probe of a large hash map (most lines' contacts hold no
+// paid watched code, and a probe that misses costs a trip to memory).
+class ContactFilter {
+ public:
+  template <typename Map>
+  void Build(const Map& m) {
+    int bits = 12;
+    while (bits < 40 && (uint64_t{1} << bits) < 8 * static_cast<uint64_t>(m.size())) ++bits;
+    shift_ = 64 - bits;
+    bits_.assign(size_t{1} << (bits - 6), 0);
+    for (const auto& [key, value] : m) {
+      const uint64_t h = Slot(key);
+      bits_[h >> 6] |= uint64_t{1} << (h & 63);
+    }
+  }
+  bool MaybeHas(uint64_t key) const {
+    if (bits_.empty()) return false;
+    const uint64_t h = Slot(key);
+    return (bits_[h >> 6] >> (h & 63)) & 1;
+  }
+
+ private:
+  uint64_t Slot(uint64_t key) const { return (key * 0x9E3779B97F4A7C15u) >> shift_; }
+  std::vector<uint64_t> bits_;
+  int shift_ = 64;
 };
 
 // Where pass 2 finds each event line's decision, and which new lines to
@@ -208,6 +247,7 @@ struct Resolved {
   std::vector<EventDecision> prior_decisions;             // stored events by index
   std::vector<int64_t> prior_cause;                       // LineId of the new event that changed it, or -1
   absl::flat_hash_map<uint64_t, ContactPaid> paid;        // contacts with a paid watched event
+  ContactFilter paid_filter;                              // of `paid`, built before pass 2
   absl::flat_hash_map<uint64_t, ContactFacts> facts;      // trigger facts per contact (all runs)
   std::vector<Enrolment> enrolments;                      // of the patients resolved
 };

@@ -358,6 +358,7 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
   // Pass 2 into a staging directory.
   ALMEN_ASSIGN_OR_RETURN(OutputDir out, OutputDir::Create(out_dir));
   for (Pass1State& c : p1) c.claims.Clear();  // pass 2 reads the repeats from dup_lines
+  resolved.paid_filter.Build(resolved.paid);
   // Segments of kSegmentLines records, slice by slice, from pass 1's marks.
   std::vector<Pass2Segment> segments;
   {
