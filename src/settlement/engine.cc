@@ -3,12 +3,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <cstdio>
-#include <cstring>
 #include <thread>
 #include <tuple>
-#include <unordered_map>
 
 #include "common/csv.h"
 #include "common/format_da.h"
@@ -20,29 +17,6 @@ std::string CodeText(int code) {
   std::snprintf(b, sizeof b, "%04d", code);
   return b;
 }
-
-namespace {
-
-char* Put(char* p, std::string_view s) {
-  std::memcpy(p, s.data(), s.size());
-  return p + s.size();
-}
-
-// `f` as a CSV field at p, quoted when it needs it (room for 2·size + 2 bytes).
-char* PutCsvField(char* p, std::string_view f) {
-  bool plain = true;
-  for (char c : f) plain &= c != '"' && c != '\r' && c != '\n' && c != ',';
-  if (plain) return Put(p, f);
-  *p++ = '"';
-  for (char c : f) {
-    if (c == '"') *p++ = '"';
-    *p++ = c;
-  }
-  *p++ = '"';
-  return p;
-}
-
-}  // namespace
 
 // ---- FixedDoctors, Counts, ServiceAccumulator ---------------------------------
 
@@ -464,182 +438,6 @@ void FindRepeats(const CompiledRules& rules, std::vector<Pass1State>& p1, int th
       e.price = Money();
       return false;
     });
-  }
-}
-
-// ---- pass 2 ---------------------------------------------------------------------------
-
-void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> header, const Pass2Segment& seg,
-                   const std::vector<Pass1State>& p1, const absl::flat_hash_set<Key128>& prior_dups,
-                   const Resolved& resolved, const absl::flat_hash_set<uint64_t>& cause_contacts, OutputBuffer* out,
-                   OutputBuffer* aux, Pass2State* st) const {
-  const int chunk = seg.chunk;
-  CsvReader reader = CsvReader::ForSlice(std::move(header), seg.text, 0);
-  ClaimLine l;
-  int64_t idx = seg.first_local;
-  const Pass1State& own = p1[static_cast<size_t>(chunk)];
-  std::string reason;
-  std::unordered_map<const char*, std::string> quoted_paragraphs;  // (its values stay in place)
-  const char* last_paragraph = nullptr;
-  std::string_view last_quoted;
-  // Contacts are looked up only when some contact holds a paid watched code,
-  // or when the ledger stores every line's contact.
-  const bool need_contacts = !resolved.paid.empty() || in_.ledger;
-  const bool check_prior_dups = !prior_dups.empty();
-  const bool maybe_trip = rules_.trip.any();
-  DecisionCursor decisions(resolved.decisions, chunk, seg.first_local);
-  while (true) {
-    auto more = reader.Next();
-    if (!more.ok()) {
-      st->error = more.status();
-      break;
-    }
-    if (!*more) break;
-    const int64_t local = idx++;
-    // Pass 1 validated every line and its CPR; parse the CPR again only when
-    // a contact without an id needs the pseudonym, or for a malformed CPR's reason.
-    Status s = parser.Parse(reader, &l, /*parse_cpr=*/false);
-    if (!s.ok()) {
-      st->error = s;
-      break;
-    }
-    const bool bad_cpr = own.bad_cpr_lines.contains(local);
-    if (bad_cpr || (need_contacts && l.contact_id.empty())) parser.ParseCprOf(reader, &l);
-    else l.cpr.info.emplace();
-    LineStatus status = LineStatus::kAccepted;
-    const RuleRow* rule = nullptr;
-    std::string_view paragraph;
-    Money amount, price;
-    // The line's reason: kPlainReason, a decision's, or one written into `reason`.
-    std::string_view why;
-
-    bool dup = own.dup_lines.contains(local);  // repeats within the file, in file order (FindRepeats)
-    if (!dup && check_prior_dups) dup = prior_dups.contains(ClaimKey(l.provider, l.claim_id));
-    uint64_t contact = 0;
-    if (need_contacts) {
-      if (!l.contact_id.empty()) contact = ContactKey(l.provider, l.contact_id);
-      else if (!bad_cpr)
-        contact = PatientDayContactKey(l.provider, in_.pseudonymizer->Of(std::string_view(l.cpr.info->digits, 10)),
-                                       l.service_date);
-    }
-    LineCheck chk;
-    const EventDecision* decision = nullptr;
-    if (dup) {
-      rule = rules_.duplicate;
-      status = LineStatus::kRejected;
-      reason = Explain(*rule, {{"claim_id", std::string(l.claim_id)}, {"provider", std::string(l.provider_text)}});
-      why = reason;
-    } else if (chk = Check(l); chk.rule) {
-      rule = chk.rule;
-      status = LineStatus::kRejected;
-      if (chk.sanction) reason = SanctionReason(*chk.sanction, rule->reason_da);
-      else
-        reason = Explain(*rule, {{"detail", std::string(chk.detail)},
-                                 {"provider", std::string(l.provider_text)},
-                                 {"code", std::string(l.code_text)},
-                                 {"date", FormatDateDa(l.service_date)}});
-      if (!chk.detail.empty() && rule == rules_.no_fee) reason += " (" + std::string(chk.detail) + ")";
-      why = reason;
-    } else {
-      price = Price(l, chk, nullptr);
-      if (rules_.event_codes.Has(l.code) || (maybe_trip && rules_.trip.settings.Has(l.setting))) {
-        decision = decisions.Find(LineId(chunk, local));
-      }
-      if (decision) {
-        status = decision->status;
-        amount = decision->amount;
-        why = decision->reason;
-        rule = decision->row;
-      } else {
-        // Contact rules judged by the paid event lines of the same contact.
-        if (contact && resolved.paid_filter.MaybeHas(contact)) {
-          auto cit = resolved.paid.find(contact);
-          if (cit != resolved.paid.end()) rule = JudgeByContact(l.code, chk.fee->category, l.service_date, cit->second, &status);
-        }
-        if (rule) {
-          reason = Explain(*rule, {{"code", std::string(l.code_text)}});
-          why = reason;
-        } else {
-          why = kPlainReason;
-        }
-        if (status != LineStatus::kRejected) {
-          if (l.minutes > 0) {
-            // A transport time supplement adds to the price and to the reason.
-            if (!rule) reason.assign(kPlainReason);
-            amount = Price(l, chk, &reason);
-            why = reason;
-          } else {
-            amount = price;
-          }
-        }
-      }
-    }
-    if (rule) paragraph = rule->provenance.paragraph;
-    else if (chk.fee) paragraph = chk.fee->provenance.paragraph;
-
-    // Counts and service money (chronic codes are paid as the monthly item).
-    ++st->counts.lines;
-    if (status == LineStatus::kAccepted) ++st->counts.accepted;
-    else if (status == LineStatus::kRejected) ++st->counts.rejected;
-    else ++st->counts.review;
-    if (rule) ++st->counts.by_rule[rule->id];
-    st->counts.amount += amount;
-    if (!rules_.chronic_codes.Has(l.code))
-      st->service.Add(l.provider, Month::Of(l.service_date), l.code, status, rule, chk.fee, l.quantity, amount, why,
-                      seg.first_seq + local, /*stable=*/why.data() != reason.data());
-
-    if (in_.ledger) {
-      if (decision) {
-        NewEvent ne;
-        ne.claim_id = std::string(l.claim_id);
-        ne.seq = seg.first_seq + local;
-        ne.decision = *decision;
-        ne.event.line = LineId(chunk, local);
-        st->events.push_back(std::move(ne));
-      }
-      if (contact && cause_contacts.contains(contact)) {
-        // Segments come to a thread in file order: its first line of a contact is its earliest.
-        auto [cit, fresh] = st->causes.try_emplace(contact);
-        if (fresh) cit->second = {seg.first_seq + local, std::string(l.claim_id), l.service_date};
-      }
-      char rec[24];
-      const int64_t p = status == LineStatus::kRejected && rule && !dup && !chk.rule ? price.ore() : amount.ore();
-      const int64_t q = l.quantity;
-      std::memcpy(rec, &contact, 8);
-      std::memcpy(rec + 8, &p, 8);
-      std::memcpy(rec + 16, &q, 8);
-      aux->Append(std::string_view(rec, 24));
-    }
-
-    // Paragraphs are a handful of agreement strings: quote each once.
-    if (paragraph.data() != last_paragraph) {
-      auto [pit, fresh] = quoted_paragraphs.try_emplace(paragraph.data());
-      if (fresh) AppendCsvField(pit->second, paragraph);
-      last_paragraph = paragraph.data();
-      last_quoted = pit->second;
-    }
-    const std::string_view rule_id = rule ? std::string_view(rule->id) : std::string_view();
-    char* p = out->Reserve(2 * l.claim_id.size() + l.provider_text.size() + l.service_date_text.size() +
-                           l.code_text.size() + rule_id.size() + 2 * why.size() + last_quoted.size() + 64);
-    p = PutCsvField(p, l.claim_id);
-    *p++ = ',';
-    p = Put(p, l.provider_text);
-    *p++ = ',';
-    p = Put(p, l.service_date_text);
-    *p++ = ',';
-    p = Put(p, l.code_text);
-    *p++ = ',';
-    p = Put(p, StatusName(status));
-    *p++ = ',';
-    p = std::to_chars(p, p + 21, amount.ore()).ptr;
-    *p++ = ',';
-    p = Put(p, rule_id);
-    *p++ = ',';
-    p = why.data() == kPlainReason.data() ? Put(p, kPlainReason) : PutCsvField(p, why);  // the plain reason needs no quotes
-    *p++ = ',';
-    p = Put(p, last_quoted);
-    *p++ = '\n';
-    out->Commit(p);
   }
 }
 

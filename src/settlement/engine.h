@@ -300,6 +300,15 @@ struct Pass2State {
   absl::flat_hash_map<uint64_t, ContactCause> causes;  // contact -> its first new line (of those this thread saw)
 };
 
+// What pass 2 reads: pass 1's states, the stored claims this file repeats,
+// the decisions, and the contacts whose first new line names a correction.
+struct Pass2Inputs {
+  const std::vector<Pass1State>* p1;
+  const absl::flat_hash_set<Key128>* prior_dups;
+  const Resolved* resolved;
+  const absl::flat_hash_set<uint64_t>* cause_contacts;
+};
+
 struct EngineInputs {
   const Agreement* agreement = nullptr;
   const CompiledRules* rules = nullptr;
@@ -337,6 +346,15 @@ class Engine {
   Status Resolve(std::vector<Event>& events, const std::vector<PriorEvent>& prior,
                  absl::flat_hash_map<uint64_t, ContactFacts> facts, const ProviderDays& seen,
                  Resolved* out) const;
+  // Pass 2 of the file (pass2.cc): its slices cut into segments at pass 1's
+  // marks, taken in order by `threads` threads and written in order to
+  // `lines_path` after `lines_head` (and to `aux_path`, the ledger's, if not
+  // empty). `p2` gets one state per thread. Adds the bytes done to the
+  // progress reporter.
+  Status RunPass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> header,
+                  const std::vector<ChunkInput>& chunks, const Pass2Inputs& p2in, int threads,
+                  const std::string& lines_path, std::string_view lines_head, const std::string& aux_path,
+                  std::vector<Pass2State>* p2) const;
   // Prices and judges a segment's lines; appends their rows of lines.csv to
   // `out` and, for the ledger, their records of lines.aux to `aux`.
   void Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> header, const Pass2Segment& seg,

@@ -359,43 +359,12 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
   ALMEN_ASSIGN_OR_RETURN(OutputDir out, OutputDir::Create(out_dir));
   for (Pass1State& c : p1) c.claims.Clear();  // pass 2 reads the repeats from dup_lines
   resolved.paid_filter.Build(resolved.paid);
-  // Segments of kSegmentLines records, slice by slice, from pass 1's marks.
-  std::vector<Pass2Segment> segments;
-  {
-    int64_t first_seq = 1;
-    for (int k = 0; k < n; ++k) {
-      const Pass1State& st = p1[static_cast<size_t>(k)];
-      const std::string_view text = chunks[static_cast<size_t>(k)].text;
-      for (size_t i = 0; i < st.marks.size(); ++i) {
-        const size_t begin = st.marks[i].first;
-        const size_t end = i + 1 < st.marks.size() ? st.marks[i + 1].first : text.size();
-        segments.push_back({k, text.substr(begin, end - begin), st.marks[i].second, first_seq});
-      }
-      first_seq += st.records;
-    }
-  }
   progress.Phase("pass 2");
-  std::vector<Pass2State> p2(static_cast<size_t>(threads));
-  ALMEN_RETURN_IF_ERROR(RunSegmentsInOrder(
-      segments.size(), threads, out.StagingPath("lines.csv"), kLinesHeader,
-      ledger ? out.StagingPath("lines.aux") : std::string(),
-      [&](size_t j, int worker, OutputBuffer* text, OutputBuffer* aux) {
-        Pass2State& st = p2[static_cast<size_t>(worker)];
-        engine.Pass2(parser, head.shared_header(), segments[j], p1, prior_dups, resolved, changed_contacts, text, aux,
-                     &st);
-        progress.Add(static_cast<int64_t>(segments[j].text.size()));
-        return st.error;
-      },
-      // Segments are written in file order: their pages, read, leave this
-      // process's resident set every 64 MiB (they stay in the page cache).
-      [&, released = size_t{0}, bytes = size_t{0}](size_t j) mutable {
-        bytes += segments[j].text.size();
-        if (bytes < (64u << 20) && j + 1 < segments.size()) return;
-        const char* from = segments[released].text.data();
-        ReleasePages(std::string_view(from, static_cast<size_t>(segments[j].text.data() + segments[j].text.size() - from)));
-        released = j + 1;
-        bytes = 0;
-      }));
+  std::vector<Pass2State> p2;
+  Pass2Inputs p2in{&p1, &prior_dups, &resolved, &changed_contacts};
+  ALMEN_RETURN_IF_ERROR(engine.RunPass2(parser, head.shared_header(), chunks, p2in, threads,
+                                        out.StagingPath("lines.csv"), kLinesHeader,
+                                        ledger ? out.StagingPath("lines.aux") : std::string(), &p2));
   timer.Mark("pass 2");
   progress.Phase("statements");
 
