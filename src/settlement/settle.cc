@@ -185,6 +185,8 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
   }
   timer.Mark("pass 1");
   FindRepeats(rules, p1, threads);
+  // The claim keys are done with (16 bytes a line): the repeats are in dup_lines.
+  for (Pass1State& c : p1) c.claims.Clear();
   timer.Mark("repeated claims");
   progress.Phase("resolve");
 
@@ -357,7 +359,6 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
 
   // Pass 2 into a staging directory.
   ALMEN_ASSIGN_OR_RETURN(OutputDir out, OutputDir::Create(out_dir));
-  for (Pass1State& c : p1) c.claims.Clear();  // pass 2 reads the repeats from dup_lines
   resolved.paid_filter.Build(resolved.paid);
   progress.Phase("pass 2");
   std::vector<Pass2State> p2;
