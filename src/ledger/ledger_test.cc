@@ -53,7 +53,7 @@ class LedgerTest : public testing::DatabaseTest {
     LedgerRunRequest rq;
     rq.inputs.push_back({"claims", BaseName(claims), claims});
     for (auto& [kind, path] : refs) rq.inputs.push_back({kind, BaseName(path), path});
-    rq.settle.threads = 2;
+    rq.settle.threads = threads_;
     rq.user = "test";
     rq.source = "upload";
     rq.now = now;
@@ -155,6 +155,7 @@ class LedgerTest : public testing::DatabaseTest {
   }
 
   int runs_ = 0;
+  int threads_ = 2;  // of every Upload
 };
 
 // One file through the ledger gives exactly `almen settle`'s statement.
@@ -292,6 +293,62 @@ const char* kProviders =
     "provider,name,municipality_code,clinic_type,capacities,lto,valid_from,valid_to\n"
     "123456,Lægerne i Valby,0101,ordinary,2,0,2020-01-01,\n";
 const char* kHeader = "claim_id,provider,cpr,service_date,code,quantity,contact_id,setting,indication\n";
+
+// Pass 2's segments go to whichever thread is free; what a correction names
+// as its cause, and every posting's text, must not depend on that.
+TEST_P(LedgerTest, CorrectionsAndTheirCausesAreTheSameWhateverTheThreads) {
+  // The second file holds, of a third of the contacts, every other of their
+  // lines and then every 0120 (an event that rejects the contact's stored
+  // consultation): corrections whose contact has new plain lines before its
+  // event, over several pass-2 segments (engine.h kSegmentLines) and slices.
+  const int64_t lines = 150000;
+  std::vector<std::string> seen[2];
+  for (int round = 0; round < 2; ++round) {
+    SCOPED_TRACE(round);
+    if (round) {
+      TearDown();
+      SetUp();
+    }
+    threads_ = round ? 3 : 1;
+    const fs::path gen = Generate(lines, 31);
+    auto parts = Split(gen, "split", [&](size_t i, const auto& f) {
+      if (f[6].empty() || std::hash<std::string>{}(f[6]) % 3 != 0) return 0;
+      return f[4] == "0120" ? 2 : i % 2 ? 1 : 0;
+    });
+    ASSERT_EQ(parts.size(), 3u);
+    // The second file: the plain lines first, then a new plain line in each
+    // 0120's contact (a copy of it as a 2101), then the 0120s: a contact's
+    // cause is still its event.
+    std::istringstream events(*ReadFile(parts[2]));
+    std::string line, plain, late;
+    std::getline(events, line);  // the header
+    while (std::getline(events, line)) {
+      late += line + "\n";
+      const size_t id_end = line.find(','), code_at = line.find(",0120,");
+      plain += line.substr(0, id_end) + "p" + line.substr(id_end, code_at - id_end) + ",2101," +
+               line.substr(code_at + 6) + "\n";
+    }
+    const std::string second = Write("split/second.csv", *ReadFile(parts[1]) + plain + late);
+    ASSERT_TRUE(UploadInOrder(gen, {parts[0], second}));
+    auto c = db_->pool().Borrow();
+    auto rows = c->Query("SELECT kind, provider, month, item, code, count, amount_ore, cause, reason FROM postings");
+    ASSERT_TRUE(rows.ok()) << rows.status().message();
+    for (const auto& r : *rows) {
+      std::string row;
+      for (int k = 0; k < 9; ++k) row += (k == 5 || k == 6 ? std::to_string(r.Int(k)) : r.Str(k)) + "|";
+      seen[round].push_back(row);
+    }
+    auto corr = c->Query("SELECT claim_id, old_status, status, rule, cause FROM line_corrections");
+    ASSERT_TRUE(corr.ok()) << corr.status().message();
+    for (const auto& r : *corr) {
+      seen[round].push_back(r.Str(0) + "|" + r.Str(1) + "|" + r.Str(2) + "|" + r.Str(3) + "|" + r.Str(4));
+      EXPECT_NE(r.Str(4).back(), 'p') << "the cause of " << r.Str(0) << " is a plain line, not its contact's event";
+    }
+    std::sort(seen[round].begin(), seen[round].end());
+  }
+  EXPECT_GT(std::count_if(seen[0].begin(), seen[0].end(), [](const std::string& r) { return r.rfind("correction|", 0) == 0; }), 0);
+  EXPECT_EQ(seen[0], seen[1]);
+}
 
 TEST_P(LedgerTest, RepeatedClaimIdInALaterFileIsADuplicate) {
   const std::string providers = Write("providers.csv", kProviders);
