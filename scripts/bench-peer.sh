@@ -67,10 +67,12 @@ for claims in "$@"; do
   : >"$work/almen.times"; : >"$work/peer.times"; : >"$work/ratios"
   for ((r = 1; r <= runs; r++)); do
     rm -rf "$work/almen-out" "$work/peer-out"
+    sync  # neither run pays for writing back the other's output (a GB each)
     /usr/bin/time -f "%e %M %U %S" -o "$work/t" "$almen" settle --claims "$claims" "${inputs[@]}" "${thread_args[@]}" \
       --out "$work/almen-out" >/dev/null 2>"$work/almen.log" || { cat "$work/almen.log" >&2; exit 1; }
     cat "$work/t" >>"$work/almen.times"
     a=$(cut -d' ' -f1 "$work/t")
+    sync
     /usr/bin/time -f "%e %M %U %S" -o "$work/t" node "$peer/settle.mjs" --claims "$claims" "${inputs[@]}" "${peer_threads[@]}" \
       --agreement "$root/agreement/ok25" --out "$work/peer-out" >/dev/null 2>"$work/peer.log" || { cat "$work/peer.log" >&2; exit 1; }
     cat "$work/t" >>"$work/peer.times"

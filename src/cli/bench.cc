@@ -189,6 +189,8 @@ Status RunBench(const Agreement& agreement, const BenchOptions& options) {
       std::error_code ec;
       fs::remove_all(base + "/out", ec);
       fs::remove_all(base + "/peer-out", ec);
+      // Nor does a run pay for writing back the outputs of the one before (a GB each).
+      ::sync();
       ALMEN_ASSIGN_OR_RETURN(ChildResult r, RunChild("/proc/self/exe", args, base + "/settle.log"));
       if (r.exit_code != 0)
         return Internal("settle failed in the benchmark (exit " + std::to_string(r.exit_code) + ", see " + base +
@@ -199,6 +201,7 @@ Status RunBench(const Agreement& agreement, const BenchOptions& options) {
       rss.push_back(static_cast<double>(r.max_rss_kb) / 1024.0);
       std::fprintf(stderr, "bench: %s run %d: almen %.2f s, %.0f MiB", order.c_str(), run + 1, r.wall_s, rss.back());
       if (peer) {
+        ::sync();
         ALMEN_ASSIGN_OR_RETURN(ChildResult p, RunChild("node", peer_args, base + "/peer.log"));
         if (p.exit_code != 0)
           return Internal("the DuckDB peer failed in the benchmark (exit " + std::to_string(p.exit_code) + ", see " +

@@ -193,9 +193,9 @@ class ServiceAccumulator {
     int64_t seq;
     std::string_view reason;
   };
-  static constexpr int kPartBits = 6;
+  static constexpr int kPartBits = 8;
   static constexpr size_t kParts = size_t{1} << kPartBits;
-  static constexpr size_t kPending = 2048;  // per part
+  static constexpr size_t kPending = 1024;  // per part
   static size_t PartOf(int provider) {
     return static_cast<size_t>((static_cast<uint64_t>(static_cast<uint32_t>(provider)) * 0x9E3779B97F4A7C15u) >>
                                (64 - kPartBits));
