@@ -7,8 +7,8 @@
 // that hold a line the contact rules watch, and the *event lines*
 // (types.h). Resolve decides every event line — together with the stored
 // events of earlier runs when a PriorState is given — in an order that does
-// not depend on line order. Pass 2 (one thread per slice) prices every line and
-// writes lines.csv.
+// not depend on line order. Pass 2 (pass2.cc: segments of the slices taken by
+// free threads, written in order) prices every line and writes lines.csv.
 #pragma once
 
 #include <absl/container/flat_hash_map.h>
@@ -270,9 +270,9 @@ class DecisionCursor {
   size_t at_;
 };
 
-// Pass 2 works on segments of kSegmentLines records (a few MiB), taken in
+// Pass 2 works on segments of kSegmentLines records (under a MiB), taken in
 // file order by whichever thread is free and written in file order
-// (settle.cc): no part files to concatenate, and threads stay busy whatever
+// (pass2.cc): no part files to concatenate, and threads stay busy whatever
 // the slices cost.
 inline constexpr int64_t kSegmentLines = 8192;
 
