@@ -16,7 +16,7 @@ namespace almen::settle_internal {
 namespace {
 
 char* Put(char* p, std::string_view s) {
-  std::memcpy(p, s.data(), s.size());
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());  // (an empty view may have no data)
   return p + s.size();
 }
 

@@ -115,6 +115,10 @@ void OutputBuffer::Grow(size_t n) {
 
 namespace {
 
+bool WriteAll(FILE* f, std::string_view bytes) {
+  return bytes.empty() || std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+}
+
 // RunSegmentsInOrder on `threads` ≥ 2 workers. They fill buffers from a
 // small pool and hand them over; this thread writes them in segment order, so
 // that writing (a copy into the page cache, serial on one file) overlaps the
@@ -180,11 +184,11 @@ Status WriteInOrderFromWorkers(size_t count, int threads, FILE* out, const std::
       b = static_cast<size_t>(ready[j]);
     }
     const Buffer& w = buffers[b];
-    if (std::fwrite(w.text.view().data(), 1, w.text.size(), out) != w.text.size()) {
+    if (!WriteAll(out, w.text.view())) {
       fail(Internal(out_path + ": write failed"));
       break;
     }
-    if (aux && std::fwrite(w.side.view().data(), 1, w.side.size(), aux) != w.side.size()) {
+    if (aux && !WriteAll(aux, w.side.view())) {
       fail(Internal(aux_path + ": write failed"));
       break;
     }
@@ -213,7 +217,7 @@ Status RunSegmentsInOrder(size_t count, int threads, const std::string& out_path
     aux.reset(std::fopen(aux_path.c_str(), "wb"));
     if (!aux) return Internal(aux_path + ": cannot write");
   }
-  if (std::fwrite(head.data(), 1, head.size(), out.get()) != head.size()) return Internal(out_path + ": write failed");
+  if (!WriteAll(out.get(), head)) return Internal(out_path + ": write failed");
 
   threads = std::clamp(threads, 1, static_cast<int>(std::max<size_t>(count, 1)));
   if (threads == 1) {
@@ -223,9 +227,9 @@ Status RunSegmentsInOrder(size_t count, int threads, const std::string& out_path
       text.clear();
       side.clear();
       ALMEN_RETURN_IF_ERROR(work(j, 0, &text, &side));
-      if (std::fwrite(text.view().data(), 1, text.size(), out.get()) != text.size())
+      if (!WriteAll(out.get(), text.view()))
         return Internal(out_path + ": write failed");
-      if (aux && std::fwrite(side.view().data(), 1, side.size(), aux.get()) != side.size())
+      if (aux && !WriteAll(aux.get(), side.view()))
         return Internal(aux_path + ": write failed");
       if (written) written(j);
     }

@@ -45,6 +45,7 @@ class OutputBuffer {
   }
   void Commit(const char* end) { size_ = static_cast<size_t>(end - data_.get()); }
   void Append(std::string_view s) {
+    if (s.empty()) return;  // (an empty view may have no data)
     std::memcpy(Reserve(s.size()), s.data(), s.size());
     size_ += s.size();
   }
