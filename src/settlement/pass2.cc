@@ -243,7 +243,8 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
     *p++ = ',';
     p = Put(p, rule_id);
     *p++ = ',';
-    p = why.data() == kPlainReason.data() ? Put(p, kPlainReason) : PutCsvField(p, why);  // the plain reason needs no quotes
+    // The plain reason needs no quotes.
+    p = why.data() == kPlainReason.data() ? Put(p, kPlainReason) : PutCsvField(p, why);
     *p++ = ',';
     p = Put(p, last_quoted);
     *p++ = '\n';

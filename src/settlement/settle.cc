@@ -208,9 +208,10 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
   // made, so an error in the listings still comes after any error in the claims.
   std::future<StatusOr<absl::flat_hash_map<ProviderMonth, int64_t>>> listed_future;
   if (!ledger && !options.listings_path.empty() && period_from)
-    listed_future = std::async(threads > 1 ? std::launch::async : std::launch::deferred, [path = options.listings_path, from = *period_from, to = *period_to] {
-      return CountListings(path, from, to);
-    });
+    listed_future = std::async(threads > 1 ? std::launch::async : std::launch::deferred,
+                               [path = options.listings_path, from = *period_from, to = *period_to] {
+                                 return CountListings(path, from, to);
+                               });
 
   // The facts of contacts, and the event lines of the whole file.
   absl::flat_hash_map<uint64_t, ContactFacts> facts = std::move(p1[0].contacts);
