@@ -300,20 +300,26 @@ StatusOr<bool> CsvReader::Next() {
   return true;
 }
 
-void AppendCsvField(std::string& out, std::string_view f, char delimiter) {
-  bool need = false;
-  for (char c : f)
-    if (c == '"' || c == '\r' || c == '\n' || c == delimiter) {
-      need = true;
-      break;
-    }
-  if (!need) { out.append(f); return; }
-  out.push_back('"');
-  for (char c : f) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
+char* PutCsvField(char* out, std::string_view f, char delimiter) {
+  bool plain = true;
+  for (char c : f) plain &= c != '"' && c != '\r' && c != '\n' && c != delimiter;
+  if (plain) {
+    if (!f.empty()) std::memcpy(out, f.data(), f.size());  // (an empty view may have no data)
+    return out + f.size();
   }
-  out.push_back('"');
+  *out++ = '"';
+  for (char c : f) {
+    if (c == '"') *out++ = '"';
+    *out++ = c;
+  }
+  *out++ = '"';
+  return out;
+}
+
+void AppendCsvField(std::string& out, std::string_view f, char delimiter) {
+  const size_t at = out.size();
+  out.resize(at + 2 * f.size() + 2);
+  out.resize(static_cast<size_t>(PutCsvField(out.data() + at, f, delimiter) - out.data()));
 }
 
 }  // namespace almen

@@ -107,5 +107,7 @@ size_t FindInvalidUtf8(std::string_view s);
 
 // Quotes a field for CSV output when it needs it (delimiter, quote, CR/LF).
 void AppendCsvField(std::string& out, std::string_view field, char delimiter = ',');
+// The same at `out`, which has room for 2·size + 2 bytes; returns the end written.
+char* PutCsvField(char* out, std::string_view field, char delimiter = ',');
 
 }  // namespace almen

@@ -1,7 +1,7 @@
 // Which bytes of a block of a CSV buffer are a newline, a quote, the
 // delimiter or have the high bit set, as bit masks (bit i: the block's byte
 // i): CsvReader's fast path reads a line a block at a time. Internal to
-// csv.cc (and its test).
+// csv.cc, its test, and the engine's byte count (settlement/slices.cc).
 #pragma once
 
 #include <cstdint>
@@ -23,10 +23,13 @@ namespace csv_blocks {
 inline uint32_t GatherTopBits(uint64_t hits) {
   return static_cast<uint32_t>(((hits >> 7) * 0x0102040810204080ULL) >> 56);
 }
-inline uint32_t EqualBytes(uint64_t word, char c) {
-  const uint64_t x = word ^ (0x0101010101010101ULL * static_cast<unsigned char>(c));
-  return GatherTopBits(~(((x & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | x) & 0x8080808080808080ULL);
+// 0x80 in each byte of `word` that equals c, 0 in the others (exact: no
+// false hits from carries).
+inline uint64_t EqualByteMask(uint64_t word, char c) {
+  const uint64_t x = word ^ (0x0101010101010101ULL * static_cast<unsigned char>(c));  // a zero byte where c was
+  return ~(((x & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | x) & 0x8080808080808080ULL;
 }
+inline uint32_t EqualBytes(uint64_t word, char c) { return GatherTopBits(EqualByteMask(word, c)); }
 }  // namespace csv_blocks
 
 inline CsvBlockMasks CsvMasks8(const char* p, char delim) {

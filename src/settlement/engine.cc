@@ -382,7 +382,8 @@ void Engine::Pass1(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
     }
   }
   st->records = idx;
-  if (in_.progress) in_.progress->Add(static_cast<int64_t>(in.text.size() - (st->marks.empty() ? 0 : st->marks.back().first)));
+  if (in_.progress)
+    in_.progress->Add(static_cast<int64_t>(in.text.size() - (st->marks.empty() ? 0 : st->marks.back().first)));
 }
 
 // ---- repeated claims ------------------------------------------------------------------

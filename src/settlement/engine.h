@@ -144,11 +144,6 @@ struct Counts {
 // Service money of new lines per (provider, month, code, status, rule, fee row).
 class ServiceAccumulator {
  public:
-  ServiceAccumulator() = default;
-  ServiceAccumulator(const ServiceAccumulator&) = delete;
-  ServiceAccumulator& operator=(const ServiceAccumulator&) = delete;
-  ServiceAccumulator(ServiceAccumulator&&) = default;
-  ServiceAccumulator& operator=(ServiceAccumulator&&) = default;
   // `seq`: the line of the file; a row's reason is that of its first line,
   // whichever thread added which line.
   // `stable`: `reason` stays valid until the totals are read (a view of a
@@ -358,9 +353,7 @@ class Engine {
   // Prices and judges a segment's lines; appends their rows of lines.csv to
   // `out` and, for the ledger, their records of lines.aux to `aux`.
   void Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> header, const Pass2Segment& seg,
-             const std::vector<Pass1State>& p1, const absl::flat_hash_set<Key128>& prior_dups,
-             const Resolved& resolved, const absl::flat_hash_set<uint64_t>& cause_contacts, OutputBuffer* out,
-             OutputBuffer* aux, Pass2State* st) const;
+             const Pass2Inputs& p2in, OutputBuffer* out, OutputBuffer* aux, Pass2State* st) const;
 
   // The transport time supplement of a home rule's code at home (§ 64 stk. 2 c), 0 if none.
   Money TimeSupplement(int code, Setting setting, Date date, int minutes, std::string* reason) const;

@@ -20,20 +20,6 @@ char* Put(char* p, std::string_view s) {
   return p + s.size();
 }
 
-// `f` as a CSV field at p, quoted when it needs it (room for 2·size + 2 bytes).
-char* PutCsvField(char* p, std::string_view f) {
-  bool plain = true;
-  for (char c : f) plain &= c != '"' && c != '\r' && c != '\n' && c != ',';
-  if (plain) return Put(p, f);
-  *p++ = '"';
-  for (char c : f) {
-    if (c == '"') *p++ = '"';
-    *p++ = c;
-  }
-  *p++ = '"';
-  return p;
-}
-
 }  // namespace
 
 Status Engine::RunPass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> header,
@@ -60,8 +46,7 @@ Status Engine::RunPass2(const ClaimParser& parser, std::shared_ptr<const CsvHead
       segments.size(), threads, lines_path, lines_head, aux_path,
       [&](size_t j, int worker, OutputBuffer* text, OutputBuffer* aux) {
         Pass2State& st = (*p2)[static_cast<size_t>(worker)];
-        Pass2(parser, header, segments[j], p1, *p2in.prior_dups, *p2in.resolved, *p2in.cause_contacts, text, aux,
-              &st);
+        Pass2(parser, header, segments[j], p2in, text, aux, &st);
         if (in_.progress) in_.progress->Add(static_cast<int64_t>(segments[j].text.size()));
         return st.error;
       },
@@ -78,9 +63,11 @@ Status Engine::RunPass2(const ClaimParser& parser, std::shared_ptr<const CsvHead
 }
 
 void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> header, const Pass2Segment& seg,
-                   const std::vector<Pass1State>& p1, const absl::flat_hash_set<Key128>& prior_dups,
-                   const Resolved& resolved, const absl::flat_hash_set<uint64_t>& cause_contacts, OutputBuffer* out,
-                   OutputBuffer* aux, Pass2State* st) const {
+                   const Pass2Inputs& p2in, OutputBuffer* out, OutputBuffer* aux, Pass2State* st) const {
+  const std::vector<Pass1State>& p1 = *p2in.p1;
+  const absl::flat_hash_set<Key128>& prior_dups = *p2in.prior_dups;
+  const Resolved& resolved = *p2in.resolved;
+  const absl::flat_hash_set<uint64_t>& cause_contacts = *p2in.cause_contacts;
   const int chunk = seg.chunk;
   CsvReader reader = CsvReader::ForSlice(std::move(header), seg.text, 0);
   ClaimLine l;

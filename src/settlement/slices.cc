@@ -14,6 +14,8 @@
 #include <mutex>
 #include <thread>
 
+#include "common/csv_blocks.h"
+
 namespace almen::settle_internal {
 
 namespace {
@@ -52,13 +54,10 @@ void ReleasePages(std::string_view text) {
 int64_t CountByte(const char* p, size_t n, char c) {
   int64_t count = 0;
   size_t i = 0;
-  const uint64_t pattern = 0x0101010101010101ULL * static_cast<unsigned char>(c);
   for (; i + 8 <= n; i += 8) {
     uint64_t w;
     std::memcpy(&w, p + i, 8);
-    uint64_t x = w ^ pattern;  // a zero byte where w had c
-    uint64_t t = ((x & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | x;
-    count += __builtin_popcountll(~t & 0x8080808080808080ULL);
+    count += __builtin_popcountll(csv_blocks::EqualByteMask(w, c));
   }
   for (; i < n; ++i) count += p[i] == c;
   return count;
@@ -117,6 +116,14 @@ namespace {
 
 bool WriteAll(FILE* f, std::string_view bytes) {
   return bytes.empty() || std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+}
+
+// One segment's outputs, appended to their files (`aux` may be null).
+Status WriteSegment(FILE* out, const std::string& out_path, FILE* aux, const std::string& aux_path,
+                    const OutputBuffer& text, const OutputBuffer& side) {
+  if (!WriteAll(out, text.view())) return Internal(out_path + ": write failed");
+  if (aux && !WriteAll(aux, side.view())) return Internal(aux_path + ": write failed");
+  return Status::Ok();
 }
 
 // RunSegmentsInOrder on `threads` ≥ 2 workers. They fill buffers from a
@@ -183,13 +190,8 @@ Status WriteInOrderFromWorkers(size_t count, int threads, FILE* out, const std::
       if (stop) break;
       b = static_cast<size_t>(ready[j]);
     }
-    const Buffer& w = buffers[b];
-    if (!WriteAll(out, w.text.view())) {
-      fail(Internal(out_path + ": write failed"));
-      break;
-    }
-    if (aux && !WriteAll(aux, w.side.view())) {
-      fail(Internal(aux_path + ": write failed"));
+    if (Status s = WriteSegment(out, out_path, aux, aux_path, buffers[b].text, buffers[b].side); !s.ok()) {
+      fail(std::move(s));
       break;
     }
     if (written) written(j);
@@ -227,14 +229,12 @@ Status RunSegmentsInOrder(size_t count, int threads, const std::string& out_path
       text.clear();
       side.clear();
       ALMEN_RETURN_IF_ERROR(work(j, 0, &text, &side));
-      if (!WriteAll(out.get(), text.view()))
-        return Internal(out_path + ": write failed");
-      if (aux && !WriteAll(aux.get(), side.view()))
-        return Internal(aux_path + ": write failed");
+      ALMEN_RETURN_IF_ERROR(WriteSegment(out.get(), out_path, aux.get(), aux_path, text, side));
       if (written) written(j);
     }
   } else {
-    ALMEN_RETURN_IF_ERROR(WriteInOrderFromWorkers(count, threads, out.get(), out_path, aux.get(), aux_path, work, written));
+    ALMEN_RETURN_IF_ERROR(
+        WriteInOrderFromWorkers(count, threads, out.get(), out_path, aux.get(), aux_path, work, written));
   }
   if (std::fclose(out.release()) != 0) return Internal(out_path + ": write failed");
   if (aux && std::fclose(aux.release()) != 0) return Internal(aux_path + ": write failed");

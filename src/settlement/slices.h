@@ -1,6 +1,7 @@
 // Reading one claim file on several threads: slices at record boundaries,
 // counting lines for exact error positions, releasing read pages, and writing
-// the outputs of segments done on several threads in order. Internal to the settlement engine.
+// the outputs of segments done on several threads in order. Internal to the
+// settlement engine.
 #pragma once
 
 #include <atomic>
