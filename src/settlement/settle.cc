@@ -2,6 +2,10 @@
 // alone (Settle) or after earlier runs (SettleWithHistory, docs/ledger.md).
 #include "settlement/settle.h"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <algorithm>
 #include <filesystem>
 #include <future>
@@ -186,7 +190,13 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
   timer.Mark("pass 1");
   FindRepeats(rules, p1, threads);
   // The claim keys are done with (16 bytes a line): the repeats are in dup_lines.
+  // Their memory goes back to the kernel now (a process may keep what it
+  // frees, almen settle does: src/cli/commands.cc), so that the national
+  // year's peak is pass 1's.
   for (Pass1State& c : p1) c.claims.Clear();
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
   timer.Mark("repeated claims");
   progress.Phase("resolve");
 
@@ -307,7 +317,7 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
   timer.Count("events", static_cast<int64_t>(events.size()));
   timer.Count("contacts with facts", static_cast<int64_t>(facts.size()));
   Resolved resolved;
-  ALMEN_RETURN_IF_ERROR(engine.Resolve(events, prior_events, std::move(facts), seen, &resolved));
+  ALMEN_RETURN_IF_ERROR(engine.Resolve(events, prior_events, std::move(facts), seen, threads, &resolved));
   // A stored event on a shared day that was not resolved again keeps its
   // decision: its contact still holds what it paid.
   if (!day_events.empty()) {
