@@ -31,6 +31,17 @@ int Digits(std::string_view s) {
   for (char c : s) v = v * 10 + (c - '0');
   return v;
 }
+// ParseSmallUint, inlined into the line parser: most quantities are one digit.
+inline std::optional<int32_t> SmallUint(std::string_view s) {
+  if (s.size() == 1 && s[0] >= '0' && s[0] <= '9') return s[0] - '0';
+  if (s.empty() || s.size() > 9 || !AllDigits(s)) return std::nullopt;
+  return Digits(s);
+}
+// The value is longer than kMaxClaimIdBytes (an error, rare: kept out of line).
+[[gnu::noinline, gnu::cold]] Status TooLong(const CsvReader& r, int column, std::string_view value) {
+  return r.FieldError(column, "feltet er på " + std::to_string(value.size()) + " byte; højst " +
+                                  std::to_string(kMaxClaimIdBytes) + " er tilladt");
+}
 inline std::string_view Trimmed(std::string_view s) {
   if (s.empty() || (s.front() != ' ' && s.front() != '\t' && s.back() != ' ' && s.back() != '\t')) return s;
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -60,10 +71,7 @@ std::string_view IndicationName(Indication i) {
   return "";
 }
 
-std::optional<int32_t> ParseSmallUint(std::string_view s) {
-  if (s.empty() || s.size() > 9 || !AllDigits(s)) return std::nullopt;
-  return Digits(s);
-}
+std::optional<int32_t> ParseSmallUint(std::string_view s) { return SmallUint(s); }
 
 StatusOr<ClaimParser> ClaimParser::ForHeader(const CsvReader& r, const Agreement& agreement) {
   ALMEN_RETURN_IF_ERROR(r.RequireColumns({"claim_id", "provider", "cpr", "service_date", "code"}));
@@ -89,12 +97,7 @@ StatusOr<ClaimParser> ClaimParser::ForHeader(const CsvReader& r, const Agreement
 Status ClaimParser::Parse(const CsvReader& r, ClaimLine* l, bool parse_cpr) const {
   l->claim_id = Trimmed(r.field(c_claim_id_));
   if (l->claim_id.empty()) return r.FieldError(c_claim_id_, "claim_id is empty");
-  auto too_long = [&](int column, std::string_view value) -> Status {
-    if (value.size() <= kMaxClaimIdBytes) return Status::Ok();
-    return r.FieldError(column, "feltet er på " + std::to_string(value.size()) + " byte; højst " +
-                                    std::to_string(kMaxClaimIdBytes) + " er tilladt");
-  };
-  ALMEN_RETURN_IF_ERROR(too_long(c_claim_id_, l->claim_id));
+  if (l->claim_id.size() > kMaxClaimIdBytes) return TooLong(r, c_claim_id_, l->claim_id);
 
   l->provider_text = Trimmed(r.field(c_provider_));
   auto provider = ParseYdernummer(l->provider_text);
@@ -128,7 +131,7 @@ Status ClaimParser::Parse(const CsvReader& r, ClaimLine* l, bool parse_cpr) cons
   if (q.empty()) {
     l->quantity = 1;
   } else {
-    auto v = ParseSmallUint(q);
+    auto v = SmallUint(q);
     if (!v || *v == 0 || *v > 100000) {
       bool negative = !q.empty() && q[0] == '-';
       return r.FieldError(c_quantity_, negative ? "quantity is negative; it must be a positive whole number"
@@ -140,9 +143,9 @@ Status ClaimParser::Parse(const CsvReader& r, ClaimLine* l, bool parse_cpr) cons
   l->contact_id = Trimmed(r.field(c_contact_));
   l->course_id = Trimmed(r.field(c_course_));
   l->botilbud_id = Trimmed(r.field(c_botilbud_));
-  ALMEN_RETURN_IF_ERROR(too_long(c_contact_, l->contact_id));
-  ALMEN_RETURN_IF_ERROR(too_long(c_course_, l->course_id));
-  ALMEN_RETURN_IF_ERROR(too_long(c_botilbud_, l->botilbud_id));
+  if (l->contact_id.size() > kMaxClaimIdBytes) return TooLong(r, c_contact_, l->contact_id);
+  if (l->course_id.size() > kMaxClaimIdBytes) return TooLong(r, c_course_, l->course_id);
+  if (l->botilbud_id.size() > kMaxClaimIdBytes) return TooLong(r, c_botilbud_, l->botilbud_id);
 
   std::string_view perf = Trimmed(r.field(c_performer_));
   if (perf.empty() || perf == "doctor") l->performer = Performer::kDoctor;
@@ -150,7 +153,7 @@ Status ClaimParser::Parse(const CsvReader& r, ClaimLine* l, bool parse_cpr) cons
   else return r.FieldError(c_performer_, "performer must be 'doctor' or 'staff'");
 
   std::string_view set = Trimmed(r.field(c_setting_));
-  if (set.empty()) {
+  if (set.empty() || set == "clinic") {
     l->setting = Setting::kClinic;
   } else {
     auto s = ParseSetting(set);
@@ -173,12 +176,12 @@ Status ClaimParser::Parse(const CsvReader& r, ClaimLine* l, bool parse_cpr) cons
 
   std::string_view mins = Trimmed(r.field(c_minutes_));
   if (mins.empty()) l->minutes = 0;
-  else if (auto v = ParseSmallUint(mins); v && *v <= 24 * 60) l->minutes = *v;
+  else if (auto v = SmallUint(mins); v && *v <= 24 * 60) l->minutes = *v;
   else return r.FieldError(c_minutes_, "minutes must be a whole number of minutes (0–1440)");
 
   std::string_view km = Trimmed(r.field(c_km_));
   if (km.empty()) l->km = 0;
-  else if (auto v = ParseSmallUint(km); v && *v <= 10000) l->km = *v;
+  else if (auto v = SmallUint(km); v && *v <= 10000) l->km = *v;
   else return r.FieldError(c_km_, "km must be a whole number of kilometres (0–10000)");
 
   if (parse_cpr) ParseCprOf(r, l);

@@ -70,11 +70,34 @@ void ServiceAccumulator::Add(int provider, Month month, int code, LineStatus sta
     pending_.resize(kParts);
   }
   const Key k{provider, month.serial, code, status, rule, fee};
-  const size_t part = PartOf(provider);
-  if (!stable) return AddRow(parts_[part], k, count, amount, reason, seq);
+  if (!stable) return AddRow(parts_[PartOf(provider)], k, count, amount, reason, seq);
+  const size_t slot = OpenSlot(k);
+  if (open_.empty()) {
+    open_.resize(kOpen);
+    open_used_.assign(kOpen, 0);
+  }
+  Pending& o = open_[slot];
+  if (open_used_[slot]) {
+    if (o.key == k) {
+      o.count += count;
+      o.amount += amount;
+      if (seq < o.seq) {
+        o.seq = seq;
+        o.reason = reason;
+      }
+      return;
+    }
+    Buffer(o);
+  }
+  o = {k, count, amount, seq, reason};
+  open_used_[slot] = 1;
+}
+
+void ServiceAccumulator::Buffer(const Pending& p) const {
+  const size_t part = PartOf(p.key.provider);
   std::vector<Pending>& buffer = pending_[part];
   if (buffer.capacity() == 0) buffer.reserve(kPending);
-  buffer.push_back({k, count, amount, seq, reason});
+  buffer.push_back(p);
   if (buffer.size() == kPending) FlushPart(part);
 }
 
@@ -85,6 +108,11 @@ void ServiceAccumulator::FlushPart(size_t part) const {
 }
 
 void ServiceAccumulator::FlushAll() const {
+  for (size_t slot = 0; slot < open_.size(); ++slot)
+    if (open_used_[slot]) {
+      Buffer(open_[slot]);
+      open_used_[slot] = 0;
+    }
   for (size_t part = 0; part < pending_.size(); ++part) FlushPart(part);
 }
 
@@ -143,7 +171,7 @@ void ServiceAccumulator::AddTo(StatementAccumulator* s) const {
 
 // ---- line checks and prices --------------------------------------------------------
 
-LineCheck Engine::Check(const ClaimLine& l) const {
+LineCheck Engine::Check(const ClaimLine& l, CheckMemo* memo) const {
   LineCheck c;
   Date d = l.service_date;
   // An LSU suspension (d) or exclusion (e) stops payment for service dates
@@ -164,7 +192,12 @@ LineCheck Engine::Check(const ClaimLine& l) const {
     return c;
   }
   if (in_.providers) {
-    c.provider = in_.providers->On(l.provider, d);
+    if (memo && memo->provider == l.provider && memo->row->period.Contains(d)) {
+      c.provider = memo->row;
+    } else {
+      c.provider = in_.providers->On(l.provider, d);
+      if (memo && c.provider) *memo = {l.provider, c.provider};
+    }
     if (!c.provider) {
       c.rule = rules_.unknown_provider;
       return c;
@@ -309,6 +342,7 @@ void Engine::Pass1(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
   int last_day_provider = -1;
   int32_t last_day = INT32_MIN;
   absl::flat_hash_set<int32_t>* days = nullptr;
+  CheckMemo memo;
   while (true) {
     auto more = reader.Next();
     if (!more.ok()) {
@@ -340,7 +374,7 @@ void Engine::Pass1(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
     st->claims.Add(ck, local);
     if (in_.ledger) st->ledger_claims.push_back({ck, l.provider, static_cast<uint32_t>(local)});
     if (!l.cpr.info) st->bad_cpr_lines.insert(local);
-    LineCheck chk = Check(l);
+    LineCheck chk = Check(l, &memo);
     // A repeated claim is found after pass 1 (FindRepeats), which rejects its event.
     const bool ok = !chk.rule;
     // A repeated line counts for its contact as its first does (whichever

@@ -103,6 +103,14 @@ struct LineCheck {
   const ProviderRow* provider = nullptr;
 };
 
+// What Engine::Check found for the line before, kept by the caller of a
+// loop over lines: a clinic's batch repeats its provider, whose rows have
+// periods that do not overlap (ProviderRegistry rejects overlaps).
+struct CheckMemo {
+  int provider = -1;
+  const ProviderRow* row = nullptr;
+};
+
 // A claim key of the file and its line, kept for the ledger's check against
 // stored runs (PriorState::KnownClaimsOf).
 struct LedgerClaim {
@@ -188,6 +196,15 @@ class ServiceAccumulator {
     int64_t seq;
     std::string_view reason;
   };
+  // In front of the buffers, a few open rows: the lines of a clinic's batch
+  // (one provider and month, a handful of codes) add up here and go to a
+  // buffer only when another row takes their slot.
+  static constexpr size_t kOpen = 256;
+  static size_t OpenSlot(const Key& k) {
+    return (static_cast<uint32_t>(k.code) * 0x9E3779B1u + static_cast<uint32_t>(k.provider) * 0x85EBCA6Bu +
+            static_cast<uint32_t>(k.month) * 0xC2B2AE35u + static_cast<uint32_t>(k.status)) >>
+           24;
+  }
   static constexpr int kPartBits = 8;
   static constexpr size_t kParts = size_t{1} << kPartBits;
   static constexpr size_t kPending = 1024;  // per part
@@ -197,11 +214,15 @@ class ServiceAccumulator {
   }
   static void AddRow(absl::flat_hash_map<Key, Value>& map, const Key& k, int64_t count, Money amount,
                      std::string_view reason, int64_t seq);
+  void Buffer(const Pending& p) const;
   void FlushPart(size_t part) const;
   void FlushAll() const;
   // The buffers are part of the sums: reading the totals empties them.
   mutable std::vector<absl::flat_hash_map<Key, Value>> parts_;
   mutable std::vector<std::vector<Pending>> pending_;
+  mutable std::vector<Pending> open_;
+  mutable std::vector<uint8_t> open_used_;  // per slot of open_
+  static_assert(kOpen == 256);  // OpenSlot's shift
 };
 
 // A set of contact keys as a bit table, about 8 bits a contact: "perhaps
@@ -320,7 +341,7 @@ class Engine {
  public:
   explicit Engine(const EngineInputs& in) : in_(in), agreement_(*in.agreement), rules_(*in.rules) {}
 
-  LineCheck Check(const ClaimLine& l) const;
+  LineCheck Check(const ClaimLine& l, CheckMemo* memo = nullptr) const;
   // Price of a line that is paid: fee × index × quantity, plus the transport
   // time supplement where a home rule says it is paid instead of the visit
   // fee (Bilag 3, pkt. 8).
@@ -338,8 +359,10 @@ class Engine {
   // per-patient rules in date order, chronic enrolments, trips, and the
   // contact rules on events; then which contacts hold a paid watched code.
   // `seen`: (provider, date)s with stored lines (a trip there is complete).
+  // The steps that decide events one by one or patient by patient run on
+  // `threads` threads; the outcome does not depend on them.
   Status Resolve(std::vector<Event>& events, const std::vector<PriorEvent>& prior,
-                 absl::flat_hash_map<uint64_t, ContactFacts> facts, const ProviderDays& seen,
+                 absl::flat_hash_map<uint64_t, ContactFacts> facts, const ProviderDays& seen, int threads,
                  Resolved* out) const;
   // Pass 2 of the file (pass2.cc): its slices cut into segments at pass 1's
   // marks, taken in order by `threads` threads and written in order to

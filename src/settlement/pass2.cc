@@ -83,6 +83,7 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
   const bool check_prior_dups = !prior_dups.empty();
   const bool maybe_trip = rules_.trip.any();
   DecisionCursor decisions(resolved.decisions, chunk, seg.first_local);
+  CheckMemo memo;
   while (true) {
     auto more = reader.Next();
     if (!more.ok()) {
@@ -124,7 +125,7 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
       status = LineStatus::kRejected;
       reason = Explain(*rule, {{"claim_id", std::string(l.claim_id)}, {"provider", std::string(l.provider_text)}});
       why = reason;
-    } else if (chk = Check(l); chk.rule) {
+    } else if (chk = Check(l, &memo); chk.rule) {
       rule = chk.rule;
       status = LineStatus::kRejected;
       if (chk.sanction) reason = SanctionReason(*chk.sanction, rule->reason_da);

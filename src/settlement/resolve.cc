@@ -19,6 +19,7 @@
 
 #include "common/format_da.h"
 #include "settlement/engine.h"
+#include "settlement/slices.h"
 
 namespace almen::settle_internal {
 
@@ -37,7 +38,7 @@ bool ContactHit(const CompiledRules& rules, const ContactRule& r, const ContactF
 
 Status Engine::Resolve(std::vector<Event>& events, const std::vector<PriorEvent>& prior,
                        absl::flat_hash_map<uint64_t, ContactFacts> facts, const ProviderDays& seen,
-                       Resolved* out) const {
+                       int threads, Resolved* out) const {
   const size_t n = events.size();
   std::vector<EventDecision> dec(n);
   std::vector<uint8_t> decided(n, 0);  // a step decided it
@@ -65,20 +66,22 @@ Status Engine::Resolve(std::vector<Event>& events, const std::vector<PriorEvent>
   };
 
   // 1. Contact rules that reject the event code itself.
-  for (size_t i = 0; i < n; ++i) {
-    const Event& e = events[i];
-    if (out_of_play[i] || !e.contact) continue;
-    auto it = facts.find(e.contact);
-    if (it == facts.end()) continue;
-    for (const auto& r : rules_.contact) {
-      if (!r.reject_self || r.code != e.code || !r.row->period.Contains(e.date)) continue;
-      if (ContactHit(rules_, r, it->second)) {
-        reject(i, r.row, Explain(*r.row, {}));
-        out_of_play[i] = 1;
-        break;
+  ForRanges(n, threads, [&](size_t, size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i) {
+      const Event& e = events[i];
+      if (out_of_play[i] || !e.contact) continue;
+      auto it = facts.find(e.contact);
+      if (it == facts.end()) continue;
+      for (const auto& r : rules_.contact) {
+        if (!r.reject_self || r.code != e.code || !r.row->period.Contains(e.date)) continue;
+        if (ContactHit(rules_, r, it->second)) {
+          reject(i, r.row, Explain(*r.row, {}));
+          out_of_play[i] = 1;
+          break;
+        }
       }
     }
-  }
+  });
 
   // Per patient, in date order.
   // Sorted on copies of the keys (no look-up into `events` per comparison).
@@ -120,143 +123,165 @@ Status Engine::Resolve(std::vector<Event>& events, const std::vector<PriorEvent>
     }
   out->prior_cause.assign(prior.size(), -1);
 
-  // The enrolment period in force on a date (a parameter: looked up once a day).
-  absl::flat_hash_map<int32_t, int> months_on;
-  auto enrolment_months = [&](Date d) {
-    auto [it, fresh] = months_on.try_emplace(d.days(), 12);
-    if (fresh)
-      if (auto months = agreement_.IntParameter("chronic_enrolment_months", d); months.ok())
-        it->second = static_cast<int>(*months);
-    return it->second;
-  };
-  absl::flat_hash_map<std::tuple<int, bool, int32_t, int32_t>, std::pair<Money, std::string>> enrol_texts;
-
+  // Steps 2 and 3 go patient by patient: the patients are shared out in
+  // ranges between the threads, each with its own memos, and each patient's
+  // events are decided by one thread alone.
+  std::vector<size_t> patient_starts;  // in `order`, and its end
   for (size_t a = 0; a < order.size();) {
-    size_t b = a;
+    patient_starts.push_back(a);
     const Pseudonym p = events[order[a]].patient;
-    int64_t patient_cause = -1;
-    while (b < order.size() && events[order[b]].patient == p) {
-      if (patient_cause < 0 && events[order[b]].line >= 0) patient_cause = events[order[b]].line;
-      ++b;
-    }
-    // Stored events of this patient: name the cause if they change.
-    for (size_t k = a; k < b; ++k) {
-      const Event& e = events[order[k]];
-      if (e.prior < 0) continue;
-      int64_t c = -1;
-      if (auto it = contact_cause.find(e.contact); e.contact && it != contact_cause.end()) c = it->second;
-      else if (auto jt = trip_cause.find(e.trip); e.trip && jt != trip_cause.end()) c = jt->second;
-      else c = patient_cause;
-      out->prior_cause[static_cast<size_t>(e.prior)] = c;
-    }
-
-    // 2. Per-patient rules.
-    for (const auto& r : rules_.patient) {
-      std::vector<size_t> paid;
-      for (size_t k = a; k < b; ++k) {
-        const size_t i = order[k];
-        const Event& e = events[i];
-        if (out_of_play[i] || e.code != r.code || e.indication != r.indication || !r.row->period.Contains(e.date))
-          continue;
-        bool hit = false;
-        std::vector<std::pair<std::string_view, std::string>> vars;
-        if (r.kind == PatientRuleKind::kOncePerPatient) {
-          if (!paid.empty()) {
-            hit = true;
-            vars.push_back({"previous", FormatDateDa(events[paid.front()].date)});
-          }
-        } else if (r.kind == PatientRuleKind::kOncePerCourse) {
-          for (size_t q : paid)
-            if (events[q].course == e.course) {
-              hit = true;
-              vars.push_back({"previous", FormatDateDa(events[q].date)});
-              break;
-            }
-        } else {
-          int in_year = 0;
-          for (size_t q : paid)
-            if (events[q].date.year() == e.date.year()) ++in_year;
-          if (in_year >= r.max) {
-            hit = true;
-            vars.push_back({"max", std::to_string(r.max)});
-            vars.push_back({"year", std::to_string(e.date.year())});
-          }
-        }
-        if (!hit) {
-          paid.push_back(i);
-        } else if (r.review) {
-          flag(i, r.row, Explain(*r.row, vars));
-        } else {
-          reject(i, r.row, Explain(*r.row, vars));
-          out_of_play[i] = 1;
-        }
-      }
-    }
-
-    // 3. Chronic enrolment (agreement.md C4): 12 months from the service
-    // month, one enrolment per patient at a time.
-    if (!rules_.chronic_codes.codes.empty()) {
-      struct Open {
-        size_t event;
-        Enrolment en;
-      };
-      std::vector<Open> enrolments;
-      for (size_t k = a; k < b; ++k) {
-        const size_t i = order[k];
-        const Event& e = events[i];
-        if (out_of_play[i] || !rules_.chronic_codes.Has(e.code)) continue;
-        const int enrol_months = enrolment_months(e.date);
-        Month m = Month::Of(e.date);
-        Open* cur = enrolments.empty() ? nullptr : &enrolments.back();
-        if (cur && m < cur->en.end) {
-          if (cur->en.provider != e.provider || cur->en.code == e.code) {
-            const RuleRow* row = cur->en.provider != e.provider ? rules_.chronic_elsewhere : rules_.chronic_already;
-            reject(i, row, Explain(*row, {{"code", CodeText(cur->en.code)}, {"until", FormatMonthDa(cur->en.end + -1)}}));
-            out_of_play[i] = 1;
-            continue;
-          }
-          // Same provider, another chronic code: the new enrolment replaces
-          // the old one from this month.
-          cur->en.end = m;
-          if (!(cur->en.start < cur->en.end)) {
-            // Replaced in its first month: the earlier line enrols nothing.
-            reject(cur->event, rules_.chronic_already,
-                   Explain(*rules_.chronic_already, {{"code", CodeText(e.code)}, {"until", FormatMonthDa(m + (enrol_months - 1))}}));
-            enrolments.pop_back();
-          }
-        }
-        const ProviderRow* row = in_.providers ? in_.providers->On(e.provider, e.date) : nullptr;
-        Enrolment en{e.provider, e.code, m, m + enrol_months, row ? row->lto : false};
-        enrolments.push_back({i, en});
-      }
-      for (const Open& o : enrolments) {
-        const Event& e = events[o.event];
-        const ProviderRow* prow = in_.providers ? in_.providers->On(e.provider, o.en.start.first_day()) : nullptr;
-        const bool lto = prow ? prow->lto : o.en.lto;
-        // Enrolments share a few dozen (code, LTO, months) and their texts: each is made once.
-        auto [memo, fresh] = enrol_texts.try_emplace(std::make_tuple(o.en.code, lto, o.en.start.serial, o.en.end.serial));
-        if (fresh) {
-          memo->second.first = ChronicMonthlyFee(agreement_, o.en.code, lto, o.en.start, in_.options->price_level_apr24);
-          memo->second.second = Explain(*rules_.chronic_enrol, {{"code", CodeText(o.en.code)},
-                                                                {"from", FormatMonthDa(o.en.start)},
-                                                                {"until", FormatMonthDa(o.en.end + -1)},
-                                                                {"monthly", FormatKroner(memo->second.first)}});
-        }
-        const Money first = memo->second.first;
-        EventDecision& d = dec[o.event];
-        d.status = LineStatus::kAccepted;
-        d.row = rules_.chronic_enrol;
-        d.rule = rules_.chronic_enrol->id;
-        d.reason = memo->second.second;
-        d.amount = first;
-        d.enrol_from = o.en.start;
-        d.enrol_to = o.en.end;
-        decided[o.event] = 1;
-        out->enrolments.push_back(o.en);
-      }
-    }
-    a = b;
+    while (a < order.size() && events[order[a]].patient == p) ++a;
   }
+  const size_t patients = patient_starts.size();
+  patient_starts.push_back(order.size());
+  struct Memo {
+    // The enrolment period in force on a date (a parameter: looked up once a day).
+    absl::flat_hash_map<int32_t, int> months_on;
+    absl::flat_hash_map<std::tuple<int, bool, int32_t, int32_t>, std::pair<Money, std::string>> enrol_texts;
+  };
+  const int patient_threads = patients >= 4096 ? threads : 1;
+  std::vector<std::vector<Enrolment>> enrolled(static_cast<size_t>(std::max(patient_threads, 1)));
+  ForRanges(patients, patient_threads, [&](size_t t, size_t first_patient, size_t end_patient) {
+    Memo memos;
+    auto enrolment_months = [&](Date d) {
+      auto [it, fresh] = memos.months_on.try_emplace(d.days(), 12);
+      if (fresh)
+        if (auto months = agreement_.IntParameter("chronic_enrolment_months", d); months.ok())
+          it->second = static_cast<int>(*months);
+      return it->second;
+    };
+    auto& enrol_texts = memos.enrol_texts;
+    for (size_t g = first_patient; g < end_patient; ++g) {
+      const size_t a = patient_starts[g], b = patient_starts[g + 1];
+      int64_t patient_cause = -1;
+      for (size_t k = a; k < b && patient_cause < 0; ++k)
+        if (events[order[k]].line >= 0) patient_cause = events[order[k]].line;
+      // Stored events of this patient: name the cause if they change.
+      for (size_t k = a; k < b; ++k) {
+        const Event& e = events[order[k]];
+        if (e.prior < 0) continue;
+        int64_t c = -1;
+        if (auto it = contact_cause.find(e.contact); e.contact && it != contact_cause.end())
+          c = it->second;
+        else if (auto jt = trip_cause.find(e.trip); e.trip && jt != trip_cause.end())
+          c = jt->second;
+        else
+          c = patient_cause;
+        out->prior_cause[static_cast<size_t>(e.prior)] = c;
+      }
+
+      // 2. Per-patient rules.
+      for (const auto& r : rules_.patient) {
+        std::vector<size_t> paid;
+        for (size_t k = a; k < b; ++k) {
+          const size_t i = order[k];
+          const Event& e = events[i];
+          if (out_of_play[i] || e.code != r.code || e.indication != r.indication || !r.row->period.Contains(e.date))
+            continue;
+          bool hit = false;
+          std::vector<std::pair<std::string_view, std::string>> vars;
+          if (r.kind == PatientRuleKind::kOncePerPatient) {
+            if (!paid.empty()) {
+              hit = true;
+              vars.push_back({"previous", FormatDateDa(events[paid.front()].date)});
+            }
+          } else if (r.kind == PatientRuleKind::kOncePerCourse) {
+            for (size_t q : paid)
+              if (events[q].course == e.course) {
+                hit = true;
+                vars.push_back({"previous", FormatDateDa(events[q].date)});
+                break;
+              }
+          } else {
+            int in_year = 0;
+            for (size_t q : paid)
+              if (events[q].date.year() == e.date.year()) ++in_year;
+            if (in_year >= r.max) {
+              hit = true;
+              vars.push_back({"max", std::to_string(r.max)});
+              vars.push_back({"year", std::to_string(e.date.year())});
+            }
+          }
+          if (!hit) {
+            paid.push_back(i);
+          } else if (r.review) {
+            flag(i, r.row, Explain(*r.row, vars));
+          } else {
+            reject(i, r.row, Explain(*r.row, vars));
+            out_of_play[i] = 1;
+          }
+        }
+      }
+
+      // 3. Chronic enrolment (agreement.md C4): 12 months from the service
+      // month, one enrolment per patient at a time.
+      if (!rules_.chronic_codes.codes.empty()) {
+        struct Open {
+          size_t event;
+          Enrolment en;
+        };
+        std::vector<Open> enrolments;
+        for (size_t k = a; k < b; ++k) {
+          const size_t i = order[k];
+          const Event& e = events[i];
+          if (out_of_play[i] || !rules_.chronic_codes.Has(e.code)) continue;
+          const int enrol_months = enrolment_months(e.date);
+          Month m = Month::Of(e.date);
+          Open* cur = enrolments.empty() ? nullptr : &enrolments.back();
+          if (cur && m < cur->en.end) {
+            if (cur->en.provider != e.provider || cur->en.code == e.code) {
+              const RuleRow* row = cur->en.provider != e.provider ? rules_.chronic_elsewhere : rules_.chronic_already;
+              reject(i, row,
+                     Explain(*row, {{"code", CodeText(cur->en.code)}, {"until", FormatMonthDa(cur->en.end + -1)}}));
+              out_of_play[i] = 1;
+              continue;
+            }
+            // Same provider, another chronic code: the new enrolment replaces
+            // the old one from this month.
+            cur->en.end = m;
+            if (!(cur->en.start < cur->en.end)) {
+              // Replaced in its first month: the earlier line enrols nothing.
+              reject(cur->event, rules_.chronic_already,
+                     Explain(*rules_.chronic_already,
+                             {{"code", CodeText(e.code)}, {"until", FormatMonthDa(m + (enrol_months - 1))}}));
+              enrolments.pop_back();
+            }
+          }
+          const ProviderRow* row = in_.providers ? in_.providers->On(e.provider, e.date) : nullptr;
+          Enrolment en{e.provider, e.code, m, m + enrol_months, row ? row->lto : false};
+          enrolments.push_back({i, en});
+        }
+        for (const Open& o : enrolments) {
+          const Event& e = events[o.event];
+          const ProviderRow* prow = in_.providers ? in_.providers->On(e.provider, o.en.start.first_day()) : nullptr;
+          const bool lto = prow ? prow->lto : o.en.lto;
+          // Enrolments share a few dozen (code, LTO, months) and their texts: each is made once.
+          auto [memo, fresh] =
+              enrol_texts.try_emplace(std::make_tuple(o.en.code, lto, o.en.start.serial, o.en.end.serial));
+          if (fresh) {
+            memo->second.first =
+                ChronicMonthlyFee(agreement_, o.en.code, lto, o.en.start, in_.options->price_level_apr24);
+            memo->second.second = Explain(*rules_.chronic_enrol, {{"code", CodeText(o.en.code)},
+                                                                  {"from", FormatMonthDa(o.en.start)},
+                                                                  {"until", FormatMonthDa(o.en.end + -1)},
+                                                                  {"monthly", FormatKroner(memo->second.first)}});
+          }
+          const Money first = memo->second.first;
+          EventDecision& d = dec[o.event];
+          d.status = LineStatus::kAccepted;
+          d.row = rules_.chronic_enrol;
+          d.rule = rules_.chronic_enrol->id;
+          d.reason = memo->second.second;
+          d.amount = first;
+          d.enrol_from = o.en.start;
+          d.enrol_to = o.en.end;
+          decided[o.event] = 1;
+          enrolled[t].push_back(o.en);
+        }
+      }
+    }
+  });
+  for (auto& part : enrolled) out->enrolments.insert(out->enrolments.end(), part.begin(), part.end());
 
   // 4. Trips.
   const TripRules& t = rules_.trip;
@@ -336,33 +361,37 @@ Status Engine::Resolve(std::vector<Event>& events, const std::vector<PriorEvent>
   }
 
   // 6. Contact rules on events; the time supplement and mileage of paid lines.
-  for (size_t i = 0; i < n; ++i) {
-    const Event& e = events[i];
-    if (e.rejected) continue;
-    EventDecision& d = dec[i];
-    if (!decided[i] && e.contact) {
-      auto it = out->paid.find(e.contact);
-      const FeeRow* fee = agreement_.FeeOn(e.code, e.date);
-      if (it != out->paid.end() && fee) {
-        LineStatus st = LineStatus::kAccepted;
-        if (const RuleRow* row = JudgeByContact(e.code, fee->category, e.date, it->second, &st)) {
-          d.status = st;
-          d.row = row;
-          d.rule = row->id;
-          d.reason = Explain(*row, {{"code", CodeText(e.code)}});
-          if (st == LineStatus::kRejected) d.amount = Money::Zero();
+  ForRanges(n, threads, [&](size_t, size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i) {
+      const Event& e = events[i];
+      if (e.rejected) continue;
+      EventDecision& d = dec[i];
+      if (!decided[i] && e.contact) {
+        auto it = out->paid.find(e.contact);
+        const FeeRow* fee = agreement_.FeeOn(e.code, e.date);
+        if (it != out->paid.end() && fee) {
+          LineStatus st = LineStatus::kAccepted;
+          if (const RuleRow* row = JudgeByContact(e.code, fee->category, e.date, it->second, &st)) {
+            d.status = st;
+            d.row = row;
+            d.rule = row->id;
+            d.reason = Explain(*row, {{"code", CodeText(e.code)}});
+            if (st == LineStatus::kRejected) d.amount = Money::Zero();
+          }
         }
       }
+      if (Paid(d.status) && !kept[i] && !rules_.chronic_codes.Has(e.code)) {
+        TimeSupplement(e.code, e.setting, e.date, e.minutes, &d.reason);
+        static const ContactFacts kNone;
+        auto f = e.contact ? facts.find(e.contact) : facts.end();
+        d.amount += Mileage(e, f == facts.end() ? kNone : f->second, &d.reason);
+      }
+      if (d.row)
+        d.paragraph = d.row->provenance.paragraph;
+      else if (const FeeRow* fee = agreement_.FeeOn(e.code, e.date))
+        d.paragraph = fee->provenance.paragraph;
     }
-    if (Paid(d.status) && !kept[i] && !rules_.chronic_codes.Has(e.code)) {
-      TimeSupplement(e.code, e.setting, e.date, e.minutes, &d.reason);
-      static const ContactFacts kNone;
-      auto f = e.contact ? facts.find(e.contact) : facts.end();
-      d.amount += Mileage(e, f == facts.end() ? kNone : f->second, &d.reason);
-    }
-    if (d.row) d.paragraph = d.row->provenance.paragraph;
-    else if (const FeeRow* fee = agreement_.FeeOn(e.code, e.date)) d.paragraph = fee->provenance.paragraph;
-  }
+  });
 
   out->prior_decisions.resize(prior.size());
   size_t new_decided = 0;

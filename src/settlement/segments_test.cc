@@ -6,9 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <climits>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 #include <tuple>
 
@@ -186,6 +189,67 @@ TEST(ServiceAccumulator, ARowsReasonIsThatOfItsFirstLineWhicheverThreadAddedIt) 
     EXPECT_EQ(totals[0].count, 40);
     EXPECT_EQ(totals[0].amount, Money::FromOre(4000));
   }
+}
+
+TEST(ServiceAccumulator, OpenRowsAndBuffersAddUpAsOneMapWould) {
+  // Lines with stable reasons go through the open rows and the buffers
+  // (engine.h); many rows contend for the slots. The totals, counts and first
+  // reasons are those of a plain map, however the lines are shared out.
+  static const std::string kReasons[] = {"a", "b", "c", "d", "e", "f", "g", "h"};
+  std::mt19937_64 rng(5);
+  struct Want {
+    int64_t count = 0, ore = 0, first = INT64_MAX;
+    std::string reason;
+  };
+  std::map<std::tuple<int, int32_t, int, int>, Want> want;
+  ServiceAccumulator parts[2];
+  const Month march = Month::Of(*Date::Parse("2025-03-04"));
+  for (int64_t seq = 0; seq < 200000; ++seq) {
+    const int provider = 100000 + static_cast<int>(rng() % 300);
+    const Month month = march + static_cast<int>(rng() % 3);
+    const int code = static_cast<int>(rng() % 60);
+    const LineStatus status = rng() % 4 ? LineStatus::kAccepted : LineStatus::kReview;
+    const int64_t ore = static_cast<int64_t>(rng() % 1000);
+    const std::string& reason = kReasons[rng() % std::size(kReasons)];
+    parts[rng() % 2].Add(provider, month, code, status, nullptr, nullptr, 1, Money::FromOre(ore), reason, seq,
+                         /*stable=*/true);
+    Want& w = want[{provider, month.serial, code, static_cast<int>(status)}];
+    ++w.count;
+    w.ore += ore;
+    if (seq < w.first) {
+      w.first = seq;
+      w.reason = reason;
+    }
+  }
+  ServiceAccumulator all;
+  all.Merge(std::move(parts[1]));
+  all.Merge(std::move(parts[0]));
+  auto totals = all.Totals();
+  ASSERT_EQ(totals.size(), want.size());
+  for (const ServiceTotal& t : totals) {
+    auto it = want.find({t.provider, t.month.serial, t.code, static_cast<int>(t.status)});
+    ASSERT_NE(it, want.end());
+    EXPECT_EQ(t.count, it->second.count);
+    EXPECT_EQ(t.amount, Money::FromOre(it->second.ore));
+    EXPECT_EQ(t.reason, it->second.reason);
+  }
+}
+
+TEST(ForRanges, EachIndexOnceInContiguousRanges) {
+  for (size_t n : {size_t{0}, size_t{1}, size_t{5}, size_t{1000}})
+    for (int threads : {1, 2, 3, 8}) {
+      std::vector<int> hits(n, 0);
+      std::mutex mu;
+      std::set<size_t> used;
+      ForRanges(n, threads, [&](size_t t, size_t from, size_t to) {
+        ASSERT_LE(from, to);
+        for (size_t i = from; i < to; ++i) ++hits[i];
+        std::lock_guard lock(mu);
+        EXPECT_TRUE(used.insert(t).second);
+      });
+      for (size_t i = 0; i < n; ++i) EXPECT_EQ(hits[i], 1) << n << " " << threads << " " << i;
+      EXPECT_LE(used.size(), static_cast<size_t>(threads));
+    }
 }
 
 }  // namespace

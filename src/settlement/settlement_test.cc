@@ -298,14 +298,14 @@ TEST_F(SettleTest, BadInputWritesNothing) {
 }
 
 // A file of random but valid lines exercising every rule kind.
-std::string RandomClaims(std::mt19937_64& rng, int n) {
+std::string RandomClaims(std::mt19937_64& rng, int n, int patients = 60) {
   const char* codes[] = {"0101", "0120", "0120", "0130", "0131", "0132", "2101", "2149", "7120",
                          "8211", "0121", "0411", "2151", "0201", "0105"};
   const char* inds[] = {"", "chronic_programme", "chronic_risk", "dementia", "addiction", "other", "hypertension"};
   const char* settings[] = {"", "home", "out_of_hours", "clinic"};
   std::string s;
   for (int i = 0; i < n; ++i) {
-    int patient = static_cast<int>(rng() % 60);
+    int patient = static_cast<int>(rng() % static_cast<uint64_t>(patients));
     char cpr[16];
     std::snprintf(cpr, sizeof cpr, "%02d0180%04d", 1 + patient % 28, 1000 + patient);
     int month = 1 + static_cast<int>(rng() % 12), day = 1 + static_cast<int>(rng() % 28);
@@ -368,6 +368,25 @@ TEST_F(SettleTest, ThreadsGiveTheSameFileAsOneThread) {
   ASSERT_TRUE(Run(claims, one, "one").ok());
   std::string l1 = *ReadFile(out_ + "/lines.csv"), s1 = Statements();
   for (int threads : {2, 3, 5}) {
+    SettleOptions many;
+    many.threads = threads;
+    ASSERT_TRUE(Run(claims, many, "many" + std::to_string(threads)).ok());
+    EXPECT_EQ(*ReadFile(out_ + "/lines.csv"), l1) << threads;
+    EXPECT_EQ(Statements(), s1) << threads;
+  }
+}
+
+TEST_F(SettleTest, ResolvingPatientsOnThreadsGivesTheSameAsOneThread) {
+  // Enough patients that the per-patient steps of Resolve are shared out
+  // between threads (resolve.cc), with chronic enrolments and repeats.
+  std::mt19937_64 rng(12);
+  std::string claims = RandomClaims(rng, 40000, 6000);
+  SettleOptions one;
+  one.threads = 1;
+  ASSERT_TRUE(Run(claims, one, "one").ok());
+  std::string l1 = *ReadFile(out_ + "/lines.csv"), s1 = Statements();
+  ASSERT_NE(l1.find("chronic"), std::string::npos);
+  for (int threads : {2, 3}) {
     SettleOptions many;
     many.threads = threads;
     ASSERT_TRUE(Run(claims, many, "many" + std::to_string(threads)).ok());

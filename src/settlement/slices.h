@@ -4,6 +4,7 @@
 // settlement engine.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -118,6 +119,19 @@ class ProgressReporter {
   bool stop_ = false;
   std::thread thread_;
 };
+
+// Calls f(t, begin, end) for up to `threads` contiguous ranges t of [0, n),
+// each on its own thread (the first on the calling thread), and waits for all.
+// The ranges split `n` evenly; f must write only what belongs to its range.
+template <typename F>
+void ForRanges(size_t n, int threads, F&& f) {
+  const size_t t_count = std::max<size_t>(1, std::min<size_t>(static_cast<size_t>(std::max(threads, 1)), n));
+  auto bound = [&](size_t t) { return n * t / t_count; };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < t_count; ++t) pool.emplace_back([&, t] { f(t, bound(t), bound(t + 1)); });
+  f(size_t{0}, bound(0), bound(1));
+  for (auto& th : pool) th.join();
+}
 
 // Phase timings on stderr when ALMEN_TIMING=1 (for docs/performance.md).
 class PhaseTimer {
