@@ -235,6 +235,26 @@ TEST(ServiceAccumulator, OpenRowsAndBuffersAddUpAsOneMapWould) {
   }
 }
 
+TEST(SplitAtLines, CutsAfterTheFirstLineEndPastEachShareAndCoversTheBody) {
+  std::string body;
+  for (int i = 0; i < 1000; ++i) body += "line " + std::to_string(i) + "\n";
+  for (int n : {1, 2, 3, 7}) {
+    auto slices = SplitAtLines(body, 2, n);
+    ASSERT_EQ(slices.size(), static_cast<size_t>(n));
+    std::string joined;
+    for (size_t k = 0; k < slices.size(); ++k) {
+      joined += slices[k].text;
+      EXPECT_EQ(slices[k].first_line, k == 0 ? 2 : 0);
+      if (k + 1 < slices.size()) {
+        EXPECT_EQ(slices[k].text.back(), '\n');
+      }
+    }
+    EXPECT_EQ(joined, body);
+  }
+  EXPECT_EQ(SplitAtLines("", 2, 3).size(), 1u);
+  EXPECT_EQ(SplitAtLines("one line, no end", 2, 3).size(), 1u);
+}
+
 TEST(ForRanges, EachIndexOnceInContiguousRanges) {
   for (size_t n : {size_t{0}, size_t{1}, size_t{5}, size_t{1000}})
     for (int threads : {1, 2, 3, 8}) {

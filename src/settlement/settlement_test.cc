@@ -395,6 +395,35 @@ TEST_F(SettleTest, ResolvingPatientsOnThreadsGivesTheSameAsOneThread) {
   }
 }
 
+TEST_F(SettleTest, ALineEndInsideAQuotedFieldAtTheMiddleIsNotACut) {
+  // The file is cut for two threads at the first line end after the middle of
+  // its body (SplitAtLines); here that line end is inside a quoted course_id,
+  // so the first slice ends in an unclosed quote and the file is cut again at
+  // records (Split).
+  const std::string tail = ",123456,0101801233,2025-03-04,0101,1,,,,,,,\n";
+  std::string before;
+  for (int i = 0; i < 400; ++i) before += "p" + std::to_string(i) + tail;
+  const std::string record = "q,123456,0101801233,2025-03-04,0101,1,,,,,\"a\nb\nc\nd\ne\nf\ng\nh\",,\n";
+  const size_t open = before.size() + record.find('"'), close = before.size() + record.rfind('"');
+  std::string claims;
+  for (int pad = 1; pad <= 60 && claims.empty(); ++pad) {
+    std::string body = before + record + "s" + std::string(static_cast<size_t>(pad), 'x') + tail;
+    for (int i = 0; i < 400; ++i) body += "r" + std::to_string(i) + tail;
+    const size_t cut = body.find('\n', body.size() / 2);
+    if (cut > open && cut < close) claims = body;
+  }
+  ASSERT_FALSE(claims.empty());
+  SettleOptions one;
+  one.threads = 1;
+  ASSERT_TRUE(Run(claims, one, "one").ok());
+  std::string l1 = *ReadFile(out_ + "/lines.csv");
+  EXPECT_NE(l1.find("\nq,"), std::string::npos);
+  SettleOptions two;
+  two.threads = 2;
+  ASSERT_TRUE(Run(claims, two, "two").ok()) << "the cut inside the quoted field was taken";
+  EXPECT_EQ(*ReadFile(out_ + "/lines.csv"), l1);
+}
+
 TEST_F(SettleTest, ErrorsDeepInAThreadedFileNameTheExactLine) {
   std::string claims;
   for (int i = 0; i < 3000; ++i) claims += std::to_string(i) + ",123456,0101801233,2025-03-04,0101,1,,,,,,,\n";

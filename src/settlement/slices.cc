@@ -104,6 +104,23 @@ std::vector<ChunkInput> Split(std::string_view body, int64_t first_line, int n) 
   return out;
 }
 
+std::vector<ChunkInput> SplitAtLines(std::string_view body, int64_t first_line, int n) {
+  std::vector<ChunkInput> out;
+  size_t start = 0;
+  for (int k = 1; k <= n && start < body.size(); ++k) {
+    size_t end = body.size();
+    if (k < n) {
+      end = std::max(start, body.size() * static_cast<size_t>(k) / static_cast<size_t>(n));
+      const size_t nl = body.find('\n', end);
+      end = nl == std::string_view::npos ? body.size() : nl + 1;
+    }
+    out.push_back({body.substr(start, end - start), k == 1 ? first_line : 0});
+    start = end;
+  }
+  if (out.empty()) out.push_back({body, first_line});
+  return out;
+}
+
 void OutputBuffer::Grow(size_t n) {
   const size_t cap = std::max({cap_ * 2, size_ + n, size_t{1} << 16});
   std::unique_ptr<char[]> bigger(new char[cap]);

@@ -33,6 +33,15 @@ struct ChunkInput {
 // needs it).
 std::vector<ChunkInput> Split(std::string_view body, int64_t first_line, int n);
 
+// Splits the body into at most n slices at the first line end after each
+// n-th of it, without reading what comes before (Split reads the quotes of
+// everything before a split point, on one core). A line end inside a quoted
+// field is not a record boundary, so the caller checks: when every slice but
+// the last is read to its end without an error, each began at a record (the
+// first surely, and a slice read from a record's start to a line end inside a
+// quoted field ends in an unclosed quote); otherwise it splits again with Split.
+std::vector<ChunkInput> SplitAtLines(std::string_view body, int64_t first_line, int n);
+
 // Counts the bytes equal to `c` in [p, p+n).
 int64_t CountByte(const char* p, size_t n, char c);
 
