@@ -126,6 +126,7 @@ struct Run {
 };
 
 Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
+  PhaseTimer timer;
   ALMEN_ASSIGN_OR_RETURN(CompiledRules rules, CompileRules(agreement));
   ALMEN_ASSIGN_OR_RETURN(MappedFile claims_file, MappedFile::Open(options.claims_path));
   const std::string label = BaseName(options.claims_path);
@@ -151,8 +152,6 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
   std::string_view body = data.substr(head.body_offset());
   if (options.threads <= 0 && body.size() < (1u << 20)) threads = 1;  // small files: one thread
   std::vector<ChunkInput> chunks = SplitAtLines(body, head.body_first_line(), threads);
-
-  PhaseTimer timer;
   timer.Mark("open and load");
   ProgressReporter progress(options.progress ? ProgressReporter::Report([this](std::string_view phase, int64_t done,
                                                                                int64_t total, double seconds) {
