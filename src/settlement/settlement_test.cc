@@ -322,7 +322,7 @@ std::string RandomClaims(std::mt19937_64& rng, int n, int patients = 60) {
   std::string s;
   for (int i = 0; i < n; ++i) {
     int patient = static_cast<int>(rng() % static_cast<uint64_t>(patients));
-    char cpr[16];
+    char cpr[32];  // (room for any int, as the compiler cannot know the patients are < 9000)
     std::snprintf(cpr, sizeof cpr, "%02d0180%04d", 1 + patient % 28, 1000 + patient);
     int month = 1 + static_cast<int>(rng() % 12), day = 1 + static_cast<int>(rng() % 28);
     char date[16];
