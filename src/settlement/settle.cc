@@ -195,12 +195,13 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
   timer.Mark("pass 1");
   FindRepeats(rules, p1, threads);
   // The claim keys are done with (16 bytes a line): the repeats are in dup_lines.
-  // Their memory goes back to the kernel now (a process may keep what it
-  // frees, almen settle does: src/cli/commands.cc), so that the national
-  // year's peak is pass 1's.
+  // A process may keep the memory it frees for what comes next (almen settle
+  // does: src/cli/commands.cc); from a file of 2 GiB (~0,4 GiB of keys) it
+  // goes back to the kernel now instead, so that a national year's peak is
+  // pass 1's and not pass 1's keys plus pass 2's allocations.
   for (Pass1State& c : p1) c.claims.Clear();
 #if defined(__GLIBC__)
-  malloc_trim(0);
+  if (body.size() >= (size_t{2} << 30)) malloc_trim(0);
 #endif
   timer.Mark("repeated claims");
   progress.Phase("resolve");
