@@ -353,6 +353,11 @@ class Engine {
   const RuleRow* JudgeByContact(int code, FeeCategory category, Date date, const ContactPaid& paid,
                                 LineStatus* status) const;
 
+  // Pass 1 of the file (pass1.cc): cut into `threads` slices at line ends,
+  // each read by Pass1 on its own thread; cut again at records and read again
+  // if a cut fell inside a quoted field. The first error, with its exact line.
+  Status RunPass1(const ClaimParser& parser, std::shared_ptr<const CsvHeader> header, std::string_view body,
+                  int64_t first_line, int threads, std::vector<ChunkInput>* chunks, std::vector<Pass1State>* p1) const;
   void Pass1(const ClaimParser& parser, std::shared_ptr<const CsvHeader> header, int chunk, ChunkInput in,
              Pass1State* st) const;
   // Decides every event line: contact rules that reject the event itself, the

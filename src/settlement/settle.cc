@@ -151,7 +151,7 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
   threads = std::clamp(threads, 1, 64);
   std::string_view body = data.substr(head.body_offset());
   if (options.threads <= 0 && body.size() < (1u << 20)) threads = 1;  // small files: one thread
-  std::vector<ChunkInput> chunks = SplitAtLines(body, head.body_first_line(), threads);
+  std::vector<ChunkInput> chunks;
   timer.Mark("open and load");
   ProgressReporter progress(options.progress ? ProgressReporter::Report([this](std::string_view phase, int64_t done,
                                                                                int64_t total, double seconds) {
@@ -162,36 +162,9 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
   in.progress = &progress;
   // Pass 1.
   std::vector<Pass1State> p1;
-  const int claim_bits = ClaimPartitionBits(body.size());
-  auto pass1 = [&] {
-    progress.Phase("pass 1");
-    p1 = std::vector<Pass1State>(chunks.size());
-    for (size_t k = 0; k < chunks.size(); ++k)
-      p1[k].claims = ClaimKeyLog(claim_bits, static_cast<int64_t>(chunks[k].text.size() / 72));
-    std::vector<std::thread> pool;
-    for (size_t k = 0; k < chunks.size(); ++k)
-      pool.emplace_back([&, k] { engine.Pass1(parser, head.shared_header(), static_cast<int>(k), chunks[k], &p1[k]); });
-    for (auto& t : pool) t.join();
-  };
-  pass1();
-  // The slices were cut at line ends (SplitAtLines): if one but the last
-  // failed, a cut may be inside a quoted field, so the file is cut again at
-  // records and read again (errors are then reported as they are).
-  if (std::any_of(p1.begin(), p1.end() - 1, [](const Pass1State& st) { return !st.error.ok(); })) {
-    chunks = Split(body, head.body_first_line(), threads);
-    pass1();
-  }
+  ALMEN_RETURN_IF_ERROR(
+      engine.RunPass1(parser, head.shared_header(), body, head.body_first_line(), threads, &chunks, &p1));
   const int n = static_cast<int>(chunks.size());
-  for (int k = 0; k < n; ++k) {
-    if (p1[static_cast<size_t>(k)].error.ok()) continue;
-    if (k == 0) return p1[0].error;
-    // Re-read the failing slice knowing its first line, for an exact message.
-    ChunkInput c = chunks[static_cast<size_t>(k)];
-    c.first_line = head.body_first_line() + CountByte(body.data(), static_cast<size_t>(c.text.data() - body.data()), '\n');
-    Pass1State again;
-    engine.Pass1(parser, head.shared_header(), k, c, &again);
-    return again.error.ok() ? p1[static_cast<size_t>(k)].error : again.error;
-  }
   timer.Mark("pass 1");
   FindRepeats(rules, p1, threads);
   // The claim keys are done with (16 bytes a line): the repeats are in dup_lines.
