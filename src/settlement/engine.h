@@ -103,6 +103,22 @@ struct LineCheck {
   const ProviderRow* provider = nullptr;
 };
 
+// Reads a slice's next line into `l` (Engine::Pass1 and Pass2): false at the
+// slice's end, or on an error, which is then in *error.
+inline bool NextClaimLine(CsvReader& reader, const ClaimParser& parser, ClaimLine* l, bool parse_cpr,
+                          Status* error) {
+  auto more = reader.Next();
+  if (!more.ok()) {
+    *error = more.status();
+    return false;
+  }
+  if (!*more) return false;
+  Status s = parser.Parse(reader, l, parse_cpr);
+  if (s.ok()) return true;
+  *error = std::move(s);
+  return false;
+}
+
 // What Engine::Check found for the line before, kept by the caller of a
 // loop over lines: a clinic's batch repeats its provider, whose rows have
 // periods that do not overlap (ProviderRegistry rejects overlaps).

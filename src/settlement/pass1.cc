@@ -56,18 +56,7 @@ void Engine::Pass1(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
   int32_t last_day = INT32_MIN;
   absl::flat_hash_set<int32_t>* days = nullptr;
   CheckMemo memo;
-  while (true) {
-    auto more = reader.Next();
-    if (!more.ok()) {
-      st->error = more.status();
-      return;
-    }
-    if (!*more) break;
-    Status s = parser.Parse(reader, &l);
-    if (!s.ok()) {
-      st->error = s;
-      return;
-    }
+  while (NextClaimLine(reader, parser, &l, /*parse_cpr=*/true, &st->error)) {
     int64_t local = idx++;
     if (local % kSegmentLines == 0) {
       st->marks.emplace_back(reader.record_offset(), local);
@@ -128,6 +117,7 @@ void Engine::Pass1(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
       st->events.push_back(e);
     }
   }
+  if (!st->error.ok()) return;
   st->records = idx;
   if (in_.progress)
     in_.progress->Add(static_cast<int64_t>(in.text.size() - (st->marks.empty() ? 0 : st->marks.back().first)));

@@ -84,21 +84,10 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
   const bool maybe_trip = rules_.trip.any();
   DecisionCursor decisions(resolved.decisions, chunk, seg.first_local);
   CheckMemo memo;
-  while (true) {
-    auto more = reader.Next();
-    if (!more.ok()) {
-      st->error = more.status();
-      break;
-    }
-    if (!*more) break;
+  // Pass 1 validated every line and its CPR; the CPR is parsed again only when
+  // a contact without an id needs the pseudonym, or for a malformed CPR's reason.
+  while (NextClaimLine(reader, parser, &l, /*parse_cpr=*/false, &st->error)) {
     const int64_t local = idx++;
-    // Pass 1 validated every line and its CPR; parse the CPR again only when
-    // a contact without an id needs the pseudonym, or for a malformed CPR's reason.
-    Status s = parser.Parse(reader, &l, /*parse_cpr=*/false);
-    if (!s.ok()) {
-      st->error = s;
-      break;
-    }
     const bool bad_cpr = own.bad_cpr_lines.contains(local);
     if (bad_cpr || (need_contacts && l.contact_id.empty())) parser.ParseCprOf(reader, &l);
     else l.cpr.info.emplace();

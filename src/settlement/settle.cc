@@ -151,7 +151,6 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
   threads = std::clamp(threads, 1, 64);
   std::string_view body = data.substr(head.body_offset());
   if (options.threads <= 0 && body.size() < (1u << 20)) threads = 1;  // small files: one thread
-  std::vector<ChunkInput> chunks;
   timer.Mark("open and load");
   ProgressReporter progress(options.progress ? ProgressReporter::Report([this](std::string_view phase, int64_t done,
                                                                                int64_t total, double seconds) {
@@ -161,6 +160,7 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
                             static_cast<int64_t>(body.size()));
   in.progress = &progress;
   // Pass 1.
+  std::vector<ChunkInput> chunks;
   std::vector<Pass1State> p1;
   ALMEN_RETURN_IF_ERROR(
       engine.RunPass1(parser, head.shared_header(), body, head.body_first_line(), threads, &chunks, &p1));
