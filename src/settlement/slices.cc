@@ -289,10 +289,36 @@ void ProgressReporter::Loop() {
 
 PhaseTimer::PhaseTimer() : on_(std::getenv("ALMEN_TIMING") != nullptr), last_(std::chrono::steady_clock::now()) {}
 
+namespace {
+
+// The process's resident memory (its own and the files it maps) and peak
+// resident memory in MiB, from /proc/self/status (0 where it is not there).
+struct Resident {
+  long anon = 0, file = 0, peak = 0;
+};
+Resident ResidentMiB() {
+  Resident r;
+  if (std::FILE* f = std::fopen("/proc/self/status", "r")) {
+    char line[128];
+    while (std::fgets(line, sizeof line, f)) {
+      long kb = 0;
+      if (std::sscanf(line, "RssAnon: %ld kB", &kb) == 1) r.anon = kb / 1024;
+      else if (std::sscanf(line, "RssFile: %ld kB", &kb) == 1) r.file = kb / 1024;
+      else if (std::sscanf(line, "VmHWM: %ld kB", &kb) == 1) r.peak = kb / 1024;
+    }
+    std::fclose(f);
+  }
+  return r;
+}
+
+}  // namespace
+
 void PhaseTimer::Mark(const char* phase) {
   if (!on_) return;
   auto now = std::chrono::steady_clock::now();
-  std::fprintf(stderr, "timing: %-22s %8.3f s\n", phase, std::chrono::duration<double>(now - last_).count());
+  const Resident r = ResidentMiB();
+  std::fprintf(stderr, "timing: %-22s %8.3f s   memory %5ld MiB + mapped files %5ld MiB, peak %5ld MiB\n", phase,
+               std::chrono::duration<double>(now - last_).count(), r.anon, r.file, r.peak);
   last_ = now;
 }
 
