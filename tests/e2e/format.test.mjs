@@ -67,5 +67,26 @@ test('server errors in Danish, with the server\'s message as the fallback', () =
     vars: { file: 'claims.csv', line: '3', col: '5', field: 'provider', msg: 'provider must be a 6-digit ydernummer' } }),
   t('error.file.field', { file: 'claims.csv', line: '3', col: '5', field: 'provider', msg: t('error.provider_format') }));
   assert.equal(errorText(400, { key: 'error.no.such.key', message: 'something new' }), 'Serveren afviste: something new');
+  // The pool, the botilbud register, sanctions and the economy (tests/e2e/errors_coverage.test.mjs covers them all).
+  assert.equal(errorText(409, { message: 'application 7 is granted; scoring is closed' }),
+    'Ansøgning 7 er bevilget, så scoringen er lukket.');
+  assert.equal(errorText(409, { message: "section 'A' of botilbud B0101 already has a fixed doctor in this period (provider 012345 from 2025-03-01 to 2025-09-01)" }),
+    'Afsnittet »A« på botilbud B0101 har allerede en fast tilknyttet læge i perioden (ydernummer 012345 fra 2025-03-01 til 2025-09-01).');
+  assert.equal(errorText(400, { message: 'refused, nothing changed: places must not be negative' }),
+    'Afvist, intet er ændret: Feltet »pladser« kan ikke være negativt.');
+  assert.equal(errorText(400, { key: 'error.file.field', message: "sanction:2:3 (kind): 'x' is not a sanction kind (a, b, c, d, e or f)",
+    vars: { file: 'sanction', line: '2', col: '3', field: 'kind', msg: "'x' is not a sanction kind (a, b, c, d, e or f)" } }),
+  'Fejl i sanction, linje 2, kolonne 3 (kind): »x« er ikke en sanktionstype (a, b, c, d, e eller f)');
+  assert.equal(errorText(409, { message: 'employment refused: doctor L1 is excluded from employment in clinics under the agreement (§ 114 stk. 2 f, OK25 pkt. 5.7) from 2025-02-01 (permanent), decided 2025-01-15 (case S-9)' }),
+    'Ansættelsen afvises: læge L1 er udelukket fra ansættelse i klinikker under overenskomsten (§ 114 stk. 2 f, OK25 pkt. 5.7) fra 2025-02-01 uden tidsbegrænsning, afgjort 2025-01-15.');
+  assert.equal(errorText(400, { message: "--set Bostedslæger: '8.000' is not an amount in mio. kr. (use e.g. 8,0 or 8.0; no thousands separators)" }),
+    'Bostedslæger: »8.000« er ikke et beløb i mio. kr. (skriv fx 8,0, uden tusindtalsseparator).');
+  assert.equal(errorText(400, { message: 'no økonomisk ramme for 2026 in the agreement data (ramme_base_ore); the agreement sets no ramme after 31 December 2025' }),
+    'Overenskomsten fastsætter ingen økonomisk ramme for 2026; den sidste ramme gælder til 31. december 2025.');
+  // A refusal: the specific Danish text where there is one, else the role's.
+  assert.equal(errorText(403, { message: 'region 1084 may only attach its own region\'s clinics (provider 012345 is not one of them)' }),
+    'Regionen kan kun tilknytte sine egne klinikker; ydernummer 012345 ligger ikke i regionen.');
+  assert.equal(errorText(403, { message: 'Klinikken ligger ikke i din region.' }), 'Klinikken ligger ikke i din region.');
+  assert.equal(errorText(403, { message: 'something new' }), 'Din rolle har ikke adgang til disse data.');
   assert.equal(errorText(400, { message: 'something new' }), 'Serveren afviste: something new');
 });

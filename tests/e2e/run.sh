@@ -1,5 +1,6 @@
 #!/bin/sh
-# Unit tests of web/format.js (node --test format.test.mjs), then the browser test of `almen serve`: starts the server on a temporary SQLite
+# Unit tests of web/format.js and web/errors.js (node --test format.test.mjs
+# errors_coverage.test.mjs), then the browser test of `almen serve`: starts the server on a temporary SQLite
 # database with small demo data on a free port, runs e2e.mjs in Debian's
 # headless Chromium, stops the server. Screenshots go to $SHOT_DIR (default: a
 # new temporary directory, printed at the end).
@@ -13,6 +14,8 @@ bin=${ALMEN_BIN:-$here/../../build/src/cli/almen}
 [ -d "$here/node_modules/playwright-core" ] || (cd "$here" && npm ci --no-audit --no-fund)
 # The UI's formats, Danish input parsing and error texts (Node's test runner, no browser).
 node --test "$here/format.test.mjs"
+# Every error message in the server's sources has a Danish text in web/errors.js.
+node --test "$here/errors_coverage.test.mjs"
 work=$(mktemp -d /tmp/almen-e2e-XXXXXX)
 export SHOT_DIR=${SHOT_DIR:-$work/screenshots}
 mkdir -p "$SHOT_DIR"
