@@ -188,6 +188,19 @@ Status ClaimParser::Parse(const CsvReader& r, ClaimLine* l, bool parse_cpr) cons
   return Status::Ok();
 }
 
+bool ClaimParser::CprDigitsOf(const CsvReader& r, char* digits) const {
+  const std::string_view t = Trimmed(r.field(c_cpr_));
+  if (t.size() == 10) {
+    std::memcpy(digits, t.data(), 10);
+  } else if (t.size() == 11) {
+    std::memcpy(digits, t.data(), 6);
+    std::memcpy(digits + 6, t.data() + 7, 4);
+  } else {
+    return false;
+  }
+  return true;
+}
+
 void ClaimParser::ParseCprOf(const CsvReader& r, ClaimLine* l) const { l->cpr = ParseCpr(Trimmed(r.field(c_cpr_))); }
 
 }  // namespace almen

@@ -74,6 +74,10 @@ class ClaimParser {
   Status Parse(const CsvReader& reader, ClaimLine* line, bool parse_cpr = true) const;
   // Only the CPR of the current record, for a line parsed with parse_cpr=false.
   void ParseCprOf(const CsvReader& reader, ClaimLine* line) const;
+  // The 10 digits of the current record's CPR (the dash left out) into
+  // `digits`, without checking them: for a record whose CPR ParseCprOf has
+  // found well-formed before. False when the field has neither CPR length.
+  bool CprDigitsOf(const CsvReader& reader, char* digits) const;
 
  private:
   const Agreement* agreement_ = nullptr;

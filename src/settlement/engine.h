@@ -142,6 +142,9 @@ struct Pass1State {
   absl::flat_hash_set<int64_t> bad_cpr_lines;  // … with a malformed CPR
   absl::flat_hash_map<uint64_t, ContactFacts> contacts;
   std::vector<Event> events;
+  // PatientDayHint of each event line with a watched code and no contact id
+  // (Resolved::day_hints).
+  std::vector<uint64_t> day_hints;
   ProviderDays days;  // filled when the settlement has a prior state
   // (byte offset in the slice, record index) of every kSegmentLines-th
   // record from the first: where pass 2's segments start.
@@ -249,14 +252,19 @@ class ContactFilter {
  public:
   template <typename Map>
   void Build(const Map& m) {
+    Size(m.size());
+    for (const auto& [key, value] : m) Insert(key);
+  }
+  // Room for `n` keys (8 bits a key), then the keys one by one.
+  void Size(size_t n) {
     int bits = 12;
-    while (bits < 40 && (uint64_t{1} << bits) < 8 * static_cast<uint64_t>(m.size())) ++bits;
+    while (bits < 40 && (uint64_t{1} << bits) < 8 * static_cast<uint64_t>(n)) ++bits;
     shift_ = 64 - bits;
     bits_.assign(size_t{1} << (bits - 6), 0);
-    for (const auto& [key, value] : m) {
-      const uint64_t h = Slot(key);
-      bits_[h >> 6] |= uint64_t{1} << (h & 63);
-    }
+  }
+  void Insert(uint64_t key) {
+    const uint64_t h = Slot(key);
+    bits_[h >> 6] |= uint64_t{1} << (h & 63);
   }
   bool MaybeHas(uint64_t key) const {
     if (bits_.empty()) return false;
@@ -280,6 +288,12 @@ struct Resolved {
   std::vector<int64_t> prior_cause;                       // LineId of the new event that changed it, or -1
   absl::flat_hash_map<uint64_t, ContactPaid> paid;        // contacts with a paid watched event
   ContactFilter paid_filter;                              // of `paid`, built before pass 2
+  // Without a ledger every paid contact is the contact of an event line of
+  // this file with a watched code: the PatientDayHint of those without a
+  // contact id. Pass 2 pseudonymises a line without a contact id only when
+  // its hint may be here (day_hints_on).
+  bool day_hints_on = false;
+  ContactFilter day_hints;
   absl::flat_hash_map<uint64_t, ContactFacts> facts;      // trigger facts per contact (all runs)
   std::vector<Enrolment> enrolments;                      // of the patients resolved
 };

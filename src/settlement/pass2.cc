@@ -86,10 +86,13 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
   CheckMemo memo;
   // Pass 1 validated every line and its CPR; the CPR is parsed again only when
   // a contact without an id needs the pseudonym, or for a malformed CPR's reason.
+  // Without a ledger, a line without a contact id is pseudonymised only when
+  // its patient-day may hold a paid contact (Resolved::day_hints).
+  char digits[10];
   while (NextClaimLine(reader, parser, &l, /*parse_cpr=*/false, &st->error)) {
     const int64_t local = idx++;
     const bool bad_cpr = own.bad_cpr_lines.contains(local);
-    if (bad_cpr || (need_contacts && l.contact_id.empty())) parser.ParseCprOf(reader, &l);
+    if (bad_cpr || (need_contacts && l.contact_id.empty() && !resolved.day_hints_on)) parser.ParseCprOf(reader, &l);
     else l.cpr.info.emplace();
     LineStatus status = LineStatus::kAccepted;
     const RuleRow* rule = nullptr;
@@ -103,8 +106,12 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
     uint64_t contact = 0;
     if (need_contacts) {
       if (!l.contact_id.empty()) contact = ContactKey(l.provider, l.contact_id);
-      else if (!bad_cpr)
+      else if (!bad_cpr && !resolved.day_hints_on)
         contact = PatientDayContactKey(l.provider, in_.pseudonymizer->Of(std::string_view(l.cpr.info->digits, 10)),
+                                       l.service_date);
+      else if (!bad_cpr && parser.CprDigitsOf(reader, digits) &&
+               resolved.day_hints.MaybeHas(PatientDayHint(l.provider, digits, l.service_date)))
+        contact = PatientDayContactKey(l.provider, in_.pseudonymizer->Of(std::string_view(digits, sizeof digits)),
                                        l.service_date);
     }
     LineCheck chk;

@@ -350,6 +350,16 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
   // Pass 2 into a staging directory.
   ALMEN_ASSIGN_OR_RETURN(OutputDir out, OutputDir::Create(out_dir));
   resolved.paid_filter.Build(resolved.paid);
+  if (!ledger && !prior) {  // every paid contact is then one of this file's events (Resolved::day_hints)
+    size_t hints = 0;
+    for (const Pass1State& c : p1) hints += c.day_hints.size();
+    resolved.day_hints.Size(hints);
+    for (Pass1State& c : p1) {
+      for (uint64_t h : c.day_hints) resolved.day_hints.Insert(h);
+      c.day_hints = {};
+    }
+    resolved.day_hints_on = true;
+  }
   progress.Phase("pass 2");
   std::vector<Pass2State> p2;
   Pass2Inputs p2in{&p1, &prior_dups, &resolved, &changed_contacts};

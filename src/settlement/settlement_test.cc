@@ -375,6 +375,42 @@ TEST_F(SettleTest, ReorderingLinesDoesNotChangeTheResult) {
   EXPECT_EQ(Statements(), st_a);
 }
 
+// Lines without a contact id are one contact per patient, provider and day
+// (pass 2 finds the paid ones through Resolved::day_hints, whatever the form
+// of the CPR): the same lines with that contact written as an id are judged
+// the same.
+TEST_F(SettleTest, PatientDayContactsAreJudgedAsTheSameContactIds) {
+  std::mt19937_64 rng(17);
+  std::istringstream in(RandomClaims(rng, 20000, 40));
+  std::string implicit, explicit_ids;
+  for (std::string l; std::getline(in, l);) {
+    std::vector<std::string> f;
+    for (size_t at = 0;;) {
+      const size_t comma = l.find(',', at);
+      f.push_back(l.substr(at, comma - at));
+      if (comma == std::string::npos) break;
+      at = comma + 1;
+    }
+    ASSERT_EQ(f.size(), 13u);
+    auto join = [](const std::vector<std::string>& v) {
+      std::string s;
+      for (const auto& x : v) s += (s.empty() ? "" : ",") + x;
+      return s + "\n";
+    };
+    f[6] = f[1] + "-" + f[2] + "-" + f[3];  // provider, CPR, day
+    explicit_ids += join(f);
+    f[6].clear();
+    if (rng() % 2) f[2] = f[2].substr(0, 6) + "-" + f[2].substr(6);  // DDMMYY-SSSS
+    implicit += join(f);
+  }
+  ASSERT_TRUE(Run(implicit, {}, "implicit").ok());
+  const std::string lines = *ReadFile(out_ + "/lines.csv"), statements = Statements();
+  EXPECT_NE(lines.find("0120.not_with_0101"), std::string::npos);  // contacts were judged
+  ASSERT_TRUE(Run(explicit_ids, {}, "explicit").ok());
+  EXPECT_EQ(*ReadFile(out_ + "/lines.csv"), lines);
+  EXPECT_EQ(Statements(), statements);
+}
+
 TEST_F(SettleTest, ThreadsGiveTheSameFileAsOneThread) {
   // Enough lines for several pass-2 segments per slice (engine.h kSegmentLines),
   // so that threads take segments of each other's slices.

@@ -68,6 +68,14 @@ uint64_t PatientDayContactKey(int provider, const Pseudonym& patient, Date date)
   return k ? k : 1;
 }
 
+uint64_t PatientDayHint(int provider, const char* digits, Date date) {
+  char buf[10 + 4];
+  std::memcpy(buf, digits, 10);
+  const int32_t d = date.days();
+  std::memcpy(buf + 10, &d, 4);
+  return XXH3_64bits_withSeed(buf, sizeof buf, static_cast<XXH64_hash_t>(provider) + 1);
+}
+
 uint64_t TripKey(int provider, Setting setting, std::string_view place, Date date) {
   std::string buf;
   buf.reserve(place.size() + 8);

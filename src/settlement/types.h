@@ -51,6 +51,10 @@ uint64_t ContactKey(int provider, std::string_view contact_id);
 // The contact of a line without a contact id: the patient's lines at the
 // provider on that day.
 uint64_t PatientDayContactKey(int provider, const Pseudonym& patient, Date date);
+// A hint of a patient-day contact from the 10 CPR digits themselves, for a
+// bit filter of one run that lets pass 2 skip the pseudonym of a line whose
+// patient-day holds no paid contact. Kept in memory for the run only.
+uint64_t PatientDayHint(int provider, const char* digits, Date date);
 // A doctor's visits at one place on one day: `place` is the botilbud id for
 // setting botilbud, empty for a home visit.
 uint64_t TripKey(int provider, Setting setting, std::string_view place, Date date);
