@@ -142,9 +142,9 @@ struct Pass1State {
   absl::flat_hash_set<int64_t> bad_cpr_lines;  // … with a malformed CPR
   absl::flat_hash_map<uint64_t, ContactFacts> contacts;
   std::vector<Event> events;
-  // PatientDayHint of each event line with a watched code and no contact id
-  // (Resolved::day_hints).
-  std::vector<uint64_t> day_hints;
+  // (provider, PatientDayHint) of each event line with a watched code and no
+  // contact id (Resolved::day_hints).
+  std::vector<std::pair<int, uint64_t>> day_hints;
   ProviderDays days;  // filled when the settlement has a prior state
   // (byte offset in the slice, record index) of every kSegmentLines-th
   // record from the first: where pass 2's segments start.
@@ -290,10 +290,11 @@ struct Resolved {
   ContactFilter paid_filter;                              // of `paid`, built before pass 2
   // Without a ledger every paid contact is the contact of an event line of
   // this file with a watched code: the PatientDayHint of those without a
-  // contact id. Pass 2 pseudonymises a line without a contact id only when
-  // its hint may be here (day_hints_on).
+  // contact id, a filter per provider (a clinic's batch keeps its filter in
+  // the cache). Pass 2 pseudonymises a line without a contact id only when
+  // its hint may be in its provider's filter (day_hints_on).
   bool day_hints_on = false;
-  ContactFilter day_hints;
+  absl::flat_hash_map<int, ContactFilter> day_hints;
   absl::flat_hash_map<uint64_t, ContactFacts> facts;      // trigger facts per contact (all runs)
   std::vector<Enrolment> enrolments;                      // of the patients resolved
 };

@@ -91,7 +91,7 @@ void Engine::Pass1(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
     if (!l.contact_id.empty()) contact = ContactKey(l.provider, l.contact_id);
     else if (l.cpr.info) contact = PatientDayContactKey(l.provider, patient, l.service_date);
     if (!in_.ledger && event && l.contact_id.empty() && l.cpr.info && rules_.WatchedIndex(l.code) >= 0)
-      st->day_hints.push_back(PatientDayHint(l.provider, l.cpr.info->digits, l.service_date));
+      st->day_hints.emplace_back(l.provider, PatientDayHint(l.provider, l.cpr.info->digits, l.service_date));
     if (trigger && contact) {
       ContactFacts& f = st->contacts[contact];
       f.categories |= Bit(chk.fee->category);

@@ -89,6 +89,8 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
   // Without a ledger, a line without a contact id is pseudonymised only when
   // its patient-day may hold a paid contact (Resolved::day_hints).
   char digits[10];
+  int hints_provider = -1;
+  const ContactFilter* hints = nullptr;  // hints_provider's
   while (NextClaimLine(reader, parser, &l, /*parse_cpr=*/false, &st->error)) {
     const int64_t local = idx++;
     const bool bad_cpr = own.bad_cpr_lines.contains(local);
@@ -109,10 +111,17 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
       else if (!bad_cpr && !resolved.day_hints_on)
         contact = PatientDayContactKey(l.provider, in_.pseudonymizer->Of(std::string_view(l.cpr.info->digits, 10)),
                                        l.service_date);
-      else if (!bad_cpr && parser.CprDigitsOf(reader, digits) &&
-               resolved.day_hints.MaybeHas(PatientDayHint(l.provider, digits, l.service_date)))
-        contact = PatientDayContactKey(l.provider, in_.pseudonymizer->Of(std::string_view(digits, sizeof digits)),
-                                       l.service_date);
+      else if (!bad_cpr) {
+        if (l.provider != hints_provider) {
+          auto it = resolved.day_hints.find(l.provider);
+          hints = it == resolved.day_hints.end() ? nullptr : &it->second;
+          hints_provider = l.provider;
+        }
+        if (hints && parser.CprDigitsOf(reader, digits) &&
+            hints->MaybeHas(PatientDayHint(l.provider, digits, l.service_date)))
+          contact = PatientDayContactKey(l.provider, in_.pseudonymizer->Of(std::string_view(digits, sizeof digits)),
+                                         l.service_date);
+      }
     }
     LineCheck chk;
     const EventDecision* decision = nullptr;

@@ -351,11 +351,12 @@ Status Run::Go(const std::string& out_dir, SettleSummary* summary) {
   ALMEN_ASSIGN_OR_RETURN(OutputDir out, OutputDir::Create(out_dir));
   resolved.paid_filter.Build(resolved.paid);
   if (!ledger && !prior) {  // every paid contact is then one of this file's events (Resolved::day_hints)
-    size_t hints = 0;
-    for (const Pass1State& c : p1) hints += c.day_hints.size();
-    resolved.day_hints.Size(hints);
+    absl::flat_hash_map<int, size_t> hints;
+    for (const Pass1State& c : p1)
+      for (const auto& [provider, h] : c.day_hints) ++hints[provider];
+    for (const auto& [provider, count] : hints) resolved.day_hints[provider].Size(count);
     for (Pass1State& c : p1) {
-      for (uint64_t h : c.day_hints) resolved.day_hints.Insert(h);
+      for (const auto& [provider, h] : c.day_hints) resolved.day_hints[provider].Insert(h);
       c.day_hints = {};
     }
     resolved.day_hints_on = true;
