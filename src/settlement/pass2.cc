@@ -20,6 +20,38 @@ char* Put(char* p, std::string_view s) {
   return p + s.size();
 }
 
+// The patient-day contact of a line without a contact id and with a CPR that
+// pass 1 found well-formed: its digits are taken as they are. With the hints
+// on (Resolved::day_hints), a line whose hint is not in its provider's filter
+// holds no paid contact and gets 0, without a pseudonym.
+class DayContacts {
+ public:
+  DayContacts(const ClaimParser& parser, const Pseudonymizer& pseudonymizer, const Resolved& resolved)
+      : parser_(parser), pseudonymizer_(pseudonymizer), resolved_(resolved) {}
+
+  uint64_t Of(const CsvReader& reader, const ClaimLine& l) {
+    char digits[10];
+    if (!parser_.CprDigitsOf(reader, digits)) return 0;
+    if (resolved_.day_hints_on) {
+      if (l.provider != hints_provider_) {
+        auto it = resolved_.day_hints.find(l.provider);
+        hints_ = it == resolved_.day_hints.end() ? nullptr : &it->second;
+        hints_provider_ = l.provider;
+      }
+      if (!hints_ || !hints_->MaybeHas(PatientDayHint(l.provider, digits, l.service_date))) return 0;
+    }
+    return PatientDayContactKey(l.provider, pseudonymizer_.Of(std::string_view(digits, sizeof digits)),
+                                l.service_date);
+  }
+
+ private:
+  const ClaimParser& parser_;
+  const Pseudonymizer& pseudonymizer_;
+  const Resolved& resolved_;
+  int hints_provider_ = -1;
+  const ContactFilter* hints_ = nullptr;  // hints_provider_'s
+};
+
 }  // namespace
 
 Status Engine::RunPass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> header,
@@ -84,17 +116,13 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
   const bool maybe_trip = rules_.trip.any();
   DecisionCursor decisions(resolved.decisions, chunk, seg.first_local);
   CheckMemo memo;
-  // Pass 1 validated every line and its CPR; the CPR is parsed again only when
-  // a contact without an id needs the pseudonym, or for a malformed CPR's reason.
-  // Without a ledger, a line without a contact id is pseudonymised only when
-  // its patient-day may hold a paid contact (Resolved::day_hints).
-  char digits[10];
-  int hints_provider = -1;
-  const ContactFilter* hints = nullptr;  // hints_provider's
+  DayContacts day_contacts(parser, *in_.pseudonymizer, resolved);
+  // Pass 1 validated every line and its CPR; the CPR is parsed again only for
+  // a malformed CPR's reason.
   while (NextClaimLine(reader, parser, &l, /*parse_cpr=*/false, &st->error)) {
     const int64_t local = idx++;
     const bool bad_cpr = own.bad_cpr_lines.contains(local);
-    if (bad_cpr || (need_contacts && l.contact_id.empty() && !resolved.day_hints_on)) parser.ParseCprOf(reader, &l);
+    if (bad_cpr) parser.ParseCprOf(reader, &l);
     else l.cpr.info.emplace();
     LineStatus status = LineStatus::kAccepted;
     const RuleRow* rule = nullptr;
@@ -108,20 +136,7 @@ void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> h
     uint64_t contact = 0;
     if (need_contacts) {
       if (!l.contact_id.empty()) contact = ContactKey(l.provider, l.contact_id);
-      else if (!bad_cpr && !resolved.day_hints_on)
-        contact = PatientDayContactKey(l.provider, in_.pseudonymizer->Of(std::string_view(l.cpr.info->digits, 10)),
-                                       l.service_date);
-      else if (!bad_cpr) {
-        if (l.provider != hints_provider) {
-          auto it = resolved.day_hints.find(l.provider);
-          hints = it == resolved.day_hints.end() ? nullptr : &it->second;
-          hints_provider = l.provider;
-        }
-        if (hints && parser.CprDigitsOf(reader, digits) &&
-            hints->MaybeHas(PatientDayHint(l.provider, digits, l.service_date)))
-          contact = PatientDayContactKey(l.provider, in_.pseudonymizer->Of(std::string_view(digits, sizeof digits)),
-                                         l.service_date);
-      }
+      else if (!bad_cpr) contact = day_contacts.Of(reader, l);
     }
     LineCheck chk;
     const EventDecision* decision = nullptr;
