@@ -1,8 +1,10 @@
 // CsvReader's fast path (csv_blocks.h): the block masks against a byte-by-byte
 // reading, and records of every length around the block sizes, at the end of
-// the buffer or not, read as a plain split on the delimiter would read them.
+// the buffer or not, read as a plain split on the delimiter would read them;
+// quoted fields as RFC 4180 reads them.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -127,6 +129,114 @@ TEST(CsvBlocks, InvalidUtf8AnywhereInTheLineIsAnError) {
     auto more = reader->Next();
     ASSERT_FALSE(more.ok());
     EXPECT_NE(more.status().message().find("t.csv:2:2"), std::string::npos) << more.status().message();
+  }
+}
+
+// RFC 4180 as CsvReader reads it, byte by byte: the records of `s`, or
+// nullopt where the reader must refuse it (a quote left open, a character
+// after a closing quote, a quote inside an unquoted field).
+std::optional<std::vector<std::vector<std::string>>> StrictRecords(std::string_view s, char delim) {
+  std::vector<std::vector<std::string>> records;
+  std::vector<std::string> fields;
+  const size_t n = s.size();
+  size_t i = 0;
+  while (i < n) {
+    std::string v;
+    if (s[i] == '"') {
+      for (++i;; ++i) {
+        if (i >= n) return std::nullopt;
+        if (s[i] == '"') {
+          if (i + 1 < n && s[i + 1] == '"') {
+            v += '"';
+            ++i;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        v += s[i];
+      }
+      if (i < n && s[i] == '\r') ++i;
+      if (i < n && s[i] != '\n' && s[i] != delim) return std::nullopt;
+    } else {
+      for (; i < n && s[i] != delim && s[i] != '\n'; ++i) {
+        if (s[i] == '"') return std::nullopt;
+        v += s[i];
+      }
+      if (!v.empty() && v.back() == '\r') v.pop_back();
+    }
+    fields.push_back(v);
+    if (i >= n || s[i] == '\n') {
+      records.push_back(fields);
+      fields.clear();
+      if (i < n) ++i;
+    } else if (++i >= n) {  // a delimiter at the very end
+      fields.emplace_back();
+      records.push_back(fields);
+    }
+  }
+  return records;
+}
+
+// Quoted fields of every length around the block sizes, with delimiters,
+// doubled quotes, line ends and UTF-8 inside, on lines ending in LF or CRLF,
+// with ',' and ';': the reader gives what the byte-by-byte reading gives,
+// and refuses a file with a quote out of place as it does.
+TEST(CsvBlocks, QuotedFieldsReadAsRfc4180) {
+  std::mt19937_64 rng(2026);
+  const std::string plain_chars[] = {"a", "b", " ", "\xc3\xa9", "1"};
+  const std::string quoted_chars[] = {"a", ",", ";", "\"\"", "\n", "\r\n", "\xc3\xa9", "b", " "};
+  for (int round = 0; round < 3000; ++round) {
+    const char delim = round % 2 ? ',' : ';';
+    const std::string eol = round % 3 ? "\n" : "\r\n";
+    std::string file = std::string("x") + delim + "y" + delim + "z" + eol;
+    const int records = 1 + static_cast<int>(rng() % 4);
+    for (int r = 0; r < records; ++r) {
+      for (int c = 0; c < 3; ++c) {
+        const size_t len = rng() % 40;
+        std::string f;
+        if (rng() % 2) {
+          f = "\"";
+          for (size_t k = 0; k < len; ++k) f += quoted_chars[rng() % std::size(quoted_chars)];
+          f += "\"";
+        } else {
+          for (size_t k = 0; k < len; ++k) f += plain_chars[rng() % std::size(plain_chars)];
+        }
+        file += f;
+        if (c < 2) file += delim;
+      }
+      if (r + 1 < records || rng() % 2) file += eol;
+    }
+    if (round % 4 == 3) file.insert(file.size() / 2 + rng() % (file.size() / 2), "\"");  // a quote out of place (or not)
+    const auto want = StrictRecords(file, delim);
+    auto reader = CsvReader::Open("t.csv", file);
+    ASSERT_TRUE(reader.ok()) << reader.status().message();
+    std::vector<std::vector<std::string>> got = {{"x", "y", "z"}};
+    bool refused = false;
+    while (true) {
+      auto more = reader->Next();
+      if (!more.ok()) {
+        refused = true;
+        break;
+      }
+      if (!*more) break;
+      std::vector<std::string> fields;
+      for (size_t c = 0; c < reader->field_count(); ++c) fields.emplace_back(reader->field(static_cast<int>(c)));
+      got.push_back(fields);
+    }
+    if (!want) {
+      EXPECT_TRUE(refused) << round;
+      continue;
+    }
+    // A record the strict reading splits into other than 3 fields is refused by the reader.
+    bool three = true;
+    for (const auto& rec : *want) three &= rec.size() == 3;
+    if (!three) {
+      EXPECT_TRUE(refused) << round;
+      continue;
+    }
+    ASSERT_FALSE(refused) << round;
+    EXPECT_EQ(got, *want) << round;
   }
 }
 
