@@ -108,8 +108,9 @@ export const PATTERNS = [
   [/^(?:sanctions register|sanktionsregistret): (?<sanction>[a-f]) for doctor (?<doctor>\S+)(?: \([^)]*\))?: (?<msg>.*)$/, 'error.sanctions.register_row'],
 
   // ---- botilbud register (bostedslæger)
-  [/^provider (?<provider>\S+) is excluded by an LSU sanction/, 'error.bosted.provider_sanctioned'],
-  [/^doctor (?<doctor>\S+) cannot be attached as fixed doctor/, 'error.bosted.doctor_blocked'],
+  [/^provider (?<provider>\S+) is excluded by an LSU sanction \(§ 114 stk\. 2\) on (?<date>\S+)/, 'error.bosted.provider_sanctioned'],
+  [/^provider (?<provider>\S+) is excluded by an LSU sanction on (?<date>\S+) and cannot be attached/, 'error.bosted.provider_sanctioned'],
+  [/^doctor (?<doctor>\S+) cannot be attached as fixed doctor: (?<msg>.*)$/, 'error.bosted.doctor_blocked'],
   [/^municipality \S+ may not change botilbud of municipality/, 'error.bosted.other_municipality'],
   [/^region \S+ may not attach doctors to botilbud outside its region/, 'error.bosted.other_region'],
   [/^region \S+ may only attach its own region's clinics \(provider (?<provider>\S+) is not one of them\)/, 'error.bosted.other_region_clinic'],
@@ -244,6 +245,8 @@ export const FIELD_MESSAGES = [
   [/^a d\) suspension is temporary: to_date is required/, 'error.sanctions.suspension_temporary'],
   [/^the (?<sanction>[a-f]) period (?<from>\S+)–(?<to>\S+) of doctor (?<doctor>\S+) overlaps the (?<sanction2>[a-f]) period (?<from2>\S+)–(?<to2>\S+) on line (?<line>\d+);/, 'error.sanctions.overlap_line'],
   [/^the (?<sanction>[a-f]) period (?<from>\S+)–(?<to>\S+) of doctor (?<doctor>\S+) overlaps the (?<sanction2>[a-f]) period (?<from2>\S+)–(?<to2>\S+);/, 'error.sanctions.overlap'],
+  [/^doctor (?<doctor>\S+) is excluded from employment in clinics under the agreement \(§ 114 stk\. 2 f, OK25 pkt\. 5\.7\) from (?<from>\S+) \(permanent\), decided (?<decided>\d{4}-\d\d-\d\d) \(case (?<case>[^)]+)\)/, 'error.sanctions.banned_permanent_case'],
+  [/^doctor (?<doctor>\S+) is excluded from employment in clinics under the agreement \(§ 114 stk\. 2 f, OK25 pkt\. 5\.7\) from (?<from>\S+) to (?<to>\S+), decided (?<decided>\d{4}-\d\d-\d\d) \(case (?<case>[^)]+)\)/, 'error.sanctions.banned_until_case'],
   [/^doctor (?<doctor>\S+) is excluded from employment in clinics under the agreement \(§ 114 stk\. 2 f, OK25 pkt\. 5\.7\) from (?<from>\S+) \(permanent\), decided (?<decided>\d{4}-\d\d-\d\d)/, 'error.sanctions.banned_permanent'],
   [/^doctor (?<doctor>\S+) is excluded from employment in clinics under the agreement \(§ 114 stk\. 2 f, OK25 pkt\. 5\.7\) from (?<from>\S+) to (?<to>\S+), decided (?<decided>\d{4}-\d\d-\d\d)/, 'error.sanctions.banned_until'],
   [/^doctor (?<doctor>\S+) is already registered at clinic (?<provider>\S+) from (?<from>\S+)$/, 'error.sanctions.already_employed'],

@@ -78,11 +78,16 @@ test('server errors in Danish, with the server\'s message as the fallback', () =
     vars: { file: 'sanction', line: '2', col: '3', field: 'kind', msg: "'x' is not a sanction kind (a, b, c, d, e or f)" } }),
   'Fejl i sanction, linje 2, kolonne 3 (kind): »x« er ikke en sanktionstype (a, b, c, d, e eller f)');
   assert.equal(errorText(409, { message: 'employment refused: doctor L1 is excluded from employment in clinics under the agreement (§ 114 stk. 2 f, OK25 pkt. 5.7) from 2025-02-01 (permanent), decided 2025-01-15 (case S-9)' }),
-    'Ansættelsen afvises: læge L1 er udelukket fra ansættelse i klinikker under overenskomsten (§ 114 stk. 2 f, OK25 pkt. 5.7) fra 2025-02-01 uden tidsbegrænsning, afgjort 2025-01-15.');
+    'Ansættelsen afvises: læge L1 er udelukket fra ansættelse i klinikker under overenskomsten (§ 114 stk. 2 f, OK25 pkt. 5.7) fra 2025-02-01 uden tidsbegrænsning, afgjort 2025-01-15 (sag S-9).');
   assert.equal(errorText(400, { message: "--set Bostedslæger: '8.000' is not an amount in mio. kr. (use e.g. 8,0 or 8.0; no thousands separators)" }),
     'Bostedslæger: »8.000« er ikke et beløb i mio. kr. (skriv fx 8,0, uden tusindtalsseparator).');
   assert.equal(errorText(400, { message: 'no økonomisk ramme for 2026 in the agreement data (ramme_base_ore); the agreement sets no ramme after 31 December 2025' }),
     'Overenskomsten fastsætter ingen økonomisk ramme for 2026; den sidste ramme gælder til 31. december 2025.');
+  // A refused attachment keeps the sanction's dates and case.
+  assert.equal(errorText(409, { message: 'doctor L1 cannot be attached as fixed doctor: doctor L1 is excluded from employment in clinics under the agreement (§ 114 stk. 2 f, OK25 pkt. 5.7) from 2025-02-01 to 2025-12-31, decided 2025-01-15 (case S-9)' }),
+    'Læge L1 kan ikke tilknyttes som fast læge på grund af en sanktion: læge L1 er udelukket fra ansættelse i klinikker under overenskomsten (§ 114 stk. 2 f, OK25 pkt. 5.7) fra 2025-02-01 til 2025-12-31, afgjort 2025-01-15 (sag S-9).');
+  assert.equal(errorText(409, { message: 'provider 012345 is excluded by an LSU sanction (§ 114 stk. 2) on 2025-03-01 and cannot be attached as fixed doctor' }),
+    'Ydernummer 012345 er udelukket ved en LSU-sanktion (§ 114 stk. 2) pr. 2025-03-01 og kan ikke tilknyttes som fast læge.');
   // A refusal: the specific Danish text where there is one, else the role's.
   assert.equal(errorText(403, { message: 'region 1084 may only attach its own region\'s clinics (provider 012345 is not one of them)' }),
     'Regionen kan kun tilknytte sine egne klinikker; ydernummer 012345 ligger ikke i regionen.');
