@@ -6,10 +6,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <utility>
 
 namespace almen {
 
@@ -60,6 +62,106 @@ MappedFile& MappedFile::operator=(MappedFile&& o) noexcept {
 }
 MappedFile::~MappedFile() {
   if (mapped_) ::munmap(const_cast<char*>(data_), size_);
+}
+
+StatusOr<FileWriter> FileWriter::Create(const std::string& path, bool direct) {
+  FileWriter w;
+  w.path_ = path;
+  const int flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
+#if defined(O_DIRECT) && !defined(__EMSCRIPTEN__)
+  if (direct) {
+    w.fd_ = ::open(path.c_str(), flags | O_DIRECT, 0644);
+    if (w.fd_ >= 0) {
+      w.buffer_ = static_cast<char*>(std::aligned_alloc(kBlock, kBuffer));
+      if (!w.buffer_) return Internal(path + ": out of memory");
+      w.direct_ = true;
+    }
+  }
+#else
+  (void)direct;
+#endif
+  if (w.fd_ < 0) w.fd_ = ::open(path.c_str(), flags, 0644);  // tmpfs and others refuse O_DIRECT
+  if (w.fd_ < 0) return Internal(path + ": cannot write: " + std::strerror(errno));
+  return w;
+}
+
+FileWriter::FileWriter(FileWriter&& o) noexcept { *this = std::move(o); }
+FileWriter& FileWriter::operator=(FileWriter&& o) noexcept {
+  if (this != &o) {
+    Release();
+    path_ = std::move(o.path_);
+    fd_ = std::exchange(o.fd_, -1);
+    direct_ = std::exchange(o.direct_, false);
+    buffer_ = std::exchange(o.buffer_, nullptr);
+    size_ = std::exchange(o.size_, 0);
+  }
+  return *this;
+}
+FileWriter::~FileWriter() { Release(); }
+
+void FileWriter::Release() {
+  if (fd_ >= 0) ::close(fd_);
+  std::free(buffer_);
+  fd_ = -1;
+  buffer_ = nullptr;
+}
+
+Status FileWriter::WriteOut(const char* p, size_t n) {
+  while (n > 0) {
+    const ssize_t k = ::write(fd_, p, n);
+    if (k < 0 && errno == EINTR) continue;
+    if (k < 0 && errno == EINVAL && direct_) {  // the file system took the open, not the write
+      ALMEN_RETURN_IF_ERROR(DropDirect());
+      continue;
+    }
+    if (k <= 0) return Internal(path_ + ": write failed: " + std::strerror(k < 0 ? errno : EIO));
+    p += k;
+    n -= static_cast<size_t>(k);
+  }
+  return Status::Ok();
+}
+
+Status FileWriter::DropDirect() {
+  const int flags = ::fcntl(fd_, F_GETFL);
+#if defined(O_DIRECT)
+  if (flags < 0 || ::fcntl(fd_, F_SETFL, flags & ~O_DIRECT) != 0)
+    return Internal(path_ + ": write failed: " + std::strerror(errno));
+#else
+  (void)flags;
+#endif
+  direct_ = false;
+  return Status::Ok();
+}
+
+Status FileWriter::Append(std::string_view bytes) {
+  if (!buffer_) return WriteOut(bytes.data(), bytes.size());
+  while (!bytes.empty()) {
+    const size_t k = std::min(bytes.size(), kBuffer - size_);
+    std::memcpy(buffer_ + size_, bytes.data(), k);
+    size_ += k;
+    bytes.remove_prefix(k);
+    if (size_ == kBuffer) {
+      ALMEN_RETURN_IF_ERROR(WriteOut(buffer_, size_));
+      size_ = 0;
+    }
+  }
+  return Status::Ok();
+}
+
+Status FileWriter::Close() {
+  if (fd_ < 0) return Status::Ok();
+  Status s = Status::Ok();
+  if (buffer_ && size_ > 0) {
+    const size_t whole = size_ / kBlock * kBlock;
+    s = WriteOut(buffer_, whole);
+    if (s.ok() && whole < size_ && direct_) s = DropDirect();
+    if (s.ok()) s = WriteOut(buffer_ + whole, size_ - whole);
+    size_ = 0;
+  }
+  const int fd = std::exchange(fd_, -1);
+  if (::close(fd) != 0 && s.ok()) s = Internal(path_ + ": write failed: " + std::strerror(errno));
+  Release();
+  return s;
 }
 
 StatusOr<std::string> ReadFile(const std::string& path) {

@@ -35,6 +35,40 @@ class MappedFile {
   bool mapped_ = false;
 };
 
+// Writes one file front to back (created or truncated). With `direct`, whole
+// blocks go to the disk past the page cache (O_DIRECT) where the file system
+// takes it, and only the last partial block goes through the page cache;
+// elsewhere, or without `direct`, every byte goes through the page cache. For
+// output of gigabytes: on a virtual machine whose free memory is given back to
+// the host, each new page-cache page costs a fault in the host
+// (docs/performance.md, "The evening's sitting").
+class FileWriter {
+ public:
+  static StatusOr<FileWriter> Create(const std::string& path, bool direct);
+  FileWriter(FileWriter&& o) noexcept;
+  FileWriter& operator=(FileWriter&& o) noexcept;
+  FileWriter(const FileWriter&) = delete;
+  FileWriter& operator=(const FileWriter&) = delete;
+  ~FileWriter();  // closes, if Close() was not called (its errors lost)
+  Status Append(std::string_view bytes);
+  Status Close();
+  // Whether the blocks so far went past the page cache.
+  bool direct() const { return direct_; }
+
+  static constexpr size_t kBlock = 4096, kBuffer = size_t{4} << 20;
+
+ private:
+  FileWriter() = default;
+  Status WriteOut(const char* p, size_t n);
+  Status DropDirect();
+  void Release();
+  std::string path_;
+  int fd_ = -1;
+  bool direct_ = false;
+  char* buffer_ = nullptr;  // kBuffer bytes, kBlock-aligned (direct only)
+  size_t size_ = 0;
+};
+
 StatusOr<std::string> ReadFile(const std::string& path);
 // Writes via a temporary file and rename, so a reader never sees half a file.
 Status WriteFileAtomic(const std::string& path, std::string_view content);

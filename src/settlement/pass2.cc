@@ -4,6 +4,7 @@
 // thread writes in order (slices.h RunSegmentsInOrder).
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <unordered_map>
 
@@ -52,6 +53,19 @@ class DayContacts {
   const ContactFilter* hints_ = nullptr;  // hints_provider_'s
 };
 
+// Whether lines.csv goes past the page cache (common/file.h FileWriter): for
+// a claim file of kDirectFromBytes or more, unless ALMEN_DIRECT_IO says 0
+// (never) or 1 (always); never for the ledger, which reads the file straight
+// back. docs/decisions.md, "lines.csv past the page cache".
+bool DirectLines(const std::vector<ChunkInput>& chunks, bool ledger) {
+  constexpr size_t kDirectFromBytes = size_t{1} << 30;
+  if (ledger) return false;
+  if (const char* e = std::getenv("ALMEN_DIRECT_IO"); e && (*e == '0' || *e == '1')) return *e == '1';
+  size_t bytes = 0;
+  for (const ChunkInput& c : chunks) bytes += c.text.size();
+  return bytes >= kDirectFromBytes;
+}
+
 }  // namespace
 
 Status Engine::RunPass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> header,
@@ -91,7 +105,8 @@ Status Engine::RunPass2(const ClaimParser& parser, std::shared_ptr<const CsvHead
         ReleasePages(std::string_view(from, static_cast<size_t>(segments[j].text.data() + segments[j].text.size() - from)));
         released = j + 1;
         bytes = 0;
-      });
+      },
+      DirectLines(chunks, in_.ledger));
 }
 
 void Engine::Pass2(const ClaimParser& parser, std::shared_ptr<const CsvHeader> header, const Pass2Segment& seg,

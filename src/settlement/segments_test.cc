@@ -68,6 +68,27 @@ TEST_F(SegmentsTest, OutputIsInSegmentOrderWhateverTheThreadsAndTheirSpeed) {
   }
 }
 
+TEST_F(SegmentsTest, OutputPastThePageCacheIsTheSameBytes) {
+  for (int threads : {1, 2}) {
+    SCOPED_TRACE(threads);
+    std::string expected = "head\n";
+    for (size_t j = 0; j < 40; ++j) expected += std::string(j * 40009 % 300000, static_cast<char>('a' + j % 26)) + "\n";
+    for (bool direct : {false, true}) {
+      Status st = RunSegmentsInOrder(
+          40, threads, Path("out.csv"), "head\n", Path("out.aux"),
+          [](size_t j, int, OutputBuffer* out, OutputBuffer* aux) {
+            out->Append(std::string(j * 40009 % 300000, static_cast<char>('a' + j % 26)) + "\n");
+            aux->Append(std::to_string(j));
+            return Status::Ok();
+          },
+          {}, direct);
+      ASSERT_TRUE(st.ok()) << st.message();
+      EXPECT_EQ(*ReadFile(Path("out.csv")), expected);
+      EXPECT_EQ(ReadFile(Path("out.aux"))->size(), 70u);
+    }
+  }
+}
+
 TEST_F(SegmentsTest, NoAuxPathWritesNoAuxFile) {
   Status st = RunSegmentsInOrder(3, 2, Path("out.csv"), "", "", [](size_t j, int, OutputBuffer* out, OutputBuffer* aux) {
     out->Append(std::to_string(j));

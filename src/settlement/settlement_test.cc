@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -407,6 +408,21 @@ TEST_F(SettleTest, PatientDayContactsAreJudgedAsTheSameContactIds) {
   const std::string lines = *ReadFile(out_ + "/lines.csv"), statements = Statements();
   EXPECT_NE(lines.find("0120.not_with_0101"), std::string::npos);  // contacts were judged
   ASSERT_TRUE(Run(explicit_ids, {}, "explicit").ok());
+  EXPECT_EQ(*ReadFile(out_ + "/lines.csv"), lines);
+  EXPECT_EQ(Statements(), statements);
+}
+
+TEST_F(SettleTest, LinesPastThePageCacheAreTheSameFile) {
+  // ALMEN_DIRECT_IO=1 writes lines.csv past the page cache whatever its size
+  // (pass2.cc DirectLines; a national year's does without it).
+  std::mt19937_64 rng(19);
+  const std::string claims = RandomClaims(rng, static_cast<int>(2 * settle_internal::kSegmentLines + 777));
+  ASSERT_TRUE(Run(claims, {}, "cached").ok());
+  const std::string lines = *ReadFile(out_ + "/lines.csv"), statements = Statements();
+  ::setenv("ALMEN_DIRECT_IO", "1", 1);
+  const Status direct = Run(claims, {}, "direct");
+  ::unsetenv("ALMEN_DIRECT_IO");
+  ASSERT_TRUE(direct.ok()) << direct.message();
   EXPECT_EQ(*ReadFile(out_ + "/lines.csv"), lines);
   EXPECT_EQ(Statements(), statements);
 }

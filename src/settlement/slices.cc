@@ -12,9 +12,11 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "common/csv_blocks.h"
+#include "common/file.h"
 
 namespace almen::settle_internal {
 
@@ -131,15 +133,10 @@ void OutputBuffer::Grow(size_t n) {
 
 namespace {
 
-bool WriteAll(FILE* f, std::string_view bytes) {
-  return bytes.empty() || std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-}
-
 // One segment's outputs, appended to their files (`aux` may be null).
-Status WriteSegment(FILE* out, const std::string& out_path, FILE* aux, const std::string& aux_path,
-                    const OutputBuffer& text, const OutputBuffer& side) {
-  if (!WriteAll(out, text.view())) return Internal(out_path + ": write failed");
-  if (aux && !WriteAll(aux, side.view())) return Internal(aux_path + ": write failed");
+Status WriteSegment(FileWriter* out, FileWriter* aux, const OutputBuffer& text, const OutputBuffer& side) {
+  ALMEN_RETURN_IF_ERROR(out->Append(text.view()));
+  if (aux) ALMEN_RETURN_IF_ERROR(aux->Append(side.view()));
   return Status::Ok();
 }
 
@@ -149,8 +146,7 @@ Status WriteSegment(FILE* out, const std::string& out_path, FILE* aux, const std
 // work instead of holding it up. A worker takes a buffer before a segment:
 // the segment written next is always held by a worker with a buffer, so the
 // pool cannot run dry.
-Status WriteInOrderFromWorkers(size_t count, int threads, FILE* out, const std::string& out_path, FILE* aux,
-                               const std::string& aux_path, const SegmentWork& work,
+Status WriteInOrderFromWorkers(size_t count, int threads, FileWriter* out, FileWriter* aux, const SegmentWork& work,
                                const std::function<void(size_t j)>& written) {
   struct Buffer {
     OutputBuffer text, side;
@@ -207,7 +203,7 @@ Status WriteInOrderFromWorkers(size_t count, int threads, FILE* out, const std::
       if (stop) break;
       b = static_cast<size_t>(ready[j]);
     }
-    if (Status s = WriteSegment(out, out_path, aux, aux_path, buffers[b].text, buffers[b].side); !s.ok()) {
+    if (Status s = WriteSegment(out, aux, buffers[b].text, buffers[b].side); !s.ok()) {
       fail(std::move(s));
       break;
     }
@@ -224,19 +220,15 @@ Status WriteInOrderFromWorkers(size_t count, int threads, FILE* out, const std::
 
 Status RunSegmentsInOrder(size_t count, int threads, const std::string& out_path, std::string_view head,
                           const std::string& aux_path, const SegmentWork& work,
-                          const std::function<void(size_t j)>& written) {
-  struct Closer {
-    void operator()(FILE* f) const {
-      if (f) std::fclose(f);
-    }
-  };
-  std::unique_ptr<FILE, Closer> out(std::fopen(out_path.c_str(), "wb")), aux;
-  if (!out) return Internal(out_path + ": cannot write");
+                          const std::function<void(size_t j)>& written, bool direct) {
+  ALMEN_ASSIGN_OR_RETURN(FileWriter out, FileWriter::Create(out_path, direct));
+  std::optional<FileWriter> aux;
   if (!aux_path.empty()) {
-    aux.reset(std::fopen(aux_path.c_str(), "wb"));
-    if (!aux) return Internal(aux_path + ": cannot write");
+    ALMEN_ASSIGN_OR_RETURN(FileWriter f, FileWriter::Create(aux_path, false));
+    aux.emplace(std::move(f));
   }
-  if (!WriteAll(out.get(), head)) return Internal(out_path + ": write failed");
+  FileWriter* const aux_writer = aux ? &*aux : nullptr;
+  ALMEN_RETURN_IF_ERROR(out.Append(head));
 
   threads = std::clamp(threads, 1, static_cast<int>(std::max<size_t>(count, 1)));
   if (threads == 1) {
@@ -246,15 +238,14 @@ Status RunSegmentsInOrder(size_t count, int threads, const std::string& out_path
       text.clear();
       side.clear();
       ALMEN_RETURN_IF_ERROR(work(j, 0, &text, &side));
-      ALMEN_RETURN_IF_ERROR(WriteSegment(out.get(), out_path, aux.get(), aux_path, text, side));
+      ALMEN_RETURN_IF_ERROR(WriteSegment(&out, aux_writer, text, side));
       if (written) written(j);
     }
   } else {
-    ALMEN_RETURN_IF_ERROR(
-        WriteInOrderFromWorkers(count, threads, out.get(), out_path, aux.get(), aux_path, work, written));
+    ALMEN_RETURN_IF_ERROR(WriteInOrderFromWorkers(count, threads, &out, aux_writer, work, written));
   }
-  if (std::fclose(out.release()) != 0) return Internal(out_path + ": write failed");
-  if (aux && std::fclose(aux.release()) != 0) return Internal(aux_path + ": write failed");
+  ALMEN_RETURN_IF_ERROR(out.Close());
+  if (aux) ALMEN_RETURN_IF_ERROR(aux->Close());
   return Status::Ok();
 }
 

@@ -78,9 +78,11 @@ class OutputBuffer {
 // first error (of `work` or of a write) ends the run.
 using SegmentWork = std::function<Status(size_t j, int worker, OutputBuffer* out, OutputBuffer* aux)>;
 // `written(j)`, if given, is called on the writing thread after segment j is written.
+// With `direct`, `out_path` is written past the page cache where the file
+// system allows it (common/file.h FileWriter).
 Status RunSegmentsInOrder(size_t count, int threads, const std::string& out_path, std::string_view head,
                           const std::string& aux_path, const SegmentWork& work,
-                          const std::function<void(size_t j)>& written = {});
+                          const std::function<void(size_t j)>& written = {}, bool direct = false);
 
 // Drops the pages of the memory-mapped claim file that a pass has read from
 // this process's resident set (they stay in the page cache), so the peak RSS
