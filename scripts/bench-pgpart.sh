@@ -14,7 +14,10 @@
 # lines with new claim and contact ids). On template copies of FLAT and PART, alternately:
 # the timed settlement of that week (ROUNDS times, wall time and stages), the application's main
 # queries (pgbench, 10 s each), table sizes; with YEARS=5 first copies the stored 2025 four times
-# as 2021–2024 (months shifted) to measure a store of five years. Needs psql and pgbench.
+# as 2021–2024 (months, service dates and chronic enrolments shifted; the ledger's period from
+# 2021-01) to measure a store of five years. The copies keep 2025's prices and registers, so the
+# timed run's monthly items differ from what the copies hold and are adjusted: the same work on
+# both stores. Needs psql and pgbench.
 set -euo pipefail
 work=${1:?WORKDIR}
 rounds=${2:-3}
@@ -61,9 +64,14 @@ BEGIN
                                facts_present, status, rule, amount_ore, reason, paragraph, enrol_from, enrol_to, quantity)
       SELECT patient, provider, y || substr(service_date, 5), code, claim_key, claim_id, contact, trip, course,
              indication, setting, km, minutes, price_ore, run_id, seq, facts_categories, facts_present, status, rule,
-             amount_ore, reason, paragraph, enrol_from, enrol_to, quantity
+             amount_ore, reason, paragraph,
+             CASE WHEN enrol_from = '' THEN '' ELSE (y + substr(enrol_from, 1, 4)::int - 2025) || substr(enrol_from, 5) END,
+             CASE WHEN enrol_to = '' THEN '' ELSE (y + substr(enrol_to, 1, 4)::int - 2025) || substr(enrol_to, 5) END,
+             quantity
       FROM ledger_events WHERE service_date LIKE '2025-%';
   END LOOP;
+  -- The ledger's period covers the copied years: the monthly items are owed over all 60 months.
+  UPDATE ledger_period SET first_month = '2021-01';
 END $$;
 EOF
   done
